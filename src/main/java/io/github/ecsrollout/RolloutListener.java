@@ -1,0 +1,64 @@
+package io.github.ecsrollout;
+
+import java.util.List;
+import software.amazon.awssdk.services.ecs.model.ServiceEvent;
+
+/**
+ * Hears a rollout's progress as it happens; every method has a no-op default, so implement only what you need.
+ *
+ * <p>Calls are made one at a time (never concurrently, even when chunks are watched on several threads), but not
+ * always from the thread that called {@link ServiceRollout}. A listener that throws is logged at WARN and the rollout
+ * goes on: a listener can neither break nor steer a rollout.
+ */
+public interface RolloutListener {
+
+    /** A listener that does nothing. */
+    RolloutListener NONE = new RolloutListener() { };
+
+    /**
+     * ECS accepted the UpdateService call for a service.
+     *
+     * @param cluster the cluster, as the caller spelled it ({@code default} when none was given)
+     * @param service the service, as the caller spelled it
+     * @param deploymentId the id of the PRIMARY deployment the update started (the one this rollout tracks), or
+     *     {@code null} when ECS's answer named none
+     */
+    default void onUpdateAccepted(String cluster, String service, String deploymentId) {
+    }
+
+    /** Each DescribeServices answer about a service, after its verdict was decided. */
+    default void onObservation(ServiceState state) {
+    }
+
+    /** An ECS service event that appeared during the rollout (each event once, oldest first). */
+    default void onServiceEvent(String cluster, String service, ServiceEvent event) {
+    }
+
+    /** A service reached the stable condition on the deployment this rollout expects. Called once per service. */
+    default void onServiceStable(ServiceState state) {
+    }
+
+    /** Every service of the rollout is stable; {@link ServiceRollout} is about to return {@code result}. */
+    default void onRolloutSucceeded(RolloutResult result) {
+    }
+
+    /** The rollout failed; {@link ServiceRollout} is about to throw {@code failure}. */
+    default void onRolloutFailed(RolloutNotStableException failure) {
+    }
+
+    /**
+     * A failed rollout with {@code rollbackOnFailure} set is putting these services back on their previous task
+     * definitions.
+     */
+    default void onRollbackStarted(List<String> services) {
+    }
+
+    /**
+     * The rollback of a failed rollout ended.
+     *
+     * @param restored services back on their previous task definition and stable
+     * @param notRestored services whose restore was rejected or did not become stable
+     */
+    default void onRollbackFinished(List<String> restored, List<String> notRestored) {
+    }
+}

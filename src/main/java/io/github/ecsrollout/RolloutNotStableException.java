@@ -1,0 +1,104 @@
+package io.github.ecsrollout;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A rollout ended with services that are not stable; {@link #reason()} says why, and the getters say which services
+ * were changed, which are not stable and what ECS last said about each.
+ *
+ * <p>The message reads as a log line: the reason, the clusters, each unstable service with its counts and ECS's own
+ * words. The cause, when there is one, is the SDK exception behind the failure (for {@link Reason#UPDATE_FAILED} and
+ * {@link Reason#API_ERROR} the ECS exception itself, such as {@code ClusterNotFoundException}).
+ */
+public class RolloutNotStableException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Why a rollout ended without every service stable. */
+    public enum Reason {
+        /** ECS rejected an UpdateService call; nothing was awaited and no further update was sent. */
+        UPDATE_FAILED,
+        /** A deployment failed: ECS's deployment circuit breaker set its rolloutState to FAILED. */
+        DEPLOYMENT_FAILED,
+        /** The deployment the rollout started was rolled back or replaced; a rollback is never a success. */
+        ROLLED_BACK,
+        /** DescribeServices reported a service MISSING. */
+        SERVICE_MISSING,
+        /** A service is DRAINING or INACTIVE. */
+        SERVICE_INACTIVE,
+        /** A service uses the CODE_DEPLOY or EXTERNAL deployment controller; its stability cannot be awaited here. */
+        UNSUPPORTED_SERVICE,
+        /** The timeout passed, or a chunk used up its maxAttempts polls, before every service was stable. */
+        TIMED_OUT,
+        /** ECS answered an error that the SDK's own retries did not absorb (access denied, cluster not found, ...). */
+        API_ERROR,
+        /** The calling thread was interrupted; its interrupt flag is set again. */
+        INTERRUPTED
+    }
+
+    private final Reason reason;
+    private final List<String> unstableServices;
+    private final List<String> updatedServices;
+    private final List<String> rolledBackServices;
+    private final List<ServiceState> serviceStates;
+
+    /**
+     * Makes the exception; the rollout makes these, and tests of code that handles them may too.
+     *
+     * @param reason why the rollout failed
+     * @param message the full message
+     * @param cause the SDK exception behind it, or {@code null}
+     * @param unstableServices services not confirmed stable, as the caller spelled them
+     * @param updatedServices services whose UpdateService ECS accepted
+     * @param rolledBackServices services put back on their previous task definition and stable
+     * @param serviceStates every service's last observed state, in the caller's order
+     */
+    public RolloutNotStableException(Reason reason, String message, Throwable cause, List<String> unstableServices,
+            List<String> updatedServices, List<String> rolledBackServices, List<ServiceState> serviceStates) {
+        super(message, cause);
+        this.reason = Objects.requireNonNull(reason, "reason");
+        this.unstableServices = List.copyOf(Objects.requireNonNull(unstableServices, "unstableServices"));
+        this.updatedServices = List.copyOf(Objects.requireNonNull(updatedServices, "updatedServices"));
+        this.rolledBackServices = List.copyOf(Objects.requireNonNull(rolledBackServices, "rolledBackServices"));
+        this.serviceStates = List.copyOf(Objects.requireNonNull(serviceStates, "serviceStates"));
+    }
+
+    /** Why the rollout failed. */
+    public Reason reason() {
+        return reason;
+    }
+
+    /**
+     * The services not confirmed stable when the rollout ended, as the caller spelled them, in the caller's order.
+     * For {@link Reason#UPDATE_FAILED}, the one service whose update ECS rejected.
+     */
+    public List<String> unstableServices() {
+        return unstableServices;
+    }
+
+    /** The services whose UpdateService ECS accepted (empty for {@code awaitStable}), in the caller's order. */
+    public List<String> updatedServices() {
+        return updatedServices;
+    }
+
+    /**
+     * The services that {@code rollbackOnFailure} put back on their previous task definition and saw stable;
+     * empty without that option.
+     */
+    public List<String> rolledBackServices() {
+        return rolledBackServices;
+    }
+
+    /** Every service's last observed state, in the caller's order. */
+    public List<ServiceState> serviceStates() {
+        return serviceStates;
+    }
+
+    /** One service's last observed state, looked up by the caller's spelling (name or ARN). */
+    public Optional<ServiceState> serviceState(String service) {
+        Objects.requireNonNull(service, "service");
+        return serviceStates.stream().filter(s -> s.service().equals(service)).findFirst();
+    }
+}

@@ -1,0 +1,335 @@
+package io.github.ecsrollout;
+
+import io.github.ecsrollout.internal.RolloutEngine;
+import io.github.ecsrollout.internal.RolloutSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
+
+/**
+ * Rolls out Amazon ECS services: UpdateService for each, then waits until every one is stable, and when one is not,
+ * throws a {@link RolloutNotStableException} that says why.
+ *
+ * <pre>{@code
+ * ServiceRollout rollout = ServiceRollout.builder()
+ *         .ecsClient(ecs)
+ *         .delay(Duration.ofSeconds(30))
+ *         .maxAttempts(10)
+ *         .build();
+ * RolloutResult result = rollout.rollOut("myCluster", "myService", "myServiceTaskDefinition:10");
+ * }</pre>
+ *
+ * <p>Services are awaited in chunks of at most 10 (what one DescribeServices call takes) with the SDK's
+ * {@code EcsWaiter.waitUntilServicesStable}; chunks are watched together on a small pool of threads that lives only
+ * as long as the call. Each DescribeServices answer is judged as it arrives, so a failed deployment, a rollback, a
+ * missing or draining service is reported on the poll that shows it, not when attempts run out.
+ *
+ * <p>Immutable, thread-safe and reusable. {@link #close()} closes the {@code EcsClient} only if this rollout made it.
+ */
+public final class ServiceRollout implements AutoCloseable {
+
+    /** The delay between polls unless set: 15 seconds, the SDK waiter's own. */
+    public static final Duration DEFAULT_DELAY = Duration.ofSeconds(15);
+    /** The polls per chunk unless set: 40, the SDK waiter's own. */
+    public static final int DEFAULT_MAX_ATTEMPTS = 40;
+    /** The chunks watched at once unless set: 10, that is 100 services. */
+    public static final int DEFAULT_MAX_CONCURRENCY = 10;
+
+    private final EcsClient ecs;
+    private final boolean ownsClient;
+    private final Duration delay;
+    private final Integer maxAttempts;
+    private final Duration timeout;
+    private final int maxConcurrency;
+    private final RolloutListener listener;
+    private final boolean fetchStoppedTasks;
+    private final boolean rollbackOnFailure;
+    private final RolloutEngine engine;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private ServiceRollout(Builder b) {
+        this.ownsClient = b.ecs == null;
+        this.ecs = ownsClient ? defaultClient() : b.ecs;
+        this.delay = b.delay;
+        this.maxAttempts = b.maxAttempts;
+        this.timeout = b.timeout;
+        this.maxConcurrency = b.maxConcurrency;
+        this.listener = b.listener;
+        this.fetchStoppedTasks = b.fetchStoppedTasks;
+        this.rollbackOnFailure = b.rollbackOnFailure;
+        int attempts = maxAttempts != null ? maxAttempts : timeout != null ? Integer.MAX_VALUE : DEFAULT_MAX_ATTEMPTS;
+        this.engine = new RolloutEngine(new RolloutSettings(ecs, delay, attempts, timeout, maxConcurrency, listener,
+                fetchStoppedTasks, rollbackOnFailure));
+    }
+
+    private static EcsClient defaultClient() {
+        return EcsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    /** A builder with the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A rollout with the defaults and its own {@code EcsClient}, built with {@code UrlConnectionHttpClient} and the SDK's
+     * default region and credentials chains; {@link #close()} closes that client.
+     */
+    public static ServiceRollout create() {
+        return builder().build();
+    }
+
+    /**
+     * A builder holding this rollout's settings. The {@code EcsClient} is carried over only if the caller supplied it;
+     * a rollout that made its own client keeps it, and the new one makes another.
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.ecs = ownsClient ? null : ecs;
+        b.delay = delay;
+        b.maxAttempts = maxAttempts;
+        b.timeout = timeout;
+        b.maxConcurrency = maxConcurrency;
+        b.listener = listener;
+        b.fetchStoppedTasks = fetchStoppedTasks;
+        b.rollbackOnFailure = rollbackOnFailure;
+        return b;
+    }
+
+    /**
+     * Updates one service to a task definition and waits until it is stable.
+     *
+     * @param cluster the cluster's name or ARN
+     * @param service the service's name or ARN
+     * @param taskDefinition the task definition ({@code family:revision}, a family, or an ARN)
+     * @return the service's final state
+     * @throws RolloutNotStableException when the update is rejected or the service does not become stable
+     */
+    public RolloutResult rollOut(String cluster, String service, String taskDefinition) {
+        requireText(cluster, "cluster");
+        requireText(service, "service");
+        requireText(taskDefinition, "taskDefinition");
+        return rollOut(List.of(UpdateServiceRequest.builder()
+                .cluster(cluster).service(service).taskDefinition(taskDefinition).build()));
+    }
+
+    /**
+     * Sends each request to ECS as given, in order, then waits until every service is stable.
+     *
+     * @see #rollOut(Collection)
+     */
+    public RolloutResult rollOut(UpdateServiceRequest... requests) {
+        Objects.requireNonNull(requests, "requests");
+        return rollOut(Arrays.asList(requests));
+    }
+
+    /**
+     * Sends each UpdateService request to ECS as given (task definition, desired count, forceNewDeployment,
+     * deployment configuration all pass through), in order, then waits until every service is stable.
+     *
+     * <p>A request without a cluster goes to ECS's {@code default} cluster. Requests may name different clusters;
+     * the waits are grouped by cluster. The first update ECS rejects stops the rollout at once with
+     * {@link RolloutNotStableException.Reason#UPDATE_FAILED}: no further update is sent and nothing is awaited.
+     *
+     * @param requests one request per service; the same service twice is an {@link IllegalArgumentException}
+     * @return every service's final state
+     * @throws RolloutNotStableException when an update is rejected or a service does not become stable
+     */
+    public RolloutResult rollOut(Collection<UpdateServiceRequest> requests) {
+        Objects.requireNonNull(requests, "requests");
+        if (requests.isEmpty()) {
+            throw new IllegalArgumentException("requests must not be empty");
+        }
+        List<UpdateServiceRequest> list = new ArrayList<>(requests.size());
+        int i = 0;
+        for (UpdateServiceRequest r : requests) {
+            Objects.requireNonNull(r, "requests[" + i + "]");
+            requireText(r.service(), "requests[" + i + "].service");
+            if (r.cluster() != null) {
+                requireText(r.cluster(), "requests[" + i + "].cluster");
+            }
+            list.add(r);
+            i++;
+        }
+        ensureOpen();
+        return engine.rollOut(list);
+    }
+
+    /**
+     * Waits, without updating anything, until every named service is stable, like {@code aws ecs wait services-stable}
+     * for any number of services.
+     *
+     * @see #awaitStable(String, Collection)
+     */
+    public RolloutResult awaitStable(String cluster, String... services) {
+        Objects.requireNonNull(services, "services");
+        return awaitStable(cluster, Arrays.asList(services));
+    }
+
+    /**
+     * Waits, without updating anything, until every named service is stable. A service named twice is awaited once.
+     *
+     * @param cluster the cluster's name or ARN
+     * @param services names or ARNs
+     * @return every service's final state
+     * @throws RolloutNotStableException when a service does not become stable
+     */
+    public RolloutResult awaitStable(String cluster, Collection<String> services) {
+        requireText(cluster, "cluster");
+        Objects.requireNonNull(services, "services");
+        if (services.isEmpty()) {
+            throw new IllegalArgumentException("services must not be empty");
+        }
+        List<String> list = new ArrayList<>(services.size());
+        int i = 0;
+        for (String s : services) {
+            requireText(s, "services[" + i + "]");
+            list.add(s);
+            i++;
+        }
+        ensureOpen();
+        return engine.awaitStable(cluster, list);
+    }
+
+    /** Closes the {@code EcsClient} if this rollout made it ({@link #create()}, or a builder without a client). */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true) && ownsClient) {
+            ecs.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ServiceRollout[delay=" + delay + ", maxAttempts=" + (maxAttempts == null ? "default" : maxAttempts)
+                + ", timeout=" + timeout + ", maxConcurrency=" + maxConcurrency
+                + ", fetchStoppedTasks=" + fetchStoppedTasks + ", rollbackOnFailure=" + rollbackOnFailure + "]";
+    }
+
+    private void ensureOpen() {
+        if (closed.get() && ownsClient) {
+            throw new IllegalStateException("this ServiceRollout is closed");
+        }
+    }
+
+    private static void requireText(String value, String name) {
+        Objects.requireNonNull(value, name);
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be blank");
+        }
+    }
+
+    /** Builds a {@link ServiceRollout}; every setter checks its value at once. */
+    public static final class Builder {
+        private EcsClient ecs;
+        private Duration delay = DEFAULT_DELAY;
+        private Integer maxAttempts;
+        private Duration timeout;
+        private int maxConcurrency = DEFAULT_MAX_CONCURRENCY;
+        private RolloutListener listener = RolloutListener.NONE;
+        private boolean fetchStoppedTasks = true;
+        private boolean rollbackOnFailure;
+
+        private Builder() {
+        }
+
+        /**
+         * The client to call ECS with; the caller keeps ownership and closes it. Without one, {@link #build()} makes a
+         * client with {@code UrlConnectionHttpClient} and the default region and credentials chains, which
+         * {@link ServiceRollout#close()} closes.
+         */
+        public Builder ecsClient(EcsClient ecsClient) {
+            this.ecs = Objects.requireNonNull(ecsClient, "ecsClient");
+            return this;
+        }
+
+        /**
+         * The pause between DescribeServices polls of a chunk. Defaults to 15 seconds, the SDK waiter's own delay.
+         * {@link Duration#ZERO} is allowed (tests).
+         */
+        public Builder delay(Duration delay) {
+            Objects.requireNonNull(delay, "delay");
+            if (delay.isNegative()) {
+                throw new IllegalArgumentException("delay must not be negative: " + delay);
+            }
+            this.delay = delay;
+            return this;
+        }
+
+        /**
+         * The most DescribeServices polls for each chunk of up to 10 services. Defaults to 40, the SDK waiter's own,
+         * unless a {@link #timeout(Duration)} is set: then the timeout alone bounds the wait, unless this is set too.
+         */
+        public Builder maxAttempts(int maxAttempts) {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be at least 1: " + maxAttempts);
+            }
+            this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        /**
+         * One deadline for the whole call, updates and every chunk of every cluster included; the rollout ends with
+         * {@link RolloutNotStableException.Reason#TIMED_OUT} within one poll delay of it. No timeout by default. In a
+         * Lambda function, pass the remaining time less a margin:
+         * {@code timeout(Duration.ofMillis(context.getRemainingTimeInMillis()).minusSeconds(30))}.
+         */
+        public Builder timeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive: " + timeout);
+            }
+            this.timeout = timeout;
+            return this;
+        }
+
+        /**
+         * How many chunks of 10 services are watched at once, each on its own thread for the length of the call.
+         * Defaults to 10 (100 services); chunks beyond it wait their turn.
+         */
+        public Builder maxConcurrency(int maxConcurrency) {
+            if (maxConcurrency < 1) {
+                throw new IllegalArgumentException("maxConcurrency must be at least 1: " + maxConcurrency);
+            }
+            this.maxConcurrency = maxConcurrency;
+            return this;
+        }
+
+        /** Hears progress: updates accepted, each observation, new ECS events, services stable, the end. */
+        public Builder listener(RolloutListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Whether a failed, rolled-back or timed-out deployment's most recent STOPPED tasks are fetched (ListTasks,
+         * DescribeTasks) so the exception can show why they stopped. Defaults to true; needs {@code ecs:ListTasks} and
+         * {@code ecs:DescribeTasks}, and when those calls fail the verdict stands and the state says why.
+         */
+        public Builder fetchStoppedTasks(boolean fetchStoppedTasks) {
+            this.fetchStoppedTasks = fetchStoppedTasks;
+            return this;
+        }
+
+        /**
+         * Whether a failed rollout puts every service it changed back on its previous task definition and waits for
+         * them to be stable before throwing. Defaults to false.
+         */
+        public Builder rollbackOnFailure(boolean rollbackOnFailure) {
+            this.rollbackOnFailure = rollbackOnFailure;
+            return this;
+        }
+
+        /** The immutable rollout. */
+        public ServiceRollout build() {
+            return new ServiceRollout(this);
+        }
+    }
+}

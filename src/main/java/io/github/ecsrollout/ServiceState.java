@@ -1,0 +1,315 @@
+package io.github.ecsrollout;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import software.amazon.awssdk.services.ecs.model.Deployment;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.ServiceEvent;
+import software.amazon.awssdk.services.ecs.model.Task;
+
+/**
+ * What a rollout last knew about one service: the verdict, ECS's last DescribeServices answer about it, the
+ * deployment the rollout started, and the ECS events and stopped tasks seen along the way. Immutable.
+ *
+ * <p>The ECS parts are the SDK's own model objects ({@link Service}, {@link Deployment}, {@link ServiceEvent},
+ * {@link Task}), which are immutable too.
+ */
+public final class ServiceState {
+
+    /** What the last observation of a service means for the rollout. */
+    public enum Verdict {
+        /** Exactly one deployment (the expected one) and as many tasks running as desired: the SDK waiter's rule. */
+        STABLE,
+        /** Still deploying: more than one deployment, or fewer tasks running than desired. */
+        IN_PROGRESS,
+        /** The deployment this rollout started has rolloutState FAILED (ECS's deployment circuit breaker). */
+        DEPLOYMENT_FAILED,
+        /** The deployment this rollout started was replaced: rolled back by ECS, or superseded by another. */
+        ROLLED_BACK,
+        /** DescribeServices reported the service MISSING. */
+        MISSING,
+        /** The service is DRAINING or INACTIVE (being deleted, or deleted). */
+        INACTIVE,
+        /** The service uses the CODE_DEPLOY or EXTERNAL deployment controller, which the stable condition cannot see. */
+        UNSUPPORTED,
+        /** Not observed: the rollout ended before any answer about this service arrived. */
+        UNKNOWN;
+
+        /** Whether this verdict ends the rollout at once (everything except STABLE, IN_PROGRESS and UNKNOWN). */
+        public boolean isTerminal() {
+            return this != STABLE && this != IN_PROGRESS && this != UNKNOWN;
+        }
+    }
+
+    private final String cluster;
+    private final String service;
+    private final Verdict verdict;
+    private final Service lastObserved;
+    private final String expectedDeploymentId;
+    private final List<ServiceEvent> events;
+    private final List<Task> stoppedTasks;
+    private final String stoppedTasksUnavailableReason;
+
+    private ServiceState(Builder b) {
+        this.cluster = Objects.requireNonNull(b.cluster, "cluster");
+        this.service = Objects.requireNonNull(b.service, "service");
+        this.verdict = Objects.requireNonNull(b.verdict, "verdict");
+        this.lastObserved = b.lastObserved;
+        this.expectedDeploymentId = b.expectedDeploymentId;
+        this.events = List.copyOf(b.events);
+        this.stoppedTasks = List.copyOf(b.stoppedTasks);
+        this.stoppedTasksUnavailableReason = b.stoppedTasksUnavailableReason;
+    }
+
+    /** A builder, for the rollout itself and for tests of code that consumes these states. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this state's values. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** The cluster as the caller spelled it; {@code default} when the caller named none. */
+    public String cluster() {
+        return cluster;
+    }
+
+    /** The service as the caller spelled it (a name or an ARN). */
+    public String service() {
+        return service;
+    }
+
+    /** What the last observation means. */
+    public Verdict verdict() {
+        return verdict;
+    }
+
+    /** Whether the service was confirmed stable. */
+    public boolean isStable() {
+        return verdict == Verdict.STABLE;
+    }
+
+    /** ECS's last answer about the service (from DescribeServices, or UpdateService before the first poll). */
+    public Optional<Service> lastObserved() {
+        return Optional.ofNullable(lastObserved);
+    }
+
+    /** The service's ECS status ({@code ACTIVE}, {@code DRAINING}, {@code INACTIVE}); empty if never observed. */
+    public Optional<String> status() {
+        return lastObserved().map(Service::status);
+    }
+
+    /** Tasks running, summed over deployments; 0 if never observed. */
+    public int runningCount() {
+        return lastObserved == null || lastObserved.runningCount() == null ? 0 : lastObserved.runningCount();
+    }
+
+    /** Tasks desired; 0 if never observed. */
+    public int desiredCount() {
+        return lastObserved == null || lastObserved.desiredCount() == null ? 0 : lastObserved.desiredCount();
+    }
+
+    /** Tasks pending; 0 if never observed. */
+    public int pendingCount() {
+        return lastObserved == null || lastObserved.pendingCount() == null ? 0 : lastObserved.pendingCount();
+    }
+
+    /** The service's deployments, newest first as ECS lists them; empty if never observed. */
+    public List<Deployment> deployments() {
+        return lastObserved == null ? List.of() : lastObserved.deployments();
+    }
+
+    /** The PRIMARY deployment, if ECS listed one. */
+    public Optional<Deployment> primaryDeployment() {
+        return deployments().stream().filter(d -> "PRIMARY".equals(d.status())).findFirst();
+    }
+
+    /** The PRIMARY deployment's id, or {@code null}. */
+    public String primaryDeploymentId() {
+        return primaryDeployment().map(Deployment::id).orElse(null);
+    }
+
+    /** The task definition of the PRIMARY deployment (or of the service, when it lists no deployment), or {@code null}. */
+    public String taskDefinition() {
+        return primaryDeployment().map(Deployment::taskDefinition)
+                .orElse(lastObserved == null ? null : lastObserved.taskDefinition());
+    }
+
+    /**
+     * The id of the deployment this rollout started (the PRIMARY deployment in ECS's UpdateService answer);
+     * empty for {@link ServiceRollout#awaitStable} and when ECS named none.
+     */
+    public Optional<String> expectedDeploymentId() {
+        return Optional.ofNullable(expectedDeploymentId);
+    }
+
+    /**
+     * The deployment whose fate decides the verdict: the one this rollout started if it is still listed, else the
+     * PRIMARY one.
+     */
+    public Optional<Deployment> watchedDeployment() {
+        if (expectedDeploymentId != null) {
+            Optional<Deployment> expected = deployments().stream()
+                    .filter(d -> expectedDeploymentId.equals(d.id())).findFirst();
+            if (expected.isPresent()) {
+                return expected;
+            }
+        }
+        return primaryDeployment();
+    }
+
+    /** The watched deployment's rolloutState ({@code IN_PROGRESS}, {@code COMPLETED}, {@code FAILED}), or {@code null}. */
+    public String rolloutState() {
+        return watchedDeployment().map(Deployment::rolloutStateAsString).orElse(null);
+    }
+
+    /** ECS's explanation of the watched deployment's rolloutState, or {@code null}. */
+    public String rolloutStateReason() {
+        return watchedDeployment().map(Deployment::rolloutStateReason).orElse(null);
+    }
+
+    /** The watched deployment's failed task count; 0 when ECS gave none. */
+    public int failedTasks() {
+        return watchedDeployment().map(Deployment::failedTasks).orElse(0);
+    }
+
+    /** The ECS service events that appeared during the rollout, oldest first. */
+    public List<ServiceEvent> events() {
+        return events;
+    }
+
+    /**
+     * The most recent STOPPED tasks of the failed or timed-out deployment, with their {@code stoppedReason} and
+     * containers' exit codes; empty when the rollout did not fail on this service, the fetch was switched off, or it
+     * failed (see {@link #stoppedTasksUnavailableReason()}).
+     */
+    public List<Task> stoppedTasks() {
+        return stoppedTasks;
+    }
+
+    /** Why {@link #stoppedTasks()} could not be fetched (a missing IAM permission, say); empty when nothing went wrong. */
+    public Optional<String> stoppedTasksUnavailableReason() {
+        return Optional.ofNullable(stoppedTasksUnavailableReason);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof ServiceState)) {
+            return false;
+        }
+        ServiceState that = (ServiceState) o;
+        return cluster.equals(that.cluster) && service.equals(that.service) && verdict == that.verdict
+                && Objects.equals(lastObserved, that.lastObserved)
+                && Objects.equals(expectedDeploymentId, that.expectedDeploymentId)
+                && events.equals(that.events) && stoppedTasks.equals(that.stoppedTasks)
+                && Objects.equals(stoppedTasksUnavailableReason, that.stoppedTasksUnavailableReason);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(cluster, service, verdict, lastObserved, expectedDeploymentId, events, stoppedTasks);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("ServiceState[cluster=").append(cluster)
+                .append(", service=").append(service)
+                .append(", verdict=").append(verdict);
+        if (lastObserved != null) {
+            sb.append(", running=").append(runningCount()).append('/').append(desiredCount())
+                    .append(", pending=").append(pendingCount())
+                    .append(", deployments=").append(deployments().size())
+                    .append(", primary=").append(primaryDeploymentId())
+                    .append(", taskDefinition=").append(taskDefinition());
+            if (rolloutState() != null) {
+                sb.append(", rolloutState=").append(rolloutState());
+            }
+        }
+        return sb.append(']').toString();
+    }
+
+    /** Builds a {@link ServiceState}; {@code cluster}, {@code service} and {@code verdict} are required. */
+    public static final class Builder {
+        private String cluster;
+        private String service;
+        private Verdict verdict = Verdict.UNKNOWN;
+        private Service lastObserved;
+        private String expectedDeploymentId;
+        private List<ServiceEvent> events = List.of();
+        private List<Task> stoppedTasks = List.of();
+        private String stoppedTasksUnavailableReason;
+
+        private Builder() {
+        }
+
+        private Builder(ServiceState s) {
+            this.cluster = s.cluster;
+            this.service = s.service;
+            this.verdict = s.verdict;
+            this.lastObserved = s.lastObserved;
+            this.expectedDeploymentId = s.expectedDeploymentId;
+            this.events = s.events;
+            this.stoppedTasks = s.stoppedTasks;
+            this.stoppedTasksUnavailableReason = s.stoppedTasksUnavailableReason;
+        }
+
+        /** The cluster as the caller spelled it. */
+        public Builder cluster(String cluster) {
+            this.cluster = Objects.requireNonNull(cluster, "cluster");
+            return this;
+        }
+
+        /** The service as the caller spelled it. */
+        public Builder service(String service) {
+            this.service = Objects.requireNonNull(service, "service");
+            return this;
+        }
+
+        /** The verdict; defaults to {@link Verdict#UNKNOWN}. */
+        public Builder verdict(Verdict verdict) {
+            this.verdict = Objects.requireNonNull(verdict, "verdict");
+            return this;
+        }
+
+        /** ECS's last answer about the service; may be {@code null} (never observed). */
+        public Builder lastObserved(Service lastObserved) {
+            this.lastObserved = lastObserved;
+            return this;
+        }
+
+        /** The deployment the rollout started; may be {@code null}. */
+        public Builder expectedDeploymentId(String expectedDeploymentId) {
+            this.expectedDeploymentId = expectedDeploymentId;
+            return this;
+        }
+
+        /** Events seen during the rollout, oldest first. */
+        public Builder events(List<ServiceEvent> events) {
+            this.events = List.copyOf(Objects.requireNonNull(events, "events"));
+            return this;
+        }
+
+        /** STOPPED tasks of the failed deployment. */
+        public Builder stoppedTasks(List<Task> stoppedTasks) {
+            this.stoppedTasks = List.copyOf(Objects.requireNonNull(stoppedTasks, "stoppedTasks"));
+            return this;
+        }
+
+        /** Why the stopped tasks could not be fetched; may be {@code null}. */
+        public Builder stoppedTasksUnavailableReason(String reason) {
+            this.stoppedTasksUnavailableReason = reason;
+            return this;
+        }
+
+        /** The immutable state. */
+        public ServiceState build() {
+            return new ServiceState(this);
+        }
+    }
+}
