@@ -1,0 +1,434 @@
+package io.github.ecsrollout.internal;
+
+import io.github.ecsrollout.RolloutNotStableException;
+import io.github.ecsrollout.RolloutNotStableException.Reason;
+import io.github.ecsrollout.RolloutResult;
+import io.github.ecsrollout.ServiceState;
+import io.github.ecsrollout.ServiceState.Verdict;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkInterruptedException;
+import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
+import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
+import software.amazon.awssdk.services.ecs.model.Failure;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
+import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
+import software.amazon.awssdk.services.ecs.waiters.EcsWaiter;
+
+/** One call of {@code rollOut} or {@code awaitStable}: its services, its deadline, its threads. Used once. */
+final class RolloutRun {
+
+    /** What DescribeServices takes at most. */
+    static final int CHUNK_SIZE = 10;
+    private static final AtomicLong RUNS = new AtomicLong();
+
+    private final RolloutSettings settings;
+    private final EcsClient ecs;
+    private final Notifier notifier;
+    private final long startNanos = System.nanoTime();
+    private final Instant startInstant = Instant.now();
+    private final long deadlineNanos;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final AtomicInteger maxPolls = new AtomicInteger();
+    private final List<Target> targets = new ArrayList<>();
+    private final List<Target> updated = new ArrayList<>();
+
+    RolloutRun(RolloutSettings settings) {
+        this.settings = settings;
+        this.ecs = settings.ecs();
+        this.notifier = new Notifier(settings.listener());
+        this.deadlineNanos = settings.timeout() == null ? Long.MAX_VALUE : startNanos + settings.timeout().toNanos();
+    }
+
+    RolloutResult rollOut(List<UpdateServiceRequest> requests) {
+        Map<String, Target> byKey = new HashMap<>();
+        for (int i = 0; i < requests.size(); i++) {
+            UpdateServiceRequest r = requests.get(i);
+            Target t = new Target(r.cluster() == null ? "default" : r.cluster(), r.service());
+            Target clash = byKey.putIfAbsent(t.clusterKey + "/" + t.key, t);
+            if (clash != null) {
+                throw new IllegalArgumentException("requests[" + i + "] names service " + t.service + " in cluster "
+                        + t.cluster + " again (already as " + clash.service + "); roll out each service once");
+            }
+            targets.add(t);
+        }
+        Notifier.log().info("Rolling out {} service(s): {}", targets.size(), names(targets));
+        for (int i = 0; i < requests.size(); i++) {
+            Target t = targets.get(i);
+            if (Thread.currentThread().isInterrupted()) {
+                throw fail(Reason.INTERRUPTED, "interrupted before updating " + t.service, null);
+            }
+            UpdateServiceResponse answer;
+            try {
+                answer = ecs.updateService(requests.get(i));
+            } catch (RuntimeException e) {
+                if (isInterruption(e)) {
+                    Thread.currentThread().interrupt();
+                    throw fail(Reason.INTERRUPTED, "interrupted while updating " + t.service, e);
+                }
+                throw updateRejected(t, e);
+            }
+            t.updateAccepted(answer == null ? null : answer.service());
+            updated.add(t);
+            notifier.updateAccepted(t);
+        }
+        return await();
+    }
+
+    RolloutResult awaitStable(String cluster, List<String> services) {
+        Map<String, Target> byKey = new LinkedHashMap<>();
+        for (String s : services) {
+            Target t = new Target(cluster, s);
+            byKey.putIfAbsent(t.key, t);
+        }
+        targets.addAll(byKey.values());
+        Notifier.log().info("Waiting for {} service(s) to be stable: {}", targets.size(), names(targets));
+        return await();
+    }
+
+    private RolloutResult await() {
+        List<List<Target>> chunks = chunks(targets);
+        ChunkOutcome failure = chunks.size() == 1 ? inline(chunks.get(0)) : pooled(chunks);
+        if (failure != null) {
+            throw fail(failure.reason, failure.headline, failure.cause);
+        }
+        RolloutResult result = new RolloutResult(states(), maxPolls.get(), elapsed());
+        notifier.succeeded(result);
+        return result;
+    }
+
+    /** Groups the services by cluster, in the caller's order, and splits each group into chunks of 10. */
+    static List<List<Target>> chunks(List<Target> targets) {
+        Map<String, List<Target>> byCluster = targets.stream()
+                .collect(Collectors.groupingBy(t -> t.clusterKey, LinkedHashMap::new, Collectors.toList()));
+        List<List<Target>> chunks = new ArrayList<>();
+        for (List<Target> group : byCluster.values()) {
+            for (int i = 0; i < group.size(); i += CHUNK_SIZE) {
+                chunks.add(List.copyOf(group.subList(i, Math.min(group.size(), i + CHUNK_SIZE))));
+            }
+        }
+        return chunks;
+    }
+
+    /** One chunk: wait on the caller's own thread, no pool needed. */
+    private ChunkOutcome inline(List<Target> chunk) {
+        ChunkOutcome outcome = awaitChunk(chunk);
+        return outcome.succeeded() ? null : outcome;
+    }
+
+    /** Several chunks: watch them together on a pool that lives only as long as this call. */
+    private ChunkOutcome pooled(List<List<Target>> chunks) {
+        int threads = Math.min(chunks.size(), settings.maxConcurrency());
+        ExecutorService pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), threadFactory());
+        ExecutorCompletionService<ChunkOutcome> done = new ExecutorCompletionService<>(pool);
+        chunks.forEach(chunk -> done.submit(() -> awaitChunk(chunk)));
+        ChunkOutcome failure = null;
+        boolean interrupted = false;
+        try {
+            for (int i = 0; i < chunks.size() && failure == null; i++) {
+                ChunkOutcome outcome = done.take().get();
+                failure = outcome.succeeded() ? null : outcome;
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        } catch (ExecutionException e) {
+            failure = new ChunkOutcome(Reason.API_ERROR, "unexpected failure while waiting: " + e.getCause(),
+                    e.getCause());
+        } finally {
+            // First verdict decides: stop the other chunks now, and leave no thread behind.
+            stopped.set(true);
+            pool.shutdownNow();
+            interrupted |= awaitTermination(pool);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+            return new ChunkOutcome(Reason.INTERRUPTED, "the calling thread was interrupted", null);
+        }
+        return failure;
+    }
+
+    private static boolean awaitTermination(ExecutorService pool) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (pool.awaitTermination(1, TimeUnit.SECONDS)) {
+                    return interrupted;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+    }
+
+    private ThreadFactory threadFactory() {
+        long run = RUNS.incrementAndGet();
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "ecs-rollout-" + run + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Waits for one chunk with the SDK waiter, judging every answer on the way. */
+    private ChunkOutcome awaitChunk(List<Target> chunk) {
+        long remaining = deadlineNanos - System.nanoTime();
+        if (remaining <= 0) {
+            return timedOut();
+        }
+        WaiterOverrideConfiguration.Builder config = WaiterOverrideConfiguration.builder()
+                .maxAttempts(settings.maxAttempts())
+                .backoffStrategyV2(BackoffStrategy.fixedDelayWithoutJitter(settings.delay()));
+        if (deadlineNanos != Long.MAX_VALUE) {
+            config.waitTimeout(Duration.ofNanos(remaining));
+        }
+        ChunkClient client = new ChunkClient(chunk);
+        DescribeServicesRequest request = DescribeServicesRequest.builder()
+                .cluster(chunk.get(0).cluster)
+                .services(chunk.stream().map(t -> t.service).toList())
+                .build();
+        try (EcsWaiter waiter = EcsWaiter.builder().client(client).overrideConfiguration(config.build()).build()) {
+            waiter.waitUntilServicesStable(request);
+            return ChunkOutcome.SUCCESS;
+        } catch (RuntimeException e) {
+            return classify(e);
+        } finally {
+            maxPolls.accumulateAndGet(client.polls, Math::max);
+        }
+    }
+
+    /** Turns the waiter's exception into a reason, from what was observed rather than from the message text. */
+    private ChunkOutcome classify(RuntimeException e) {
+        Abort abort = find(e, Abort.class);
+        if (abort != null) {
+            return abort.reason == null ? ChunkOutcome.STOPPED
+                    : new ChunkOutcome(abort.reason, abort.getMessage(), null);
+        }
+        if (stopped.get()) {
+            return ChunkOutcome.STOPPED;
+        }
+        if (Thread.currentThread().isInterrupted() || isInterruption(e)) {
+            Thread.currentThread().interrupt();
+            return new ChunkOutcome(Reason.INTERRUPTED, "the calling thread was interrupted", e);
+        }
+        if (e instanceof SdkClientException && e.getCause() == null) {
+            // The waiter's own give-up: attempts used up, or the next poll would pass the deadline.
+            return timedOut();
+        }
+        Throwable cause = e instanceof SdkClientException ? e.getCause() : e;
+        return new ChunkOutcome(Reason.API_ERROR, "ECS call failed: " + cause, cause);
+    }
+
+    private ChunkOutcome timedOut() {
+        String why = deadlineNanos != Long.MAX_VALUE && System.nanoTime() + settings.delay().toNanos() >= deadlineNanos
+                ? "the timeout of " + settings.timeout() + " passed"
+                : "a chunk used up its " + settings.maxAttempts() + " polls (maxAttempts)";
+        return new ChunkOutcome(Reason.TIMED_OUT, why, null);
+    }
+
+    private static boolean isInterruption(Throwable e) {
+        return find(e, AbortedException.class) != null || find(e, SdkInterruptedException.class) != null
+                || find(e, InterruptedException.class) != null;
+    }
+
+    private static <T extends Throwable> T find(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    /** Judges one DescribeServices answer for a chunk, service by service; throws {@link Abort} on a terminal verdict. */
+    private void judge(List<Target> chunk, DescribeServicesResponse answer) {
+        Map<String, Target> byKey = new HashMap<>();
+        chunk.forEach(t -> byKey.put(t.key, t));
+        Map<Target, Target.Change> changes = new LinkedHashMap<>();
+        for (Service s : answer.services()) {
+            Target t = byKey.get(s.serviceName() != null ? s.serviceName() : Target.shortName(s.serviceArn()));
+            if (t != null) {
+                changes.put(t, t.observe(s, startInstant));
+            }
+        }
+        Failure otherFailure = null;
+        for (Failure f : answer.failures()) {
+            Target t = f.arn() == null ? null : byKey.get(Target.shortName(f.arn()));
+            if (t != null && "MISSING".equals(f.reason())) {
+                changes.put(t, t.observeMissing());
+            } else if (otherFailure == null) {
+                otherFailure = f;
+            }
+        }
+        changes.forEach(notifier::observed);
+        for (Target t : chunk) {
+            Verdict v = t.verdict();
+            if (v.isTerminal()) {
+                throw new Abort(reasonFor(v), t, headline(v, t));
+            }
+        }
+        if (otherFailure != null) {
+            throw new Abort(Reason.API_ERROR, null, "DescribeServices reported " + otherFailure.reason() + " for "
+                    + otherFailure.arn() + (otherFailure.detail() == null ? "" : ": " + otherFailure.detail()));
+        }
+        List<String> unanswered = chunk.stream().filter(t -> !changes.containsKey(t)).map(t -> t.service).toList();
+        if (!unanswered.isEmpty()) {
+            throw new Abort(Reason.API_ERROR, null, "DescribeServices said nothing about " + unanswered);
+        }
+    }
+
+    static Reason reasonFor(Verdict v) {
+        switch (v) {
+            case DEPLOYMENT_FAILED: return Reason.DEPLOYMENT_FAILED;
+            case ROLLED_BACK: return Reason.ROLLED_BACK;
+            case MISSING: return Reason.SERVICE_MISSING;
+            case INACTIVE: return Reason.SERVICE_INACTIVE;
+            case UNSUPPORTED: return Reason.UNSUPPORTED_SERVICE;
+            default: throw new IllegalArgumentException("not a terminal verdict: " + v);
+        }
+    }
+
+    private static String headline(Verdict v, Target t) {
+        ServiceState s = t.state();
+        switch (v) {
+            case DEPLOYMENT_FAILED:
+                return "the deployment " + s.watchedDeployment().map(d -> d.id()).orElse("") + " of " + t.service
+                        + " failed";
+            case ROLLED_BACK:
+                return "the deployment " + s.expectedDeploymentId().orElse("") + " of " + t.service
+                        + " was rolled back or replaced; " + t.service + " now runs " + s.taskDefinition();
+            case MISSING:
+                return "service " + t.service + " is MISSING";
+            case INACTIVE:
+                return "service " + t.service + " is " + s.status().orElse("INACTIVE");
+            default:
+                return "service " + t.service + " uses the " + t.last().deploymentController().typeAsString()
+                        + " deployment controller, whose task sets the stable condition cannot see";
+        }
+    }
+
+    private RolloutNotStableException updateRejected(Target t, RuntimeException e) {
+        List<String> notAttempted = targets.subList(targets.indexOf(t) + 1, targets.size()).stream()
+                .map(x -> x.service).toList();
+        String headline = "ECS rejected the update of " + t.service + ": " + e.getMessage()
+                + (notAttempted.isEmpty() ? "" : "; not attempted: " + notAttempted);
+        return fail(Reason.UPDATE_FAILED, headline, e, List.of(t.service));
+    }
+
+    private RolloutNotStableException fail(Reason reason, String headline, Throwable cause) {
+        List<String> unstable = targets.stream().filter(t -> t.verdict() != Verdict.STABLE).map(t -> t.service)
+                .toList();
+        return fail(reason, headline, cause, unstable);
+    }
+
+    private RolloutNotStableException fail(Reason reason, String headline, Throwable cause, List<String> unstable) {
+        if (settings.fetchStoppedTasks() && !Thread.currentThread().isInterrupted()
+                && (reason == Reason.DEPLOYMENT_FAILED || reason == Reason.ROLLED_BACK || reason == Reason.TIMED_OUT)) {
+            targets.stream()
+                    .filter(t -> t.last() != null && t.verdict() != Verdict.STABLE
+                            && (reason == Reason.TIMED_OUT || t.verdict().isTerminal()))
+                    .limit(StoppedTasks.MAX_SERVICES)
+                    .forEach(t -> StoppedTasks.fetch(ecs, t));
+        }
+        List<ServiceState> states = states();
+        List<String> updatedNames = updated.stream().map(t -> t.service).toList();
+        String message = Messages.failure(reason, headline, states, updatedNames, maxPolls.get(), elapsed(), null);
+        RolloutNotStableException failure = new RolloutNotStableException(reason, message, cause, unstable,
+                updatedNames, List.of(), states);
+        notifier.failed(failure);
+        return failure;
+    }
+
+    private List<ServiceState> states() {
+        return targets.stream().map(Target::state).toList();
+    }
+
+    private Duration elapsed() {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    private static List<String> names(List<Target> targets) {
+        return targets.stream().map(t -> t.service).toList();
+    }
+
+    /** How one chunk's wait ended: {@code reason == null} is success. */
+    private static final class ChunkOutcome {
+        static final ChunkOutcome SUCCESS = new ChunkOutcome(null, "stable", null);
+        static final ChunkOutcome STOPPED = new ChunkOutcome(null, "stopped", null);
+
+        final Reason reason;
+        final String headline;
+        final Throwable cause;
+
+        ChunkOutcome(Reason reason, String headline, Throwable cause) {
+            this.reason = reason;
+            this.headline = headline;
+            this.cause = cause;
+        }
+
+        boolean succeeded() {
+            return reason == null;
+        }
+    }
+
+    /**
+     * The client the waiter polls through: forwards DescribeServices to the caller's client and judges each answer
+     * before the waiter sees it, so verdicts the waiter's rule cannot see end the wait on the poll that shows them.
+     */
+    private final class ChunkClient implements EcsClient {
+        private final List<Target> chunk;
+        private int polls;
+
+        ChunkClient(List<Target> chunk) {
+            this.chunk = chunk;
+        }
+
+        @Override
+        public DescribeServicesResponse describeServices(DescribeServicesRequest request) {
+            if (stopped.get()) {
+                throw Abort.stopped();
+            }
+            polls++;
+            DescribeServicesResponse answer = ecs.describeServices(request);
+            if (answer == null) {
+                throw new Abort(Reason.API_ERROR, null, "DescribeServices returned no answer");
+            }
+            Notifier.log().debug("Poll {} of {} service(s) in {}", polls, chunk.size(), chunk.get(0).cluster);
+            judge(chunk, answer);
+            return answer;
+        }
+
+        @Override
+        public String serviceName() {
+            return SERVICE_NAME;
+        }
+
+        @Override
+        public void close() {
+            // The caller's client is not ours to close.
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.github.ecsrollout.internal;
+
+import io.github.ecsrollout.ServiceState;
+import io.github.ecsrollout.ServiceState.Verdict;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.ServiceEvent;
+import software.amazon.awssdk.services.ecs.model.Task;
+
+/**
+ * One service of a rollout and everything learned about it. Written by the one thread that polls its chunk, read by
+ * the caller's thread after that thread is done (or through {@link #state()}, which is synchronized).
+ */
+final class Target {
+
+    /** What one observation changed. */
+    record Change(boolean changed, boolean becameStable, List<ServiceEvent> newEvents) {
+    }
+
+    final String cluster;
+    final String clusterKey;
+    final String service;
+    final String key;
+
+    private String expectedDeploymentId;
+    private Service last;
+    private Verdict verdict = Verdict.UNKNOWN;
+    private boolean sawStable;
+    private final Set<String> seenEventIds = new HashSet<>();
+    private final List<ServiceEvent> events = new ArrayList<>();
+    private boolean baselineTaken;
+    private List<Task> stoppedTasks = List.of();
+    private String stoppedTasksUnavailableReason;
+
+    Target(String cluster, String service) {
+        this.cluster = cluster;
+        this.clusterKey = shortName(cluster);
+        this.service = service;
+        this.key = shortName(service);
+    }
+
+    /** The last path segment of an ARN ({@code ...:service/cluster/name} → {@code name}), or the name itself. */
+    static String shortName(String nameOrArn) {
+        int slash = nameOrArn.lastIndexOf('/');
+        return slash < 0 ? nameOrArn : nameOrArn.substring(slash + 1);
+    }
+
+    /** Records ECS's answer to UpdateService: the deployment to track, and the events that were there before. */
+    synchronized void updateAccepted(Service answer) {
+        expectedDeploymentId = Verdicts.primaryId(answer);
+        if (answer != null) {
+            last = answer;
+            answer.events().forEach(e -> seenEventIds.add(eventKey(e)));
+            baselineTaken = true;
+        }
+    }
+
+    /**
+     * Records a DescribeServices answer about this service.
+     *
+     * @param since events created before this instant and seen on the first observation are not new
+     */
+    synchronized Change observe(Service answer, Instant since) {
+        Verdict before = verdict;
+        Service previous = last;
+        last = answer;
+        verdict = Verdicts.evaluate(answer, expectedDeploymentId);
+        List<ServiceEvent> fresh = new ArrayList<>();
+        for (ServiceEvent e : answer.events()) {
+            boolean old = !baselineTaken && e.createdAt() != null && e.createdAt().isBefore(since);
+            if (seenEventIds.add(eventKey(e)) && !old) {
+                fresh.add(e);
+            }
+        }
+        baselineTaken = true;
+        fresh.sort(Comparator.comparing((ServiceEvent e) -> e.createdAt() == null ? Instant.MIN : e.createdAt()));
+        events.addAll(fresh);
+        boolean becameStable = verdict == Verdict.STABLE && !sawStable;
+        sawStable |= becameStable;
+        return new Change(verdict != before || differs(previous, answer), becameStable, fresh);
+    }
+
+    /** Records that DescribeServices reported this service MISSING. */
+    synchronized Change observeMissing() {
+        Verdict before = verdict;
+        verdict = Verdict.MISSING;
+        return new Change(before != verdict, false, List.of());
+    }
+
+    synchronized void stoppedTasks(List<Task> tasks, String unavailableReason) {
+        this.stoppedTasks = List.copyOf(tasks);
+        this.stoppedTasksUnavailableReason = unavailableReason;
+    }
+
+    synchronized Verdict verdict() {
+        return verdict;
+    }
+
+    synchronized Service last() {
+        return last;
+    }
+
+    synchronized String expectedDeploymentId() {
+        return expectedDeploymentId;
+    }
+
+    synchronized ServiceState state() {
+        return ServiceState.builder()
+                .cluster(cluster)
+                .service(service)
+                .verdict(verdict)
+                .lastObserved(last)
+                .expectedDeploymentId(expectedDeploymentId)
+                .events(events)
+                .stoppedTasks(stoppedTasks)
+                .stoppedTasksUnavailableReason(stoppedTasksUnavailableReason)
+                .build();
+    }
+
+    private static boolean differs(Service a, Service b) {
+        if (a == null) {
+            return true;
+        }
+        return !Objects.equals(a.status(), b.status())
+                || !Objects.equals(a.runningCount(), b.runningCount())
+                || !Objects.equals(a.desiredCount(), b.desiredCount())
+                || !Objects.equals(a.pendingCount(), b.pendingCount())
+                || a.deployments().size() != b.deployments().size()
+                || !Objects.equals(rolloutStates(a), rolloutStates(b));
+    }
+
+    private static List<String> rolloutStates(Service s) {
+        return s.deployments().stream().map(d -> d.id() + "=" + d.rolloutStateAsString()).toList();
+    }
+
+    private static String eventKey(ServiceEvent e) {
+        return e.id() != null ? e.id() : e.createdAt() + "|" + e.message();
+    }
+}
