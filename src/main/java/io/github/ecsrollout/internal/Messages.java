@@ -19,9 +19,9 @@ final class Messages {
     private Messages() {
     }
 
-    static String failure(Reason reason, String headline, List<ServiceState> states, List<String> updated,
-            int attempts, Duration elapsed, String tail) {
-        List<ServiceState> unstable = states.stream().filter(s -> !s.isStable()).toList();
+    static String failure(Reason reason, String headline, List<ServiceState> states, List<String> unstableNames,
+            List<String> updated, int attempts, Duration elapsed, String tail) {
+        List<ServiceState> unstable = states.stream().filter(s -> unstableNames.contains(s.service())).toList();
         Set<String> clusters = new LinkedHashSet<>();
         states.forEach(s -> clusters.add(s.cluster()));
         StringBuilder sb = new StringBuilder()

@@ -201,7 +201,9 @@ final class RolloutRun {
         }
         WaiterOverrideConfiguration.Builder config = WaiterOverrideConfiguration.builder()
                 .maxAttempts(settings.maxAttempts())
-                .backoffStrategyV2(BackoffStrategy.fixedDelayWithoutJitter(settings.delay()));
+                .backoffStrategyV2(settings.delay().isZero()
+                        ? BackoffStrategy.retryImmediately()
+                        : BackoffStrategy.fixedDelayWithoutJitter(settings.delay()));
         if (deadlineNanos != Long.MAX_VALUE) {
             config.waitTimeout(Duration.ofNanos(remaining));
         }
@@ -355,7 +357,7 @@ final class RolloutRun {
         }
         List<ServiceState> states = states();
         List<String> updatedNames = updated.stream().map(t -> t.service).toList();
-        String message = Messages.failure(reason, headline, states, updatedNames, maxPolls.get(), elapsed(), null);
+        String message = Messages.failure(reason, headline, states, unstable, updatedNames, maxPolls.get(), elapsed(), null);
         RolloutNotStableException failure = new RolloutNotStableException(reason, message, cause, unstable,
                 updatedNames, List.of(), states);
         notifier.failed(failure);

@@ -5,7 +5,9 @@ import java.util.Comparator;
 import java.util.List;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
+import software.amazon.awssdk.services.ecs.model.DescribeTasksRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
+import software.amazon.awssdk.services.ecs.model.ListTasksRequest;
 import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
 import software.amazon.awssdk.services.ecs.model.Task;
 
@@ -34,8 +36,9 @@ final class StoppedTasks {
             return;
         }
         try {
-            ListTasksResponse listed = ecs.listTasks(r -> r.cluster(target.cluster).startedBy(deploymentId)
-                    .desiredStatus(DesiredStatus.STOPPED).maxResults(LIST));
+            // Built requests, not Consumer<Builder> overloads: a caller's Mockito mock stubs only the former.
+            ListTasksResponse listed = ecs.listTasks(ListTasksRequest.builder().cluster(target.cluster)
+                    .startedBy(deploymentId).desiredStatus(DesiredStatus.STOPPED).maxResults(LIST).build());
             if (listed == null) {
                 target.stoppedTasks(List.of(), "ListTasks returned no answer");
                 return;
@@ -44,7 +47,8 @@ final class StoppedTasks {
                 target.stoppedTasks(List.of(), null);
                 return;
             }
-            DescribeTasksResponse described = ecs.describeTasks(r -> r.cluster(target.cluster).tasks(listed.taskArns()));
+            DescribeTasksResponse described = ecs.describeTasks(DescribeTasksRequest.builder()
+                    .cluster(target.cluster).tasks(listed.taskArns()).build());
             if (described == null) {
                 target.stoppedTasks(List.of(), "DescribeTasks returned no answer");
                 return;
