@@ -1,0 +1,146 @@
+package io.github.ecsrollout.sim;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * ECS's awsJson1_1 over HTTP, as the AWS SDK sends it: {@code POST /} with
+ * {@code X-Amz-Target: AmazonEC2ContainerServiceV20141113.<Operation>} and a JSON body. Answers
+ * 200 with JSON, or an error document {@code {"__type": ..., "message": ...}} with 400 (500 for
+ * ServerException). Faults are applied here, before the model is asked.
+ */
+final class EcsHttpHandler implements HttpHandler {
+
+    static final String TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113.";
+    static final String CONTENT_TYPE = "application/x-amz-json-1.1";
+
+    /** Plain decimals (1693489983.922), never BigDecimal's 1.693489983922E+9, unless asked for. */
+    private static final JsonMapper JSON = JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
+
+    private final EcsApi api;
+    private final EcsModel model;
+    private final Faults faults;
+    private final SimStats stats;
+
+    EcsHttpHandler(EcsApi api, EcsModel model, Faults faults, SimStats stats) {
+        this.api = api;
+        this.model = model;
+        this.faults = faults;
+        this.stats = stats;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        long arrived = System.nanoTime();
+        String operation = "<none>";
+        String cluster = null;
+        int services = 0;
+        int status = 0;
+        try {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+            if (target != null && target.startsWith(TARGET_PREFIX)) {
+                operation = target.substring(TARGET_PREFIX.length());
+            }
+            JsonNode request;
+            try {
+                request = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
+            } catch (JsonProcessingException e) {
+                status = sendError(exchange, new EcsError("SerializationException", "Malformed request body."));
+                return;
+            }
+            cluster = request.path("cluster").asText("default");
+            services = operation.equals("DescribeServices") ? request.path("services").size()
+                    : operation.equals("UpdateService") ? 1 : 0;
+
+            sleep(faults.latencyFor(operation));
+            Faults.Action fault = faults.take(operation);
+            if (fault != null && fault.kind() == Faults.Kind.RESPOND) {
+                status = send(exchange, fault.status(), fault.body());
+                return;
+            }
+            if (fault != null && fault.kind() == Faults.Kind.DELAY) {
+                sleep(fault.delay());
+            }
+            byte[] answer;
+            try {
+                answer = JSON.writeValueAsBytes(answer(operation, target, request));
+                status = 200;
+            } catch (EcsError e) {
+                answer = Faults.errorBody(e.type, e.getMessage());
+                status = e.httpStatus;
+            }
+            if (fault != null && fault.kind() == Faults.Kind.DROP) {
+                dropHalfway(exchange, status, answer);
+                status = -1;
+                return;
+            }
+            send(exchange, status, answer);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // A bug in the simulator must not look like a hang: report it as ECS would a failure.
+            e.printStackTrace();
+            status = sendError(exchange, new EcsError("ServerException", "simulator failure: " + e));
+        } finally {
+            exchange.close();
+            stats.record(new SimStats.Call(operation, cluster, services, status, arrived, model.now()));
+        }
+    }
+
+    private JsonNode answer(String operation, String target, JsonNode request) {
+        if (operation.equals("<none>")) {
+            throw new EcsError("UnknownOperationException", "Missing or unknown X-Amz-Target: " + target);
+        }
+        return api.call(operation, request);
+    }
+
+    private static int sendError(HttpExchange exchange, EcsError e) throws IOException {
+        return send(exchange, e.httpStatus, Faults.errorBody(e.type, e.getMessage()));
+    }
+
+    private static int send(HttpExchange exchange, int status, byte[] body) throws IOException {
+        headers(exchange);
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+        return status;
+    }
+
+    /**
+     * Promises the whole body, writes half, then gives up: the JDK server closes the connection
+     * when a fixed-length body is closed short, so the client sees a premature end of stream.
+     */
+    private static void dropHalfway(HttpExchange exchange, int status, byte[] body) throws IOException {
+        headers(exchange);
+        exchange.sendResponseHeaders(status, body.length);
+        OutputStream out = exchange.getResponseBody();
+        out.write(body, 0, body.length / 2);
+        out.flush();
+        try {
+            out.close();
+        } catch (IOException expected) {
+            // "insufficient bytes written to stream": exactly the point.
+        }
+    }
+
+    private static void headers(HttpExchange exchange) {
+        exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
+        exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+    }
+
+    private static void sleep(Duration d) throws InterruptedException {
+        if (!d.isZero() && !d.isNegative()) {
+            Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package io.github.ecsrollout.sim;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Clusters, services, tasks and task definitions of the simulated account. One lock (this object)
+ * guards all of it: the simulator serves a handful of threads, and a single lock keeps every step
+ * and every answer consistent without further thought.
+ */
+final class EcsModel {
+
+    static final String REGION = "us-east-1";
+    static final String ACCOUNT = "123456789012";
+    /** Stopped tasks are kept per cluster up to this many (ECS keeps them about an hour). */
+    private static final int MAX_TASKS_PER_CLUSTER = 10_000;
+    private static final Pattern TASK_DEFINITION =
+            Pattern.compile("(?:arn:aws[^:]*:ecs:[^:]*:\\d*:task-definition/)?([A-Za-z0-9_-]+)(?::(\\d+))?");
+
+    static final class Cluster {
+        final String name;
+        final Map<String, SimService> services = new LinkedHashMap<>();
+        /** Every task by ARN, oldest first. */
+        final LinkedHashMap<String, SimTask> tasks = new LinkedHashMap<>();
+
+        Cluster(String name) {
+            this.name = name;
+        }
+    }
+
+    private final Clock clock;
+    private final SplittableRandom random;
+    private final Map<String, Cluster> clusters = new LinkedHashMap<>();
+    private final Map<String, Integer> latestRevision = new HashMap<>();
+
+    EcsModel(Clock clock, long seed) {
+        this.clock = clock;
+        this.random = new SplittableRandom(seed);
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    synchronized Cluster createCluster(String name) {
+        return clusters.computeIfAbsent(name, Cluster::new);
+    }
+
+    synchronized SimService createService(ServiceSpec spec) {
+        Cluster cluster = createCluster(spec.cluster);
+        if (cluster.services.containsKey(spec.name)) {
+            throw new IllegalStateException("service exists already: " + spec.cluster + "/" + spec.name);
+        }
+        Instant now = now();
+        SimService service = new SimService(this, spec, resolveTaskDefinition(spec.taskDefinition), now);
+        cluster.services.put(spec.name, service);
+        if (spec.codeDeploy) {
+            service.taskSetId = newDeploymentId();
+            service.event(now, "has reached a steady state.");
+        } else if (spec.deployingFromCreation) {
+            service.script.start(service.startDeployment(service.taskDefinition, now));
+        } else {
+            service.startSteady(now);
+        }
+        if (!"ACTIVE".equals(spec.status)) {
+            service.status = spec.status;
+            service.desiredCount = 0;
+            service.deployments.forEach(d -> d.desiredCount = 0);
+            if ("INACTIVE".equals(spec.status)) {
+                service.deactivate();
+            }
+        }
+        return service;
+    }
+
+    synchronized SimService service(String cluster, String name) {
+        Cluster c = clusters.get(cluster);
+        return c == null ? null : c.services.get(name);
+    }
+
+    /** A cluster by name or ARN; ECS answers ClusterNotFoundException (400) for anything else. */
+    Cluster cluster(String nameOrArn) {
+        String name = nameOrArn == null || nameOrArn.isEmpty() ? "default" : afterLast(nameOrArn, "cluster/");
+        Cluster c = clusters.get(name);
+        if (c == null) {
+            throw EcsError.clusterNotFound();
+        }
+        return c;
+    }
+
+    /** A service by name, or by ARN in the new (cluster/name) or old (name) format. */
+    static String serviceName(String nameOrArn) {
+        if (!nameOrArn.startsWith("arn:")) {
+            return nameOrArn;
+        }
+        String rest = afterLast(nameOrArn, "service/");
+        int slash = rest.lastIndexOf('/');
+        return slash < 0 ? rest : rest.substring(slash + 1);
+    }
+
+    /** Makes every service of the cluster catch up with the clock. */
+    void catchUp(Cluster cluster) {
+        Instant now = now();
+        cluster.services.values().forEach(s -> s.catchUp(now));
+    }
+
+    /**
+     * UpdateService accepts {@code family:revision}, a full ARN, or a bare family (its latest
+     * revision). Any revision is accepted and remembered: the simulator has no RegisterTaskDefinition.
+     */
+    synchronized String resolveTaskDefinition(String ref) {
+        Matcher m = TASK_DEFINITION.matcher(ref);
+        if (!m.matches()) {
+            throw EcsError.invalidParameter("Invalid revision number. Number: " + ref);
+        }
+        String family = m.group(1);
+        int revision;
+        if (m.group(2) != null) {
+            revision = Integer.parseInt(m.group(2));
+            latestRevision.merge(family, revision, Math::max);
+        } else {
+            Integer latest = latestRevision.get(family);
+            if (latest == null) {
+                throw new EcsError("ClientException", "TaskDefinition not found.");
+            }
+            revision = latest;
+        }
+        return arn("task-definition/" + family + ":" + revision);
+    }
+
+    synchronized void registerTaskDefinition(String family, int revision) {
+        latestRevision.merge(family, revision, Math::max);
+    }
+
+    void recordTask(String clusterName, SimTask task) {
+        Cluster c = clusters.get(clusterName);
+        c.tasks.put(task.arn, task);
+        if (c.tasks.size() > MAX_TASKS_PER_CLUSTER) {
+            Iterator<SimTask> it = c.tasks.values().iterator();
+            while (c.tasks.size() > MAX_TASKS_PER_CLUSTER && it.hasNext()) {
+                if (!it.next().isLive()) {
+                    it.remove();
+                }
+            }
+        }
+    }
+
+    String arn(String resource) {
+        return "arn:aws:ecs:" + REGION + ":" + ACCOUNT + ":" + resource;
+    }
+
+    String clusterArn(String cluster) {
+        return arn("cluster/" + cluster);
+    }
+
+    /** {@code ecs-svc/} and 19 digits, like real deployment ids. */
+    String newDeploymentId() {
+        return "ecs-svc/" + (1_000_000_000_000_000_000L + random.nextLong(8_000_000_000_000_000_000L));
+    }
+
+    /** 32 hex digits, like the ids of tasks in clusters created since 2018. */
+    String newTaskId() {
+        return hex(random.nextLong()) + hex(random.nextLong());
+    }
+
+    String newUuid() {
+        String h = newTaskId();
+        return h.substring(0, 8) + "-" + h.substring(8, 12) + "-" + h.substring(12, 16) + "-" + h.substring(16, 20)
+                + "-" + h.substring(20);
+    }
+
+    private static String hex(long v) {
+        return String.format("%016x", v);
+    }
+
+    private static String afterLast(String s, String marker) {
+        int i = s.lastIndexOf(marker);
+        return i < 0 ? s : s.substring(i + marker.length());
+    }
+}

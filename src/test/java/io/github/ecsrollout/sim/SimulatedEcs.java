@@ -1,0 +1,190 @@
+package io.github.ecsrollout.sim;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.ecs.EcsClient;
+
+/**
+ * A simulated Amazon ECS endpoint on 127.0.0.1 (ephemeral port), stateful and scriptable, for
+ * integration tests, the demo and the benchmarks. It speaks awsJson1_1 like ECS, so the real AWS
+ * SDK v2 {@link EcsClient} (and its EcsWaiter) talks to it unchanged.
+ *
+ * <pre>{@code
+ * SimClock clock = SimClock.manual();                  // or SimulatedEcs.start() for real time
+ * try (SimulatedEcs ecs = SimulatedEcs.start(clock)) {
+ *     ecs.createService("prod", "web", ServiceScript.stableAfter(Duration.ofSeconds(30)));
+ *     ecs.createService(ServiceSpec.of("prod", "api").desiredCount(3)
+ *             .script(ServiceScript.circuitBreakerFails(Duration.ofSeconds(20), true, Duration.ofSeconds(10))));
+ *     EcsClient client = ecs.client();                  // closed with the simulator
+ *     client.updateService(b -> b.cluster("prod").service("web").taskDefinition("web:2"));
+ *     clock.advance(Duration.ofSeconds(31));            // the rollout is done
+ *     ecs.faults().next(2, "DescribeServices").throttle();
+ *     client.describeServices(b -> b.cluster("prod").services("web", "api"));
+ *     assert ecs.stats().maxServicesPerDescribeServices() <= 10;
+ * }
+ * }</pre>
+ *
+ * <p>Operations: DescribeServices, UpdateService, ListTasks, DescribeTasks. State moves on the
+ * given {@link Clock} and only when read, so a manual clock makes every progression deterministic.
+ */
+public final class SimulatedEcs implements AutoCloseable {
+
+    private static final int DEFAULT_THREADS = 4;
+    private static final AtomicInteger SERVER_IDS = new AtomicInteger();
+
+    private final EcsModel model;
+    private final EcsApi api;
+    private final Faults faults = new Faults();
+    private final SimStats stats = new SimStats();
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final URI endpoint;
+    private final List<EcsClient> clients = new CopyOnWriteArrayList<>();
+
+    private SimulatedEcs(Clock clock, int threads) throws IOException {
+        // Without TCP_NODELAY each answer waits ~40 ms for the client's delayed ACK.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        this.model = new EcsModel(clock, 42);
+        this.api = new EcsApi(model);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        int id = SERVER_IDS.incrementAndGet();
+        AtomicInteger threadIds = new AtomicInteger();
+        this.executor = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "simulated-ecs-" + id + "-" + threadIds.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", new EcsHttpHandler(api, model, faults, stats));
+        server.start();
+        this.endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** A simulator on real time. */
+    public static SimulatedEcs start() {
+        return start(Clock.systemUTC());
+    }
+
+    /** A simulator on the given clock, typically a {@link SimClock} a test advances. */
+    public static SimulatedEcs start(Clock clock) {
+        return start(clock, DEFAULT_THREADS);
+    }
+
+    /** {@code threads} bounds concurrent requests (and sleeping, delayed ones). */
+    public static SimulatedEcs start(Clock clock, int threads) {
+        try {
+            return new SimulatedEcs(clock, threads);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    public Clock clock() {
+        return model.clock();
+    }
+
+    /** Creates the cluster if needed; createService does it too. Any other cluster is ClusterNotFoundException. */
+    public void createCluster(String name) {
+        model.createCluster(name);
+    }
+
+    /** A service steady on {@code NAME:1} with 2 tasks; {@code script} drives its next deployments. */
+    public SimService createService(String cluster, String name, ServiceScript script) {
+        return createService(ServiceSpec.of(cluster, name).script(script));
+    }
+
+    public SimService createService(ServiceSpec spec) {
+        return model.createService(spec);
+    }
+
+    /** The service, or null. */
+    public SimService service(String cluster, String name) {
+        return model.service(cluster, name);
+    }
+
+    /** Makes a bare family in UpdateService resolve to this revision (if it is the latest seen). */
+    public void registerTaskDefinition(String family, int revision) {
+        model.registerTaskDefinition(family, revision);
+    }
+
+    /** Writes timestamps as ECS sometimes does, 1.620044996111E9, instead of 1620044996.111. */
+    public void scientificTimestamps(boolean on) {
+        api.scientificTimestamps = on;
+    }
+
+    public Faults faults() {
+        return faults;
+    }
+
+    public SimStats stats() {
+        return stats;
+    }
+
+    /** A real SDK client against this endpoint, with the SDK's default retries and timeouts. */
+    public EcsClient client() {
+        return client(o -> { });
+    }
+
+    /** A real SDK client against this endpoint; it is closed when the simulator is. */
+    public EcsClient client(Consumer<ClientOverrideConfiguration.Builder> override) {
+        EcsClient client = clientFor(endpoint, override);
+        clients.add(client);
+        return client;
+    }
+
+    /** The SDK client any caller would build, pointed at {@code endpoint}; the caller closes it. */
+    public static EcsClient clientFor(URI endpoint, Consumer<ClientOverrideConfiguration.Builder> override) {
+        return EcsClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(override)
+                .build();
+    }
+
+    /**
+     * The SDK's standard retry strategy (throttling and 5xx retried, same conditions) with
+     * millisecond backoffs, so tests of retries do not wait seconds.
+     */
+    public static RetryStrategy fastRetries(int maxAttempts) {
+        BackoffStrategy quick = BackoffStrategy.exponentialDelay(Duration.ofMillis(1), Duration.ofMillis(10));
+        return AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                .maxAttempts(maxAttempts)
+                .backoffStrategy(quick)
+                .throttlingBackoffStrategy(quick)
+                .circuitBreakerEnabled(false)
+                .build();
+    }
+
+    @Override
+    public void close() {
+        clients.forEach(EcsClient::close);
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
