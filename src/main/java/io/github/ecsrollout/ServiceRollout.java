@@ -51,6 +51,7 @@ public final class ServiceRollout implements AutoCloseable {
     private final RolloutListener listener;
     private final boolean fetchStoppedTasks;
     private final boolean rollbackOnFailure;
+    private final Duration rollbackTimeout;
     private final RolloutEngine engine;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -64,9 +65,10 @@ public final class ServiceRollout implements AutoCloseable {
         this.listener = b.listener;
         this.fetchStoppedTasks = b.fetchStoppedTasks;
         this.rollbackOnFailure = b.rollbackOnFailure;
+        this.rollbackTimeout = b.rollbackTimeout;
         int attempts = maxAttempts != null ? maxAttempts : timeout != null ? Integer.MAX_VALUE : DEFAULT_MAX_ATTEMPTS;
         this.engine = new RolloutEngine(new RolloutSettings(ecs, delay, attempts, timeout, maxConcurrency, listener,
-                fetchStoppedTasks, rollbackOnFailure));
+                fetchStoppedTasks, rollbackOnFailure, rollbackTimeout));
     }
 
     private static EcsClient defaultClient() {
@@ -100,6 +102,7 @@ public final class ServiceRollout implements AutoCloseable {
         b.listener = listener;
         b.fetchStoppedTasks = fetchStoppedTasks;
         b.rollbackOnFailure = rollbackOnFailure;
+        b.rollbackTimeout = rollbackTimeout;
         return b;
     }
 
@@ -210,7 +213,8 @@ public final class ServiceRollout implements AutoCloseable {
     public String toString() {
         return "ServiceRollout[delay=" + delay + ", maxAttempts=" + (maxAttempts == null ? "default" : maxAttempts)
                 + ", timeout=" + timeout + ", maxConcurrency=" + maxConcurrency
-                + ", fetchStoppedTasks=" + fetchStoppedTasks + ", rollbackOnFailure=" + rollbackOnFailure + "]";
+                + ", fetchStoppedTasks=" + fetchStoppedTasks + ", rollbackOnFailure=" + rollbackOnFailure
+                + (rollbackTimeout == null ? "" : ", rollbackTimeout=" + rollbackTimeout) + "]";
     }
 
     private void ensureOpen() {
@@ -236,6 +240,7 @@ public final class ServiceRollout implements AutoCloseable {
         private RolloutListener listener = RolloutListener.NONE;
         private boolean fetchStoppedTasks = true;
         private boolean rollbackOnFailure;
+        private Duration rollbackTimeout;
 
         private Builder() {
         }
@@ -321,9 +326,32 @@ public final class ServiceRollout implements AutoCloseable {
         /**
          * Whether a failed rollout puts every service it changed back on its previous task definition and waits for
          * them to be stable before throwing. Defaults to false.
+         *
+         * <p>With it, each service's PRIMARY task definition is read before any update (DescribeServices, 10 services
+         * a call). When the rollout fails for any reason but {@code INTERRUPTED} after ECS accepted an update, every
+         * service it changed, healthy ones included, gets an UpdateService back to that task definition (a service
+         * ECS's circuit breaker already rolled back is only watched). The original exception is then thrown, its
+         * {@link RolloutNotStableException#rolledBackServices()} naming the services restored and stable; the message
+         * names any service that could not be restored, and the rollback's own exception is attached as suppressed.
+         * Only the task definition is put back: desired count and other settings stay as the rollout left them.
          */
         public Builder rollbackOnFailure(boolean rollbackOnFailure) {
             this.rollbackOnFailure = rollbackOnFailure;
+            return this;
+        }
+
+        /**
+         * How long the rollback's wait for the restored services may take. Unless set, it is what is left of
+         * {@link #timeout(Duration)} (at least one poll), or, without a timeout, {@code maxAttempts} polls. Set it when
+         * a timeout is set: a rollout that timed out has no time left to watch its rollback. The restores themselves
+         * are sent in any case.
+         */
+        public Builder rollbackTimeout(Duration rollbackTimeout) {
+            Objects.requireNonNull(rollbackTimeout, "rollbackTimeout");
+            if (rollbackTimeout.isNegative() || rollbackTimeout.isZero()) {
+                throw new IllegalArgumentException("rollbackTimeout must be positive: " + rollbackTimeout);
+            }
+            this.rollbackTimeout = rollbackTimeout;
             return this;
         }
 

@@ -54,6 +54,8 @@ final class RolloutRun {
     private final AtomicInteger maxPolls = new AtomicInteger();
     private final List<Target> targets = new ArrayList<>();
     private final List<Target> updated = new ArrayList<>();
+    /** Each service's task definition before the rollout; filled only with rollbackOnFailure. */
+    private final Map<Target, String> previousTaskDefinitions = new LinkedHashMap<>();
 
     RolloutRun(RolloutSettings settings) {
         this.settings = settings;
@@ -75,6 +77,9 @@ final class RolloutRun {
             targets.add(t);
         }
         Notifier.log().info("Rolling out {} service(s): {}", targets.size(), names(targets));
+        if (settings.rollbackOnFailure()) {
+            readPreviousTaskDefinitions();
+        }
         for (int i = 0; i < requests.size(); i++) {
             Target t = targets.get(i);
             if (Thread.currentThread().isInterrupted()) {
@@ -106,6 +111,45 @@ final class RolloutRun {
         targets.addAll(byKey.values());
         Notifier.log().info("Waiting for {} service(s) to be stable: {}", targets.size(), names(targets));
         return await();
+    }
+
+    /** Waits for targets whose expected deployments are already known (a rollback's restores). */
+    RolloutResult awaitTargets(List<Target> restored) {
+        targets.addAll(restored);
+        return await();
+    }
+
+    /**
+     * Reads each service's PRIMARY task definition before anything changes, 10 services per DescribeServices call, so
+     * a failed rollout can put it back. A service that is missing, or an error, fails the rollout before any update.
+     */
+    private void readPreviousTaskDefinitions() {
+        for (List<Target> chunk : chunks(targets)) {
+            DescribeServicesResponse answer;
+            try {
+                answer = ecs.describeServices(DescribeServicesRequest.builder().cluster(chunk.get(0).cluster)
+                        .services(chunk.stream().map(t -> t.service).toList()).build());
+            } catch (RuntimeException e) {
+                throw fail(Reason.API_ERROR, "could not read the services' task definitions before updating them: "
+                        + e.getMessage(), e);
+            }
+            Map<String, Service> byKey = new HashMap<>();
+            if (answer != null) {
+                answer.services().forEach(s -> byKey.put(s.serviceName() != null ? s.serviceName()
+                        : Target.shortName(s.serviceArn()), s));
+            }
+            for (Target t : chunk) {
+                Service s = byKey.get(t.key);
+                if (s == null) {
+                    t.observeMissing();
+                    throw fail(Reason.SERVICE_MISSING, "service " + t.service + " is MISSING; nothing was updated",
+                            null);
+                }
+                String taskDefinition = Verdicts.primary(s.deployments()).map(d -> d.taskDefinition())
+                        .orElse(s.taskDefinition());
+                previousTaskDefinitions.put(t, taskDefinition);
+            }
+        }
     }
 
     private RolloutResult await() {
@@ -355,13 +399,37 @@ final class RolloutRun {
                     .limit(StoppedTasks.MAX_SERVICES)
                     .forEach(t -> StoppedTasks.fetch(ecs, t));
         }
+        Rollback.Outcome rollback = null;
+        if (settings.rollbackOnFailure() && reason != Reason.INTERRUPTED && !updated.isEmpty()) {
+            Map<Target, String> changed = new LinkedHashMap<>();
+            updated.forEach(t -> changed.put(t, previousTaskDefinitions.get(t)));
+            rollback = Rollback.run(settings, notifier, changed, rollbackBound());
+        }
         List<ServiceState> states = states();
         List<String> updatedNames = updated.stream().map(t -> t.service).toList();
-        String message = Messages.failure(reason, headline, states, unstable, updatedNames, maxPolls.get(), elapsed(), null);
+        String message = Messages.failure(reason, headline, states, unstable, updatedNames, maxPolls.get(), elapsed(),
+                rollback == null ? null : rollback.summary());
         RolloutNotStableException failure = new RolloutNotStableException(reason, message, cause, unstable,
-                updatedNames, List.of(), states);
+                updatedNames, rollback == null ? List.of() : rollback.restored(), states);
+        if (rollback != null && rollback.error() != null) {
+            failure.addSuppressed(rollback.error());
+        }
         notifier.failed(failure);
         return failure;
+    }
+
+    /**
+     * How long a rollback may wait: the rollback timeout if set, else what is left of the timeout (at least one poll,
+     * since the restores have been sent either way), else {@code null} for maxAttempts.
+     */
+    private Duration rollbackBound() {
+        if (settings.rollbackTimeout() != null) {
+            return settings.rollbackTimeout();
+        }
+        if (deadlineNanos == Long.MAX_VALUE) {
+            return null;
+        }
+        return Duration.ofNanos(Math.max(deadlineNanos - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(1)));
     }
 
     private List<ServiceState> states() {

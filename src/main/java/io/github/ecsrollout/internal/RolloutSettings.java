@@ -15,7 +15,9 @@ import software.amazon.awssdk.services.ecs.EcsClient;
  * @param listener progress listener, never {@code null}
  * @param fetchStoppedTasks whether failures fetch the failed deployment's stopped tasks
  * @param rollbackOnFailure whether failures put changed services back on their previous task definition
+ * @param rollbackTimeout how long the rollback's wait may take, or {@code null} (what is left of the timeout, else
+ *     maxAttempts)
  */
 public record RolloutSettings(EcsClient ecs, Duration delay, int maxAttempts, Duration timeout, int maxConcurrency,
-        RolloutListener listener, boolean fetchStoppedTasks, boolean rollbackOnFailure) {
+        RolloutListener listener, boolean fetchStoppedTasks, boolean rollbackOnFailure, Duration rollbackTimeout) {
 }

@@ -1,0 +1,103 @@
+package io.github.ecsrollout.internal;
+
+import io.github.ecsrollout.RolloutListener;
+import io.github.ecsrollout.RolloutNotStableException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.Deployment;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
+import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
+
+/**
+ * Puts the services a failed rollout changed back on their previous task definitions and waits for them, so that a
+ * rollout is all or nothing. Every service gets its restore even when another's is rejected; the outcome names each
+ * service that could not be restored and why.
+ */
+final class Rollback {
+
+    /** What the rollback achieved. */
+    record Outcome(List<String> restored, Map<String, String> notRestored, RuntimeException error) {
+
+        /** One line for the failure's message. */
+        String summary() {
+            StringBuilder sb = new StringBuilder("rollback: restored ").append(restored);
+            if (!notRestored.isEmpty()) {
+                sb.append("; NOT restored (new or unknown task definition):");
+                notRestored.forEach((s, why) -> sb.append(' ').append(s).append(" (").append(why).append(')'));
+            }
+            return sb.toString();
+        }
+    }
+
+    private Rollback() {
+    }
+
+    /**
+     * Restores the given services.
+     *
+     * @param previous each changed service's task definition before the rollout, by target
+     * @param waitBound how long the wait may take, or {@code null} for the settings' maxAttempts alone
+     */
+    static Outcome run(RolloutSettings settings, Notifier notifier, Map<Target, String> previous,
+            Duration waitBound) {
+        EcsClient ecs = settings.ecs();
+        notifier.rollbackStarted(previous.keySet().stream().map(t -> t.service).toList());
+        Map<String, String> notRestored = new LinkedHashMap<>();
+        RuntimeException error = null;
+        List<Target> toWatch = new ArrayList<>();
+        for (Map.Entry<Target, String> e : previous.entrySet()) {
+            Target changed = e.getKey();
+            String taskDefinition = e.getValue();
+            Target restore = new Target(changed.cluster, changed.service);
+            Service now = changed.last();
+            if (now != null && runsAlready(now, taskDefinition)) {
+                // ECS's circuit breaker is already rolling back (or has): watch its deployment, do not start another.
+                restore.updateAccepted(now);
+                toWatch.add(restore);
+                continue;
+            }
+            try {
+                UpdateServiceResponse answer = ecs.updateService(UpdateServiceRequest.builder()
+                        .cluster(changed.cluster).service(changed.service).taskDefinition(taskDefinition).build());
+                restore.updateAccepted(answer == null ? null : answer.service());
+                toWatch.add(restore);
+            } catch (RuntimeException ex) {
+                notRestored.put(changed.service, "restore rejected: " + ex.getMessage());
+                error = error == null ? ex : error;
+            }
+        }
+        List<String> restored = new ArrayList<>();
+        if (!toWatch.isEmpty()) {
+            RolloutSettings waitSettings = new RolloutSettings(ecs, settings.delay(),
+                    waitBound == null ? settings.maxAttempts() : Integer.MAX_VALUE,
+                    waitBound, settings.maxConcurrency(), RolloutListener.NONE, false, false, null);
+            try {
+                new RolloutRun(waitSettings).awaitTargets(toWatch);
+                toWatch.forEach(t -> restored.add(t.service));
+            } catch (RolloutNotStableException ex) {
+                for (Target t : toWatch) {
+                    if (t.verdict() == io.github.ecsrollout.ServiceState.Verdict.STABLE) {
+                        restored.add(t.service);
+                    } else {
+                        notRestored.put(t.service, "restore not confirmed stable: " + t.verdict()
+                                + " after " + ex.reason());
+                    }
+                }
+                error = error == null ? ex : error;
+            }
+        }
+        notifier.rollbackFinished(List.copyOf(restored), List.copyOf(notRestored.keySet()));
+        return new Outcome(List.copyOf(restored), notRestored, error);
+    }
+
+    /** Whether the service's PRIMARY deployment already runs the given task definition. */
+    private static boolean runsAlready(Service service, String taskDefinition) {
+        return Verdicts.primary(service.deployments()).map(Deployment::taskDefinition)
+                .map(taskDefinition::equals).orElse(false);
+    }
+}
