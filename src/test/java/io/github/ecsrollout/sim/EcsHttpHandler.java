@@ -41,9 +41,8 @@ final class EcsHttpHandler implements HttpHandler {
     public void handle(HttpExchange exchange) throws IOException {
         long arrived = System.nanoTime();
         String operation = "<none>";
-        String cluster = null;
-        int services = 0;
-        int status = 0;
+        SimStats.Entry call = null;
+        int status = -1;
         try {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
@@ -54,12 +53,13 @@ final class EcsHttpHandler implements HttpHandler {
             try {
                 request = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
             } catch (JsonProcessingException e) {
+                call = stats.arrived(operation, null, 0, arrived, model.now());
                 status = sendError(exchange, new EcsError("SerializationException", "Malformed request body."));
                 return;
             }
-            cluster = request.path("cluster").asText("default");
-            services = operation.equals("DescribeServices") ? request.path("services").size()
+            int services = operation.equals("DescribeServices") ? request.path("services").size()
                     : operation.equals("UpdateService") ? 1 : 0;
+            call = stats.arrived(operation, request.path("cluster").asText("default"), services, arrived, model.now());
 
             sleep(faults.latencyFor(operation));
             Faults.Action fault = faults.take(operation);
@@ -79,9 +79,9 @@ final class EcsHttpHandler implements HttpHandler {
                 status = e.httpStatus;
             }
             if (fault != null && fault.kind() == Faults.Kind.DROP) {
-                dropHalfway(exchange, status, answer);
+                int promised = status;
                 status = -1;
-                return;
+                dropHalfway(exchange, promised, answer);
             }
             send(exchange, status, answer);
         } catch (InterruptedException e) {
@@ -92,7 +92,9 @@ final class EcsHttpHandler implements HttpHandler {
             status = sendError(exchange, new EcsError("ServerException", "simulator failure: " + e));
         } finally {
             exchange.close();
-            stats.record(new SimStats.Call(operation, cluster, services, status, arrived, model.now()));
+            if (call != null) {
+                call.completed(status);
+            }
         }
     }
 
@@ -117,8 +119,9 @@ final class EcsHttpHandler implements HttpHandler {
     }
 
     /**
-     * Promises the whole body, writes half, then gives up: the JDK server closes the connection
-     * when a fixed-length body is closed short, so the client sees a premature end of stream.
+     * Promises the whole body, writes half, then fails the exchange: the JDK server closes the
+     * connection when a handler throws, so the client sees a premature end of stream at once
+     * (closing the short stream ourselves would leave the socket open until the read timeout).
      */
     private static void dropHalfway(HttpExchange exchange, int status, byte[] body) throws IOException {
         headers(exchange);
@@ -126,11 +129,7 @@ final class EcsHttpHandler implements HttpHandler {
         OutputStream out = exchange.getResponseBody();
         out.write(body, 0, body.length / 2);
         out.flush();
-        try {
-            out.close();
-        } catch (IOException expected) {
-            // "insufficient bytes written to stream": exactly the point.
-        }
+        throw new IOException("simulated connection drop");
     }
 
     private static void headers(HttpExchange exchange) {

@@ -16,34 +16,57 @@ public final class SimStats {
 
     /**
      * One request. {@code services} is the number of services asked for (DescribeServices) or 1
-     * (UpdateService), else 0; {@code nanoTime} is {@link System#nanoTime()} on arrival (real time,
-     * for rates), {@code simTime} the simulator clock on arrival.
+     * (UpdateService), else 0; {@code httpStatus} is 0 while the answer is still being prepared
+     * and -1 if none was sent (dropped connection); {@code nanoTime} is {@link System#nanoTime()}
+     * on arrival (real time, for rates), {@code simTime} the simulator clock on arrival.
      */
     public record Call(String operation, String cluster, int services, int httpStatus, long nanoTime, Instant simTime) {
     }
 
-    private final List<Call> calls = new ArrayList<>();
+    /** A request recorded on arrival, so counts include requests still sleeping in a delay. */
+    static final class Entry {
+        private volatile Call call;
+
+        private Entry(Call call) {
+            this.call = call;
+        }
+
+        void completed(int httpStatus) {
+            Call c = call;
+            call = new Call(c.operation(), c.cluster(), c.services(), httpStatus, c.nanoTime(), c.simTime());
+        }
+    }
+
+    private final List<Entry> calls = new ArrayList<>();
+
+    Entry arrived(String operation, String cluster, int services, long nanoTime, Instant simTime) {
+        Entry e = new Entry(new Call(operation, cluster, services, 0, nanoTime, simTime));
+        synchronized (this) {
+            calls.add(e);
+        }
+        return e;
+    }
 
     synchronized void record(Call call) {
-        calls.add(call);
+        calls.add(new Entry(call));
     }
 
     public synchronized List<Call> calls() {
-        return List.copyOf(calls);
+        return calls.stream().map(e -> e.call).toList();
     }
 
     public synchronized List<Call> calls(String operation) {
-        return calls.stream().filter(c -> c.operation().equals(operation)).toList();
+        return calls().stream().filter(c -> c.operation().equals(operation)).toList();
     }
 
     public synchronized int count(String operation) {
-        return (int) calls.stream().filter(c -> c.operation().equals(operation)).count();
+        return (int) calls().stream().filter(c -> c.operation().equals(operation)).count();
     }
 
     /** Requests per operation, sorted by name. */
     public synchronized Map<String, Integer> counts() {
         Map<String, Integer> counts = new TreeMap<>();
-        calls.forEach(c -> counts.merge(c.operation(), 1, Integer::sum));
+        calls().forEach(c -> counts.merge(c.operation(), 1, Integer::sum));
         return counts;
     }
 
@@ -53,13 +76,13 @@ public final class SimStats {
 
     /** The most services any single DescribeServices request asked for (0 if none). */
     public synchronized int maxServicesPerDescribeServices() {
-        return calls.stream().filter(c -> c.operation().equals("DescribeServices"))
+        return calls().stream().filter(c -> c.operation().equals("DescribeServices"))
                 .mapToInt(Call::services).max().orElse(0);
     }
 
     /** The most requests of {@code operation} that arrived within any one-second window of real time. */
     public synchronized int peakPerSecond(String operation) {
-        long[] times = calls.stream().filter(c -> c.operation().equals(operation)).mapToLong(Call::nanoTime)
+        long[] times = calls().stream().filter(c -> c.operation().equals(operation)).mapToLong(Call::nanoTime)
                 .sorted().toArray();
         long window = TimeUnit.SECONDS.toNanos(1);
         int peak = 0;
