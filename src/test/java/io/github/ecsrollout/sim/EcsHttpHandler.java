@@ -40,62 +40,62 @@ final class EcsHttpHandler implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         long arrived = System.nanoTime();
-        String operation = "<none>";
-        SimStats.Entry call = null;
-        int status = -1;
         try {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-            if (target != null && target.startsWith(TARGET_PREFIX)) {
-                operation = target.substring(TARGET_PREFIX.length());
-            }
+            String operation = target != null && target.startsWith(TARGET_PREFIX)
+                    ? target.substring(TARGET_PREFIX.length()) : "<none>";
             JsonNode request;
             try {
                 request = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
             } catch (JsonProcessingException e) {
-                call = stats.arrived(operation, null, 0, arrived, model.now());
-                status = sendError(exchange, new EcsError("SerializationException", "Malformed request body."));
+                SimStats.Entry call = stats.arrived(operation, null, 0, arrived, model.now());
+                sendError(exchange, call, new EcsError("SerializationException", "Malformed request body."));
                 return;
             }
             int services = operation.equals("DescribeServices") ? request.path("services").size()
                     : operation.equals("UpdateService") ? 1 : 0;
-            call = stats.arrived(operation, request.path("cluster").asText("default"), services, arrived, model.now());
-
-            sleep(faults.latencyFor(operation));
-            Faults.Action fault = faults.take(operation);
-            if (fault != null && fault.kind() == Faults.Kind.RESPOND) {
-                status = send(exchange, fault.status(), fault.body());
-                return;
-            }
-            if (fault != null && fault.kind() == Faults.Kind.DELAY) {
-                sleep(fault.delay());
-            }
-            byte[] answer;
+            SimStats.Entry call = stats.arrived(operation, request.path("cluster").asText("default"), services,
+                    arrived, model.now());
             try {
-                answer = JSON.writeValueAsBytes(answer(operation, target, request));
-                status = 200;
-            } catch (EcsError e) {
-                answer = Faults.errorBody(e.type, e.getMessage());
-                status = e.httpStatus;
+                serve(exchange, call, operation, target, request);
+            } catch (RuntimeException e) {
+                // A bug in the simulator must not look like a hang: report it as ECS would a failure.
+                e.printStackTrace();
+                sendError(exchange, call, new EcsError("ServerException", "simulator failure: " + e));
             }
-            if (fault != null && fault.kind() == Faults.Kind.DROP) {
-                int promised = status;
-                status = -1;
-                dropHalfway(exchange, promised, answer);
-            }
-            send(exchange, status, answer);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            // A bug in the simulator must not look like a hang: report it as ECS would a failure.
-            e.printStackTrace();
-            status = sendError(exchange, new EcsError("ServerException", "simulator failure: " + e));
         } finally {
             exchange.close();
-            if (call != null) {
-                call.completed(status);
-            }
         }
+    }
+
+    private void serve(HttpExchange exchange, SimStats.Entry call, String operation, String target, JsonNode request)
+            throws IOException, InterruptedException {
+        sleep(faults.latencyFor(operation));
+        Faults.Action fault = faults.take(operation);
+        if (fault != null && fault.kind() == Faults.Kind.RESPOND) {
+            send(exchange, call, fault.status(), fault.body());
+            return;
+        }
+        if (fault != null && fault.kind() == Faults.Kind.DELAY) {
+            sleep(fault.delay());
+        }
+        byte[] answer;
+        int status;
+        try {
+            answer = JSON.writeValueAsBytes(answer(operation, target, request));
+            status = 200;
+        } catch (EcsError e) {
+            answer = Faults.errorBody(e.type, e.getMessage());
+            status = e.httpStatus;
+        }
+        if (fault != null && fault.kind() == Faults.Kind.DROP) {
+            call.completed(-1);
+            dropHalfway(exchange, status, answer);
+        }
+        send(exchange, call, status, answer);
     }
 
     private JsonNode answer(String operation, String target, JsonNode request) {
@@ -105,17 +105,18 @@ final class EcsHttpHandler implements HttpHandler {
         return api.call(operation, request);
     }
 
-    private static int sendError(HttpExchange exchange, EcsError e) throws IOException {
-        return send(exchange, e.httpStatus, Faults.errorBody(e.type, e.getMessage()));
+    private static void sendError(HttpExchange exchange, SimStats.Entry call, EcsError e) throws IOException {
+        send(exchange, call, e.httpStatus, Faults.errorBody(e.type, e.getMessage()));
     }
 
-    private static int send(HttpExchange exchange, int status, byte[] body) throws IOException {
+    /** Records the status before the client can see the answer, so stats read right after a call are complete. */
+    private static void send(HttpExchange exchange, SimStats.Entry call, int status, byte[] body) throws IOException {
+        call.completed(status);
         headers(exchange);
         exchange.sendResponseHeaders(status, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
         }
-        return status;
     }
 
     /**

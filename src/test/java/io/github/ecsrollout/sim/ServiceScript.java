@@ -152,9 +152,11 @@ public final class ServiceScript {
         }
     }
 
+    /** The shorter of the two, but never below 10 ms: a real-time catch-up must not run millions of steps. */
     private static Duration shorter(Duration a, Duration b) {
         Duration d = a.compareTo(b) <= 0 ? a : b;
-        return d.isZero() ? a : d;
+        Duration floor = Duration.ofMillis(10);
+        return d.compareTo(floor) < 0 ? floor : d;
     }
 
     private static void requireNonNegative(Duration d) {
