@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
 import software.amazon.awssdk.core.waiters.WaiterResponse;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ClusterNotFoundException;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
@@ -141,7 +142,7 @@ class EcsProtocolTest {
         assertEquals(1, s.taskSets().size());
         assertEquals(s.desiredCount(), s.runningCount());
         WaiterOverrideConfiguration twoPolls = WaiterOverrideConfiguration.builder().maxAttempts(2)
-                .backoffStrategy(software.amazon.awssdk.core.retry.backoff.FixedDelayBackoffStrategy.create(Duration.ofMillis(1)))
+                .backoffStrategyV2(BackoffStrategy.fixedDelay(Duration.ofMillis(1)))
                 .build();
         try (EcsWaiter waiter = EcsWaiter.builder().client(client).overrideConfiguration(twoPolls).build()) {
             var never = assertThrows(SdkClientException.class,

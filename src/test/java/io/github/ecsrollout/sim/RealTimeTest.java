@@ -10,7 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.retry.backoff.FixedDelayBackoffStrategy;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.waiters.EcsWaiter;
@@ -25,7 +25,7 @@ class RealTimeTest {
             EcsClient client = ecs.client();
             client.updateService(b -> b.cluster("prod").service("web").taskDefinition("web:2"));
             WaiterOverrideConfiguration fast = WaiterOverrideConfiguration.builder().maxAttempts(200)
-                    .backoffStrategy(FixedDelayBackoffStrategy.create(Duration.ofMillis(20))).build();
+                    .backoffStrategyV2(BackoffStrategy.fixedDelay(Duration.ofMillis(20))).build();
             try (EcsWaiter waiter = EcsWaiter.builder().client(client).overrideConfiguration(fast).build()) {
                 var r = waiter.waitUntilServicesStable(b -> b.cluster("prod").services("web"));
                 var s = r.matched().response().orElseThrow().services().get(0);
