@@ -41,6 +41,11 @@ public final class ServiceRollout implements AutoCloseable {
     public static final int DEFAULT_MAX_ATTEMPTS = 40;
     /** The chunks watched at once unless set: 10, that is 100 services. */
     public static final int DEFAULT_MAX_CONCURRENCY = 10;
+    /**
+     * DescribeServices calls allowed per poll delay unless a rate is set: 150, that is 10 a second at the default
+     * 15-second delay, half of what ECS sustains for an account's describe calls.
+     */
+    public static final int DEFAULT_DESCRIBE_SERVICES_PER_DELAY = 150;
 
     private final EcsClient ecs;
     private final boolean ownsClient;
@@ -52,6 +57,7 @@ public final class ServiceRollout implements AutoCloseable {
     private final boolean fetchStoppedTasks;
     private final boolean rollbackOnFailure;
     private final Duration rollbackTimeout;
+    private final Double maxDescribeServicesPerSecond;
     private final RolloutEngine engine;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -66,9 +72,12 @@ public final class ServiceRollout implements AutoCloseable {
         this.fetchStoppedTasks = b.fetchStoppedTasks;
         this.rollbackOnFailure = b.rollbackOnFailure;
         this.rollbackTimeout = b.rollbackTimeout;
+        this.maxDescribeServicesPerSecond = b.maxDescribeServicesPerSecond;
+        double describeRate = maxDescribeServicesPerSecond != null ? maxDescribeServicesPerSecond
+                : delay.isZero() ? 0 : DEFAULT_DESCRIBE_SERVICES_PER_DELAY * 1e9 / delay.toNanos();
         int attempts = maxAttempts != null ? maxAttempts : timeout != null ? Integer.MAX_VALUE : DEFAULT_MAX_ATTEMPTS;
         this.engine = new RolloutEngine(new RolloutSettings(ecs, delay, attempts, timeout, maxConcurrency, listener,
-                fetchStoppedTasks, rollbackOnFailure, rollbackTimeout));
+                fetchStoppedTasks, rollbackOnFailure, rollbackTimeout, describeRate));
     }
 
     private static EcsClient defaultClient() {
@@ -103,6 +112,7 @@ public final class ServiceRollout implements AutoCloseable {
         b.fetchStoppedTasks = fetchStoppedTasks;
         b.rollbackOnFailure = rollbackOnFailure;
         b.rollbackTimeout = rollbackTimeout;
+        b.maxDescribeServicesPerSecond = maxDescribeServicesPerSecond;
         return b;
     }
 
@@ -214,7 +224,9 @@ public final class ServiceRollout implements AutoCloseable {
         return "ServiceRollout[delay=" + delay + ", maxAttempts=" + (maxAttempts == null ? "default" : maxAttempts)
                 + ", timeout=" + timeout + ", maxConcurrency=" + maxConcurrency
                 + ", fetchStoppedTasks=" + fetchStoppedTasks + ", rollbackOnFailure=" + rollbackOnFailure
-                + (rollbackTimeout == null ? "" : ", rollbackTimeout=" + rollbackTimeout) + "]";
+                + (rollbackTimeout == null ? "" : ", rollbackTimeout=" + rollbackTimeout)
+                + (maxDescribeServicesPerSecond == null ? "" : ", maxDescribeServicesPerSecond="
+                        + maxDescribeServicesPerSecond) + "]";
     }
 
     private void ensureOpen() {
@@ -241,6 +253,7 @@ public final class ServiceRollout implements AutoCloseable {
         private boolean fetchStoppedTasks = true;
         private boolean rollbackOnFailure;
         private Duration rollbackTimeout;
+        private Double maxDescribeServicesPerSecond;
 
         private Builder() {
         }
@@ -304,6 +317,21 @@ public final class ServiceRollout implements AutoCloseable {
                 throw new IllegalArgumentException("maxConcurrency must be at least 1: " + maxConcurrency);
             }
             this.maxConcurrency = maxConcurrency;
+            return this;
+        }
+
+        /**
+         * The most DescribeServices calls a second, across all chunks and all concurrent calls of this rollout; calls
+         * beyond it wait their turn. ECS throttles describe calls per account, shared with everything else in it.
+         * Unless set, 150 calls per poll {@link #delay(Duration) delay}: 10 a second at the default 15 seconds,
+         * scaling with the delay, and no limit for a zero delay.
+         */
+        public Builder maxDescribeServicesPerSecond(double perSecond) {
+            if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
+                throw new IllegalArgumentException("maxDescribeServicesPerSecond must be positive and finite: "
+                        + perSecond);
+            }
+            this.maxDescribeServicesPerSecond = perSecond;
             return this;
         }
 

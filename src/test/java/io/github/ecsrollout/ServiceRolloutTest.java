@@ -372,6 +372,10 @@ class ServiceRolloutTest {
         assertNpeNaming("delay", () -> ServiceRollout.builder().delay(null));
         assertIaeNaming("timeout", () -> ServiceRollout.builder().timeout(Duration.ZERO));
         assertIaeNaming("maxConcurrency", () -> ServiceRollout.builder().maxConcurrency(0));
+        assertIaeNaming("maxDescribeServicesPerSecond", () -> ServiceRollout.builder().maxDescribeServicesPerSecond(0));
+        assertIaeNaming("maxDescribeServicesPerSecond",
+                () -> ServiceRollout.builder().maxDescribeServicesPerSecond(Double.NaN));
+        assertIaeNaming("rollbackTimeout", () -> ServiceRollout.builder().rollbackTimeout(Duration.ofSeconds(-1)));
         assertNpeNaming("ecsClient", () -> ServiceRollout.builder().ecsClient(null));
         assertNpeNaming("listener", () -> ServiceRollout.builder().listener(null));
         verifyNoInteractions(ecs);

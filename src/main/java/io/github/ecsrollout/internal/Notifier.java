@@ -19,10 +19,13 @@ final class Notifier {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.ecsrollout.ServiceRollout");
 
     private final RolloutListener listener;
+    private final String label;
     private final Object lock = new Object();
 
-    Notifier(RolloutListener listener) {
+    /** {@code label} names the run in the log: {@code Rollout}, or {@code Rollback} for a rollback's wait. */
+    Notifier(RolloutListener listener, String label) {
         this.listener = listener;
+        this.label = label;
     }
 
     static Logger log() {
@@ -53,12 +56,12 @@ final class Notifier {
     }
 
     void succeeded(RolloutResult result) {
-        LOG.info("Rollout succeeded: {}", result);
+        LOG.info("{} succeeded: {}", label, result);
         tell("onRolloutSucceeded", l -> l.onRolloutSucceeded(result));
     }
 
     void failed(RolloutNotStableException failure) {
-        LOG.info("Rollout failed: {}", failure.getMessage());
+        LOG.info("{} failed: {}", label, failure.getMessage());
         tell("onRolloutFailed", l -> l.onRolloutFailed(failure));
     }
 

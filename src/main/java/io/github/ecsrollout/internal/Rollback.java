@@ -43,7 +43,7 @@ final class Rollback {
      * @param previous each changed service's task definition before the rollout, by target
      * @param waitBound how long the wait may take, or {@code null} for the settings' maxAttempts alone
      */
-    static Outcome run(RolloutSettings settings, Notifier notifier, Map<Target, String> previous,
+    static Outcome run(RolloutSettings settings, CallPacer pacer, Notifier notifier, Map<Target, String> previous,
             Duration waitBound) {
         EcsClient ecs = settings.ecs();
         notifier.rollbackStarted(previous.keySet().stream().map(t -> t.service).toList());
@@ -75,9 +75,10 @@ final class Rollback {
         if (!toWatch.isEmpty()) {
             RolloutSettings waitSettings = new RolloutSettings(ecs, settings.delay(),
                     waitBound == null ? settings.maxAttempts() : Integer.MAX_VALUE,
-                    waitBound, settings.maxConcurrency(), RolloutListener.NONE, false, false, null);
+                    waitBound, settings.maxConcurrency(), RolloutListener.NONE, false, false, null,
+                    settings.describeServicesPerSecond());
             try {
-                new RolloutRun(waitSettings).awaitTargets(toWatch);
+                new RolloutRun(waitSettings, pacer, "Rollback").awaitTargets(toWatch);
                 toWatch.forEach(t -> restored.add(t.service));
             } catch (RolloutNotStableException ex) {
                 for (Target t : toWatch) {

@@ -8,18 +8,21 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 public final class RolloutEngine {
 
     private final RolloutSettings settings;
+    /** Shared by every call of one ServiceRollout: concurrent rollouts share the account's describe budget too. */
+    private final CallPacer pacer;
 
     public RolloutEngine(RolloutSettings settings) {
         this.settings = settings;
+        this.pacer = CallPacer.perSecond(settings.describeServicesPerSecond());
     }
 
     /** Updates, then waits; input already validated. */
     public RolloutResult rollOut(List<UpdateServiceRequest> requests) {
-        return new RolloutRun(settings).rollOut(requests);
+        return new RolloutRun(settings, pacer, "Rollout").rollOut(requests);
     }
 
     /** Waits only; input already validated. */
     public RolloutResult awaitStable(String cluster, List<String> services) {
-        return new RolloutRun(settings).awaitStable(cluster, services);
+        return new RolloutRun(settings, pacer, "Rollout").awaitStable(cluster, services);
     }
 }

@@ -45,6 +45,7 @@ final class RolloutRun {
     private static final AtomicLong RUNS = new AtomicLong();
 
     private final RolloutSettings settings;
+    private final CallPacer pacer;
     private final EcsClient ecs;
     private final Notifier notifier;
     private final long startNanos = System.nanoTime();
@@ -57,10 +58,11 @@ final class RolloutRun {
     /** Each service's task definition before the rollout; filled only with rollbackOnFailure. */
     private final Map<Target, String> previousTaskDefinitions = new LinkedHashMap<>();
 
-    RolloutRun(RolloutSettings settings) {
+    RolloutRun(RolloutSettings settings, CallPacer pacer, String label) {
         this.settings = settings;
+        this.pacer = pacer;
         this.ecs = settings.ecs();
-        this.notifier = new Notifier(settings.listener());
+        this.notifier = new Notifier(settings.listener(), label);
         this.deadlineNanos = settings.timeout() == null ? Long.MAX_VALUE : startNanos + settings.timeout().toNanos();
     }
 
@@ -127,6 +129,7 @@ final class RolloutRun {
         for (List<Target> chunk : chunks(targets)) {
             DescribeServicesResponse answer;
             try {
+                pace();
                 answer = ecs.describeServices(DescribeServicesRequest.builder().cluster(chunk.get(0).cluster)
                         .services(chunk.stream().map(t -> t.service).toList()).build());
             } catch (RuntimeException e) {
@@ -285,7 +288,8 @@ final class RolloutRun {
             return timedOut();
         }
         Throwable cause = e instanceof SdkClientException ? e.getCause() : e;
-        return new ChunkOutcome(Reason.API_ERROR, "ECS call failed: " + cause, cause);
+        return new ChunkOutcome(Reason.API_ERROR, "DescribeServices failed: " + cause.getClass().getSimpleName()
+                + ": " + cause.getMessage(), cause);
     }
 
     private ChunkOutcome timedOut() {
@@ -403,7 +407,7 @@ final class RolloutRun {
         if (settings.rollbackOnFailure() && reason != Reason.INTERRUPTED && !updated.isEmpty()) {
             Map<Target, String> changed = new LinkedHashMap<>();
             updated.forEach(t -> changed.put(t, previousTaskDefinitions.get(t)));
-            rollback = Rollback.run(settings, notifier, changed, rollbackBound());
+            rollback = Rollback.run(settings, pacer, notifier, changed, rollbackBound());
         }
         List<ServiceState> states = states();
         List<String> updatedNames = updated.stream().map(t -> t.service).toList();
@@ -430,6 +434,16 @@ final class RolloutRun {
             return null;
         }
         return Duration.ofNanos(Math.max(deadlineNanos - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(1)));
+    }
+
+    /** Paces a call made on the caller's thread; an interrupt there ends the rollout as INTERRUPTED. */
+    private void pace() {
+        try {
+            pacer.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw fail(Reason.INTERRUPTED, "interrupted while pacing DescribeServices calls", e);
+        }
     }
 
     private List<ServiceState> states() {
@@ -480,6 +494,13 @@ final class RolloutRun {
         public DescribeServicesResponse describeServices(DescribeServicesRequest request) {
             if (stopped.get()) {
                 throw Abort.stopped();
+            }
+            try {
+                pacer.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw stopped.get() ? Abort.stopped()
+                        : new Abort(Reason.INTERRUPTED, null, "interrupted while pacing DescribeServices calls");
             }
             polls++;
             DescribeServicesResponse answer = ecs.describeServices(request);

@@ -17,7 +17,9 @@ import software.amazon.awssdk.services.ecs.EcsClient;
  * @param rollbackOnFailure whether failures put changed services back on their previous task definition
  * @param rollbackTimeout how long the rollback's wait may take, or {@code null} (what is left of the timeout, else
  *     maxAttempts)
+ * @param describeServicesPerSecond the most DescribeServices calls a second; 0 for no limit
  */
 public record RolloutSettings(EcsClient ecs, Duration delay, int maxAttempts, Duration timeout, int maxConcurrency,
-        RolloutListener listener, boolean fetchStoppedTasks, boolean rollbackOnFailure, Duration rollbackTimeout) {
+        RolloutListener listener, boolean fetchStoppedTasks, boolean rollbackOnFailure, Duration rollbackTimeout,
+        double describeServicesPerSecond) {
 }

@@ -1,0 +1,54 @@
+package io.github.ecsrollout.internal;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Spaces DescribeServices calls evenly so that no burst of them, from however many chunks, exceeds a rate: ECS
+ * throttles describe calls per account, and that budget is shared with everything else in it. Thread-safe.
+ */
+final class CallPacer {
+
+    /** Sleeps; a seam so tests can record the requested waits instead of waiting. */
+    interface Sleeper {
+        void sleep(long nanos) throws InterruptedException;
+    }
+
+    /** No pacing at all. */
+    static final CallPacer UNLIMITED = new CallPacer(0, System::nanoTime, nanos -> { });
+
+    private final long intervalNanos;
+    private final LongSupplier clock;
+    private final Sleeper sleeper;
+    private long nextFree = Long.MIN_VALUE;
+
+    /** A pacer allowing {@code perSecond} calls a second on the system clock; 0 or less means unlimited. */
+    static CallPacer perSecond(double perSecond) {
+        return perSecond <= 0 ? UNLIMITED
+                : new CallPacer(Math.round(TimeUnit.SECONDS.toNanos(1) / perSecond), System::nanoTime,
+                        nanos -> TimeUnit.NANOSECONDS.sleep(nanos));
+    }
+
+    CallPacer(long intervalNanos, LongSupplier clock, Sleeper sleeper) {
+        this.intervalNanos = intervalNanos;
+        this.clock = clock;
+        this.sleeper = sleeper;
+    }
+
+    /** Waits until the next call may go out, and reserves that slot. */
+    void acquire() throws InterruptedException {
+        if (intervalNanos <= 0) {
+            return;
+        }
+        long wait;
+        synchronized (this) {
+            long now = clock.getAsLong();
+            long slot = nextFree == Long.MIN_VALUE || nextFree - now < 0 ? now : nextFree;
+            nextFree = slot + intervalNanos;
+            wait = slot - now;
+        }
+        if (wait > 0) {
+            sleeper.sleep(wait);
+        }
+    }
+}
