@@ -127,12 +127,16 @@ final class RolloutRun {
      */
     private void readPreviousTaskDefinitions() {
         for (List<Target> chunk : chunks(targets)) {
+            pace();
             DescribeServicesResponse answer;
             try {
-                pace();
                 answer = ecs.describeServices(DescribeServicesRequest.builder().cluster(chunk.get(0).cluster)
                         .services(chunk.stream().map(t -> t.service).toList()).build());
             } catch (RuntimeException e) {
+                if (isInterruption(e)) {
+                    Thread.currentThread().interrupt();
+                    throw fail(Reason.INTERRUPTED, "interrupted while reading the services' task definitions", e);
+                }
                 throw fail(Reason.API_ERROR, "could not read the services' task definitions before updating them: "
                         + e.getMessage(), e);
             }
