@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
 
 /** The README's "unit-testing your code" snippet, verbatim, so the README cannot drift from what works. */
+@SuppressWarnings("unchecked") // the SDK's Consumer<Builder>... varargs, as a user would write them
 class ReadmeExampleTest {
 
     @Test
