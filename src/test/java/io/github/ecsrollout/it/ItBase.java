@@ -1,0 +1,119 @@
+package io.github.ecsrollout.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.github.ecsrollout.RolloutNotStableException;
+import io.github.ecsrollout.ServiceRollout;
+import io.github.ecsrollout.sim.SimStats;
+import io.github.ecsrollout.sim.SimulatedEcs;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.function.Executable;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
+
+/**
+ * What every integration test shares: a simulated ECS on the real clock (the library polls in real time, so a manual
+ * clock would never move), the real SDK client pointed at it, a rollout with a short poll delay, and the check that no
+ * {@code ecs-rollout-*} thread outlives its call.
+ *
+ * <p>The library logs one INFO line per state change and per ECS event; over a thousand services that is thousands of
+ * lines, so the integration tests keep it at WARN. {@code mvn verify -Dorg.slf4j.simpleLogger.log.io.github.ecsrollout=info}
+ * brings it back (failsafe passes Maven user properties on to the test JVM).
+ */
+abstract class ItBase {
+
+    /** The poll delay for most tests: short enough to be quick, long enough not to hammer the simulator. */
+    static final Duration DELAY = Duration.ofMillis(20);
+    private static final String LIBRARY_LOG_LEVEL = "org.slf4j.simpleLogger.log.io.github.ecsrollout";
+
+    static {
+        // Runs before any rollout of this JVM creates the library's logger, which reads its level once.
+        if (System.getProperty(LIBRARY_LOG_LEVEL) == null) {
+            System.setProperty(LIBRARY_LOG_LEVEL, "warn");
+        }
+    }
+
+    SimulatedEcs sim;
+
+    /** Server threads of the simulator: concurrent requests it can serve (and delayed ones it can hold). */
+    int simThreads() {
+        return 4;
+    }
+
+    @BeforeEach
+    void startSimulator() {
+        sim = SimulatedEcs.start(Clock.systemUTC(), simThreads());
+    }
+
+    @AfterEach
+    void stopSimulatorAndCheckThreads() {
+        sim.close();
+        assertEquals(0, liveRolloutThreads(), "an ecs-rollout-* thread outlived its call");
+    }
+
+    /** A real SDK client with the SDK's default retries and timeouts, closed with the simulator. */
+    EcsClient client() {
+        return sim.client();
+    }
+
+    /** A real SDK client with the SDK's standard retry conditions but millisecond backoffs. */
+    EcsClient fastRetryClient(int maxAttempts) {
+        return sim.client(o -> o.retryStrategy(SimulatedEcs.fastRetries(maxAttempts)));
+    }
+
+    /** A rollout on {@link #client()} polling every {@link #DELAY}. */
+    ServiceRollout.Builder rollout() {
+        return rollout(client());
+    }
+
+    ServiceRollout.Builder rollout(EcsClient client) {
+        return ServiceRollout.builder().ecsClient(client).delay(DELAY);
+    }
+
+    static RolloutNotStableException failure(Executable call) {
+        return assertThrows(RolloutNotStableException.class, call);
+    }
+
+    /** One request per service: move it to revision {@code revision} of its own family ({@code NAME:revision}). */
+    static List<UpdateServiceRequest> toRevision(String cluster, List<String> services, int revision) {
+        List<UpdateServiceRequest> requests = new ArrayList<>();
+        for (String s : services) {
+            requests.add(UpdateServiceRequest.builder().cluster(cluster).service(s).taskDefinition(s + ":" + revision)
+                    .build());
+        }
+        return requests;
+    }
+
+    /** {@code prefix-00}, {@code prefix-01}, ... (three digits past 100). */
+    static List<String> names(String prefix, int count) {
+        String format = count > 100 ? "%s-%03d" : "%s-%02d";
+        return IntStream.range(0, count).mapToObj(i -> String.format(format, prefix, i)).toList();
+    }
+
+    static <T> List<T> each(List<String> names, Function<String, T> f) {
+        return names.stream().map(f).toList();
+    }
+
+    List<SimStats.Call> polls() {
+        return sim.stats().calls("DescribeServices");
+    }
+
+    /** Live threads of the library's chunk pools. */
+    static long liveRolloutThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("ecs-rollout-"))
+                .count();
+    }
+
+    static String ofRevision(String family, int revision) {
+        return "task-definition/" + family + ":" + revision;
+    }
+}
