@@ -19,7 +19,8 @@ import software.amazon.awssdk.services.ecs.model.Task;
 /**
  * A failure says what ECS said: the failed deployment's rolloutStateReason, the "unable to place a task" event, the
  * stopped tasks' stoppedReason and exit code (fetched with ListTasks and DescribeTasks), in the message and in
- * {@link RolloutNotStableException#serviceStates()}. The only tests that look at message text, and only for ECS's words.
+ * {@link RolloutNotStableException#serviceStates()}. The only tests that look at message text, and only for ECS's
+ * words.
  */
 @Timeout(60)
 class EcsWordsIT extends ItBase {

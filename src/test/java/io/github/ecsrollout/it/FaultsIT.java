@@ -102,7 +102,8 @@ class FaultsIT extends ItBase {
         assertInstanceOf(SdkException.class, e.getCause(), "the SDK's exception is the cause");
         switch (fault) {
             case "malformedJson" -> assertInstanceOf(SdkClientException.class, e.getCause());
-            case "dropConnection" -> assertTrue(causeChainHas(e.getCause(), IOException.class), e.getCause().toString());
+            case "dropConnection" -> assertTrue(causeChainHas(e.getCause(), IOException.class),
+                    e.getCause().toString());
             case "throttle" -> assertTrue(assertInstanceOf(EcsException.class, e.getCause()).isThrottlingException());
             default -> assertInstanceOf(ServerException.class, e.getCause());
         }

@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,8 +24,8 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
  * {@code ecs-rollout-*} thread outlives its call.
  *
  * <p>The library logs one INFO line per state change and per ECS event; over a thousand services that is thousands of
- * lines, so the integration tests keep it at WARN. {@code mvn verify -Dorg.slf4j.simpleLogger.log.io.github.ecsrollout=info}
- * brings it back (failsafe passes Maven user properties on to the test JVM).
+ * lines, so the integration tests keep it at WARN.
+ * {@code mvn verify -Dorg.slf4j.simpleLogger.log.io.github.ecsrollout=info} brings it back (failsafe passes Maven user properties on to the test JVM).
  */
 abstract class ItBase {
 
@@ -96,10 +95,6 @@ abstract class ItBase {
     static List<String> names(String prefix, int count) {
         String format = count > 100 ? "%s-%03d" : "%s-%02d";
         return IntStream.range(0, count).mapToObj(i -> String.format(format, prefix, i)).toList();
-    }
-
-    static <T> List<T> each(List<String> names, Function<String, T> f) {
-        return names.stream().map(f).toList();
     }
 
     List<SimStats.Call> polls() {

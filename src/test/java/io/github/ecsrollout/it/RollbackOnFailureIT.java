@@ -1,0 +1,115 @@
+package io.github.ecsrollout.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.ecsrollout.RolloutListener;
+import io.github.ecsrollout.RolloutNotStableException;
+import io.github.ecsrollout.RolloutNotStableException.Reason;
+import io.github.ecsrollout.sim.ServiceScript;
+import io.github.ecsrollout.sim.ServiceSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code rollbackOnFailure(true)}: when one service's deployment fails, every service the rollout changed, healthy
+ * ones included, ends on the task definition it ran before, and {@code rolledBackServices()} names them.
+ */
+@Timeout(60)
+class RollbackOnFailureIT extends ItBase {
+
+    private static final String BAD = "web-07";
+
+    private List<String> fleet(ServiceScript badScript) {
+        List<String> services = names("web", 15);
+        for (String s : services) {
+            sim.createService(ServiceSpec.of("prod", s).desiredCount(2)
+                    .script(s.equals(BAD) ? badScript : ServiceScript.stableAfter(Duration.ofMillis(80))));
+        }
+        return services;
+    }
+
+    private void assertAllOnTheirPreviousTaskDefinition(List<String> services) {
+        for (String s : services) {
+            String taskDefinition = sim.service("prod", s).taskDefinition();
+            assertTrue(taskDefinition.endsWith(ofRevision(s, 1)), s + " runs " + taskDefinition);
+            assertEquals(1, sim.service("prod", s).deploymentCount(), s + " settled");
+        }
+    }
+
+    @Test
+    void aFailedDeploymentPutsEveryChangedServiceBack() {
+        List<String> services = fleet(ServiceScript.circuitBreakerFails(Duration.ofMillis(250), false, Duration.ZERO));
+        AtomicReference<List<String>> rollbackHeard = new AtomicReference<>();
+        RolloutListener listener = new RolloutListener() {
+            @Override
+            public void onUpdateAccepted(String cluster, String service, String deploymentId) {
+                if (service.equals(BAD)) {
+                    // Only the new revision crashes: the restored old one will start fine.
+                    sim.service("prod", BAD).script(ServiceScript.stableAfter(Duration.ofMillis(80)));
+                }
+            }
+
+            @Override
+            public void onRollbackFinished(List<String> restored, List<String> notRestored) {
+                rollbackHeard.set(notRestored);
+            }
+        };
+
+        RolloutNotStableException e = failure(() -> rollout().rollbackOnFailure(true).listener(listener).build()
+                .rollOut(toRevision("prod", services, 2)));
+
+        assertEquals(Reason.DEPLOYMENT_FAILED, e.reason(), "the original failure is what is thrown");
+        assertEquals(services, e.updatedServices());
+        assertEquals(new HashSet<>(services), new HashSet<>(e.rolledBackServices()));
+        assertEquals(services.size(), e.rolledBackServices().size());
+        assertEquals(List.of(), rollbackHeard.get(), "nothing left not restored");
+        assertTrue(e.getSuppressed().length == 0, "the rollback itself went well");
+        assertAllOnTheirPreviousTaskDefinition(services);
+        assertEquals(2 * services.size(), sim.stats().count("UpdateService"), "one update and one restore each");
+    }
+
+    @Test
+    void aServiceTheCircuitBreakerRolledBackIsOnlyWatchedNotUpdatedAgain() {
+        List<String> services = fleet(ServiceScript.circuitBreakerFails(Duration.ofMillis(250), true,
+                Duration.ofMillis(200)));
+
+        RolloutNotStableException e = failure(() -> rollout().rollbackOnFailure(true).build()
+                .rollOut(toRevision("prod", services, 2)));
+
+        assertEquals(Reason.DEPLOYMENT_FAILED, e.reason());
+        assertEquals(new HashSet<>(services), new HashSet<>(e.rolledBackServices()));
+        assertAllOnTheirPreviousTaskDefinition(services);
+        List<String> restoredByUs = new ArrayList<>(services);
+        restoredByUs.remove(BAD);
+        assertEquals(services.size() + restoredByUs.size(), sim.stats().count("UpdateService"),
+                "ECS's own rollback of " + BAD + " is watched, not raced with another update");
+    }
+
+    @Test
+    void aTimedOutRolloutWithARollbackTimeoutIsPutBackToo() {
+        List<String> services = fleet(ServiceScript.neverStable());
+        RolloutListener healBad = new RolloutListener() {
+            @Override
+            public void onUpdateAccepted(String cluster, String service, String deploymentId) {
+                if (service.equals(BAD)) {
+                    sim.service("prod", BAD).script(ServiceScript.stableAfter(Duration.ofMillis(80)));
+                }
+            }
+        };
+
+        RolloutNotStableException e = failure(() -> rollout().rollbackOnFailure(true).listener(healBad)
+                .timeout(Duration.ofMillis(600)).rollbackTimeout(Duration.ofSeconds(5)).build()
+                .rollOut(toRevision("prod", services, 2)));
+
+        assertEquals(Reason.TIMED_OUT, e.reason());
+        assertEquals(List.of(BAD), e.unstableServices());
+        assertEquals(new HashSet<>(services), new HashSet<>(e.rolledBackServices()));
+        assertAllOnTheirPreviousTaskDefinition(services);
+    }
+}
