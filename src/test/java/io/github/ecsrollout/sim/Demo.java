@@ -1,0 +1,152 @@
+package io.github.ecsrollout.sim;
+
+import io.github.ecsrollout.RolloutListener;
+import io.github.ecsrollout.RolloutNotStableException;
+import io.github.ecsrollout.RolloutResult;
+import io.github.ecsrollout.ServiceRollout;
+import io.github.ecsrollout.ServiceState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
+
+/**
+ * A rollout a person can watch: {@code mvn -q -B test-compile exec:java@demo}.
+ *
+ * <p>Starts the simulated ECS on the real clock, creates 25 services in cluster {@code prod} and rolls them all out to
+ * a new task definition with {@link ServiceRollout} through the real SDK client. Time runs 30 times faster than at
+ * ECS: a poll every 500 ms stands for the SDK waiter's 15 s, and the services settle over a few seconds. The library
+ * logs each state change and each new ECS event as it happens; a small {@link RolloutListener} counts the services
+ * that are done.
+ *
+ * <ul>
+ *   <li>default ({@code -Ddemo.scenario=failure}): the new {@code payments} tasks keep crashing and ECS's deployment
+ *       circuit breaker fails the deployment (and rolls it back); the rollout reports it on the next poll and the demo
+ *       prints the typed failure.</li>
+ *   <li>{@code -Ddemo.scenario=success}: every service settles; the demo prints the {@link RolloutResult}.</li>
+ * </ul>
+ *
+ * <p>Exits 0 when the scenario played out as it should, 1 otherwise.
+ */
+public final class Demo {
+
+    /** The simulator runs this many times faster than ECS. */
+    private static final int SPEEDUP = 30;
+    private static final Duration POLL_DELAY = Duration.ofSeconds(15).dividedBy(SPEEDUP);
+    private static final String CLUSTER = "prod";
+    private static final String FAILING = "payments";
+    private static final List<String> FLEET = List.of(
+            "web", "api", "auth", "cart", "catalog", "checkout", "search", "images", "orders", "inventory",
+            "pricing", "recommendations", FAILING, "reviews", "shipping", "users", "sessions", "gateway", "admin",
+            "reports", "mailer", "scheduler", "worker", "notifications", "ledger");
+
+    private static final Logger LOG = LoggerFactory.getLogger("demo");
+
+    private Demo() {
+    }
+
+    public static void main(String[] args) {
+        String scenario = System.getProperty("demo.scenario", "failure");
+        if (!scenario.equals("failure") && !scenario.equals("success")) {
+            System.out.println("Unknown -Ddemo.scenario=" + scenario + "; use failure (the default) or success.");
+            System.exit(2);
+        }
+        boolean ok;
+        try (SimulatedEcs ecs = SimulatedEcs.start()) {
+            ok = run(ecs, scenario.equals("failure"));
+        }
+        System.exit(ok ? 0 : 1);
+    }
+
+    private static boolean run(SimulatedEcs ecs, boolean withFailure) {
+        System.out.println();
+        System.out.println("Simulated ECS listening on " + ecs.endpoint() + " (awsJson1_1, region us-east-1)");
+        List<UpdateServiceRequest> requests = createFleet(ecs, withFailure);
+        System.out.println("Rolling out " + requests.size() + " services in cluster " + CLUSTER + " to revision 42"
+                + (withFailure ? "; the new " + FAILING + " tasks crash on start" : "")
+                + ". Time runs " + SPEEDUP + "x faster than at ECS: a poll every " + POLL_DELAY.toMillis()
+                + " ms stands for 15 s.");
+        System.out.println();
+
+        ServiceRollout rollout = ServiceRollout.builder()
+                .ecsClient(ecs.client())
+                .delay(POLL_DELAY)
+                .timeout(Duration.ofMinutes(20).dividedBy(SPEEDUP))
+                .listener(new Progress(requests.size()))
+                .build();
+        try {
+            RolloutResult result = rollout.rollOut(requests);
+            System.out.println();
+            System.out.println("==> Rollout succeeded: " + result);
+            result.services().forEach(s -> System.out.println("    " + s.service() + ": " + s.verdict() + " on "
+                    + shortTaskDefinition(s.taskDefinition()) + ", " + s.runningCount() + "/" + s.desiredCount()
+                    + " running"));
+            printCalls(ecs);
+            return !withFailure;
+        } catch (RolloutNotStableException e) {
+            System.out.println();
+            System.out.println("==> Rollout failed: " + e.reason());
+            System.out.println("    unstable services: " + e.unstableServices());
+            System.out.println("    updated services:  " + e.updatedServices().size() + " of " + requests.size());
+            e.serviceState(FAILING).ifPresent(s -> System.out.println("    " + FAILING + " now runs "
+                    + shortTaskDefinition(s.taskDefinition()) + "; ECS says: " + s.rolloutStateReason()));
+            System.out.println("    message:");
+            e.getMessage().lines().forEach(line -> System.out.println("      " + line));
+            printCalls(ecs);
+            return withFailure && e.reason() == RolloutNotStableException.Reason.DEPLOYMENT_FAILED;
+        }
+    }
+
+    /** 25 services with 1 to 3 tasks that settle at different moments over a few seconds; one may be doomed. */
+    private static List<UpdateServiceRequest> createFleet(SimulatedEcs ecs, boolean withFailure) {
+        Random random = new Random(42);
+        List<UpdateServiceRequest> requests = new ArrayList<>();
+        for (String name : FLEET) {
+            ServiceSpec spec = ServiceSpec.of(CLUSTER, name).taskDefinition(name + ":41")
+                    .desiredCount(1 + random.nextInt(3));
+            // Rollouts of 30 s to 105 s at ECS's pace.
+            Duration settles = Duration.ofMillis(1000 + random.nextInt(2500));
+            if (withFailure && name.equals(FAILING)) {
+                // The breaker trips after ~2 minutes of failed starts and rolls back to :41.
+                spec.desiredCount(3).script(ServiceScript.circuitBreakerFails(Duration.ofMillis(4200), true,
+                        Duration.ofMillis(3000)));
+            } else {
+                spec.script(ServiceScript.stableAfter(settles));
+            }
+            ecs.createService(spec);
+            requests.add(UpdateServiceRequest.builder().cluster(CLUSTER).service(name).taskDefinition(name + ":42")
+                    .build());
+        }
+        return requests;
+    }
+
+    private static void printCalls(SimulatedEcs ecs) {
+        System.out.println("    ECS calls: " + ecs.stats().counts() + ", at most "
+                + ecs.stats().maxServicesPerDescribeServices() + " services per DescribeServices");
+        System.out.println();
+    }
+
+    private static String shortTaskDefinition(String arn) {
+        return arn == null ? "?" : arn.substring(arn.lastIndexOf('/') + 1);
+    }
+
+    /** "web stable (3/25)": how many services are done, as they finish. */
+    private static final class Progress implements RolloutListener {
+        private final int total;
+        private final AtomicInteger stable = new AtomicInteger();
+
+        Progress(int total) {
+            this.total = total;
+        }
+
+        @Override
+        public void onServiceStable(ServiceState state) {
+            LOG.info(">> {} stable on {} ({}/{})", state.service(), shortTaskDefinition(state.taskDefinition()),
+                    stable.incrementAndGet(), total);
+        }
+    }
+}
