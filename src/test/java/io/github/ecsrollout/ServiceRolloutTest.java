@@ -137,6 +137,20 @@ class ServiceRolloutTest {
     }
 
     @Test
+    void aServiceConfirmedStableIsNotAskedAboutAgain() {
+        fake.script("a", stable("a", D1)).script("b", deploying("b", D1), deploying("b", D1), stable("b", D1));
+
+        RolloutResult result = rollout().build().awaitStable("prod", "a", "b");
+
+        assertEquals(1, fake.polls("a"));
+        assertEquals(3, fake.polls("b"));
+        assertEquals(List.of(List.of("a", "b"), List.of("b"), List.of("b")),
+                fake.describeCalls.stream().map(DescribeServicesRequest::services).toList());
+        assertTrue(result.services().stream().allMatch(ServiceState::isStable));
+        assertEquals(3, result.attempts());
+    }
+
+    @Test
     void maxAttemptsBoundsEachChunksPolls() {
         fake.script("web", deploying("web", D1));
 

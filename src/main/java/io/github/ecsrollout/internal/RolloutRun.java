@@ -48,6 +48,7 @@ final class RolloutRun {
     private final CallPacer pacer;
     private final EcsClient ecs;
     private final Notifier notifier;
+    private final DescribeBatcher batcher;
     private final long startNanos = System.nanoTime();
     private final Instant startInstant = Instant.now();
     private final long deadlineNanos;
@@ -63,6 +64,7 @@ final class RolloutRun {
         this.pacer = pacer;
         this.ecs = settings.ecs();
         this.notifier = new Notifier(settings.listener(), label);
+        this.batcher = new DescribeBatcher(ecs, pacer, DescribeBatcher.windowFor(settings.delay()));
         this.deadlineNanos = settings.timeout() == null ? Long.MAX_VALUE : startNanos + settings.timeout().toNanos();
     }
 
@@ -263,12 +265,14 @@ final class RolloutRun {
                 .cluster(chunk.get(0).cluster)
                 .services(chunk.stream().map(t -> t.service).toList())
                 .build();
+        batcher.chunkStarted(chunk.get(0).clusterKey);
         try (EcsWaiter waiter = EcsWaiter.builder().client(client).overrideConfiguration(config.build()).build()) {
             waiter.waitUntilServicesStable(request);
             return ChunkOutcome.SUCCESS;
         } catch (RuntimeException e) {
             return classify(e);
         } finally {
+            batcher.chunkFinished(chunk.get(0).clusterKey);
             maxPolls.accumulateAndGet(client.polls, Math::max);
         }
     }
@@ -317,10 +321,14 @@ final class RolloutRun {
         return null;
     }
 
-    /** Judges one DescribeServices answer for a chunk, service by service; throws {@link Abort} on a terminal verdict. */
-    private void judge(List<Target> chunk, DescribeServicesResponse answer) {
+    /**
+     * Judges one DescribeServices answer for the services of a chunk that were asked about, and returns the chunk's
+     * own view for the waiter: each of its services as last observed (a service already confirmed stable is not asked
+     * about again). Throws {@link Abort} on a terminal verdict.
+     */
+    private DescribeServicesResponse judge(List<Target> chunk, List<Target> asked, DescribeServicesResponse answer) {
         Map<String, Target> byKey = new HashMap<>();
-        chunk.forEach(t -> byKey.put(t.key, t));
+        asked.forEach(t -> byKey.put(t.key, t));
         Map<Target, Target.Change> changes = new LinkedHashMap<>();
         for (Service s : answer.services()) {
             Target t = byKey.get(s.serviceName() != null ? s.serviceName() : Target.shortName(s.serviceArn()));
@@ -330,15 +338,16 @@ final class RolloutRun {
         }
         Failure otherFailure = null;
         for (Failure f : answer.failures()) {
+            // A batched answer also carries other chunks' failures: only this chunk's are judged here.
             Target t = f.arn() == null ? null : byKey.get(Target.shortName(f.arn()));
             if (t != null && "MISSING".equals(f.reason())) {
                 changes.put(t, t.observeMissing());
-            } else if (otherFailure == null) {
+            } else if (t != null && otherFailure == null) {
                 otherFailure = f;
             }
         }
         changes.forEach(notifier::observed);
-        for (Target t : chunk) {
+        for (Target t : asked) {
             Verdict v = t.verdict();
             if (v.isTerminal()) {
                 throw new Abort(reasonFor(v), t, headline(v, t));
@@ -348,10 +357,11 @@ final class RolloutRun {
             throw new Abort(Reason.API_ERROR, null, "DescribeServices reported " + otherFailure.reason() + " for "
                     + otherFailure.arn() + (otherFailure.detail() == null ? "" : ": " + otherFailure.detail()));
         }
-        List<String> unanswered = chunk.stream().filter(t -> !changes.containsKey(t)).map(t -> t.service).toList();
+        List<String> unanswered = asked.stream().filter(t -> !changes.containsKey(t)).map(t -> t.service).toList();
         if (!unanswered.isEmpty()) {
             throw new Abort(Reason.API_ERROR, null, "DescribeServices said nothing about " + unanswered);
         }
+        return DescribeServicesResponse.builder().services(chunk.stream().map(Target::last).toList()).build();
     }
 
     static Reason reasonFor(Verdict v) {
@@ -483,8 +493,9 @@ final class RolloutRun {
     }
 
     /**
-     * The client the waiter polls through: forwards DescribeServices to the caller's client and judges each answer
-     * before the waiter sees it, so verdicts the waiter's rule cannot see end the wait on the poll that shows them.
+     * The client the waiter polls through: asks ECS (through the batcher, which may share the call with other
+     * chunks) about the chunk's services not yet confirmed stable, and judges each answer before the waiter sees it,
+     * so verdicts the waiter's rule cannot see end the wait on the poll that shows them.
      */
     private final class ChunkClient implements EcsClient {
         private final List<Target> chunk;
@@ -499,21 +510,23 @@ final class RolloutRun {
             if (stopped.get()) {
                 throw Abort.stopped();
             }
+            polls++;
+            List<Target> asked = chunk.stream().filter(t -> t.verdict() != Verdict.STABLE).toList();
+            DescribeServicesResponse answer;
             try {
-                pacer.acquire();
+                answer = asked.isEmpty() ? DescribeServicesResponse.builder().build()
+                        : batcher.describe(chunk.get(0).clusterKey, chunk.get(0).cluster,
+                                asked.stream().map(t -> t.service).toList());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw stopped.get() ? Abort.stopped()
-                        : new Abort(Reason.INTERRUPTED, null, "interrupted while pacing DescribeServices calls");
+                        : new Abort(Reason.INTERRUPTED, null, "interrupted while polling DescribeServices");
             }
-            polls++;
-            DescribeServicesResponse answer = ecs.describeServices(request);
             if (answer == null) {
                 throw new Abort(Reason.API_ERROR, null, "DescribeServices returned no answer");
             }
-            Notifier.log().debug("Poll {} of {} service(s) in {}", polls, chunk.size(), chunk.get(0).cluster);
-            judge(chunk, answer);
-            return answer;
+            Notifier.log().debug("Poll {} of {} service(s) in {}", polls, asked.size(), chunk.get(0).cluster);
+            return judge(chunk, asked, answer);
         }
 
         @Override
