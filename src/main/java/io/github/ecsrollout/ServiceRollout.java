@@ -286,10 +286,7 @@ public final class ServiceRollout implements AutoCloseable {
          * unless a {@link #timeout(Duration)} is set: then the timeout alone bounds the wait, unless this is set too.
          */
         public Builder maxAttempts(int maxAttempts) {
-            if (maxAttempts < 1) {
-                throw new IllegalArgumentException("maxAttempts must be at least 1: " + maxAttempts);
-            }
-            this.maxAttempts = maxAttempts;
+            this.maxAttempts = requireAtLeastOne(maxAttempts, "maxAttempts");
             return this;
         }
 
@@ -300,11 +297,7 @@ public final class ServiceRollout implements AutoCloseable {
          * {@code timeout(Duration.ofMillis(context.getRemainingTimeInMillis()).minusSeconds(30))}.
          */
         public Builder timeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("timeout must be positive: " + timeout);
-            }
-            this.timeout = timeout;
+            this.timeout = requirePositive(timeout, "timeout");
             return this;
         }
 
@@ -313,10 +306,7 @@ public final class ServiceRollout implements AutoCloseable {
          * Defaults to 10 (100 services); chunks beyond it wait their turn.
          */
         public Builder maxConcurrency(int maxConcurrency) {
-            if (maxConcurrency < 1) {
-                throw new IllegalArgumentException("maxConcurrency must be at least 1: " + maxConcurrency);
-            }
-            this.maxConcurrency = maxConcurrency;
+            this.maxConcurrency = requireAtLeastOne(maxConcurrency, "maxConcurrency");
             return this;
         }
 
@@ -375,17 +365,28 @@ public final class ServiceRollout implements AutoCloseable {
          * are sent in any case.
          */
         public Builder rollbackTimeout(Duration rollbackTimeout) {
-            Objects.requireNonNull(rollbackTimeout, "rollbackTimeout");
-            if (rollbackTimeout.isNegative() || rollbackTimeout.isZero()) {
-                throw new IllegalArgumentException("rollbackTimeout must be positive: " + rollbackTimeout);
-            }
-            this.rollbackTimeout = rollbackTimeout;
+            this.rollbackTimeout = requirePositive(rollbackTimeout, "rollbackTimeout");
             return this;
         }
 
         /** The immutable rollout. */
         public ServiceRollout build() {
             return new ServiceRollout(this);
+        }
+
+        private static Duration requirePositive(Duration value, String name) {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive: " + value);
+            }
+            return value;
+        }
+
+        private static int requireAtLeastOne(int value, String name) {
+            if (value < 1) {
+                throw new IllegalArgumentException(name + " must be at least 1: " + value);
+            }
+            return value;
         }
     }
 }
