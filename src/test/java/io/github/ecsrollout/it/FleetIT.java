@@ -150,6 +150,6 @@ class FleetIT extends ItBase {
         assertEquals(10, sim.stats().maxServicesPerDescribeServices());
         assertTrue(threads.stream().allMatch(n -> n.startsWith("ecs-rollout-")), threads.toString());
         assertTrue(threads.size() <= 10, "at most maxConcurrency (10) pool threads: " + threads);
-        assertEquals(0, liveRolloutThreads(), "the pool is gone when the call returns");
+        assertEquals(0, rolloutThreadsAfterExit(), "the pool is gone once the call returned");
     }
 }
