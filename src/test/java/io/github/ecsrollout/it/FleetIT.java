@@ -90,6 +90,9 @@ class FleetIT extends ItBase {
         staging.forEach(s -> sim.createService("staging", s, ServiceScript.stableAfter(Duration.ofMillis(120))));
         sim.createService("default", "batch", ServiceScript.stableAfter(Duration.ofMillis(60)));
         String edgeArn = sim.createService("staging", "edge", ServiceScript.stableAfter(Duration.ofMillis(60))).arn();
+        // The same name in two clusters is two services.
+        sim.createService("prod", "api", ServiceScript.stableAfter(Duration.ofMillis(60)));
+        sim.createService("staging", "api", ServiceScript.stableAfter(Duration.ofMillis(90)));
 
         List<UpdateServiceRequest> requests = new ArrayList<>();
         // Interleaved on purpose: the waits are grouped by cluster whatever the order of the requests.
@@ -102,6 +105,8 @@ class FleetIT extends ItBase {
         requests.add(UpdateServiceRequest.builder().service("batch").taskDefinition("batch:2").build());
         requests.add(UpdateServiceRequest.builder().cluster("staging").service(edgeArn).taskDefinition("edge:2")
                 .build());
+        requests.add(UpdateServiceRequest.builder().cluster("prod").service("api").taskDefinition("api:2").build());
+        requests.add(UpdateServiceRequest.builder().cluster("staging").service("api").taskDefinition("api:3").build());
 
         RolloutResult result = rollout().build().rollOut(requests);
 
@@ -113,12 +118,16 @@ class FleetIT extends ItBase {
         assertEquals("staging", result.service(edgeArn).orElseThrow().cluster(), "reported in the caller's spelling");
         assertTrue(sim.service("default", "batch").taskDefinition().endsWith(ofRevision("batch", 2)));
         assertTrue(sim.service("staging", "edge").taskDefinition().endsWith(ofRevision("edge", 2)));
+        assertTrue(sim.service("prod", "api").taskDefinition().endsWith(ofRevision("api", 2)));
+        assertTrue(sim.service("staging", "api").taskDefinition().endsWith(ofRevision("api", 3)));
+        assertEquals(List.of("prod", "staging"), result.services().stream().filter(s -> s.service().equals("api"))
+                .map(ServiceState::cluster).toList());
 
         Map<String, Integer> mostPerCall = polls().stream()
                 .collect(Collectors.toMap(SimStats.Call::cluster, SimStats.Call::services, Math::max));
         assertEquals(Set.of("prod", "staging", "default"), mostPerCall.keySet());
-        assertEquals(10, mostPerCall.get("prod"), "prod's 12 services take two chunks");
-        assertTrue(mostPerCall.get("staging") <= 6 && mostPerCall.get("default") == 1,
+        assertEquals(10, mostPerCall.get("prod"), "prod's 13 services take two chunks");
+        assertTrue(mostPerCall.get("staging") <= 7 && mostPerCall.get("default") == 1,
                 "a call names one cluster and carries only its services: " + mostPerCall);
     }
 
