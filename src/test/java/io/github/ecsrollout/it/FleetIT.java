@@ -103,7 +103,8 @@ class FleetIT extends ItBase {
             }
         }
         requests.add(UpdateServiceRequest.builder().service("batch").taskDefinition("batch:2").build());
-        requests.add(UpdateServiceRequest.builder().cluster("staging").service(edgeArn).taskDefinition("edge:2")
+        String stagingArn = "arn:aws:ecs:us-east-1:123456789012:cluster/staging";
+        requests.add(UpdateServiceRequest.builder().cluster(stagingArn).service(edgeArn).taskDefinition("edge:2")
                 .build());
         requests.add(UpdateServiceRequest.builder().cluster("prod").service("api").taskDefinition("api:2").build());
         requests.add(UpdateServiceRequest.builder().cluster("staging").service("api").taskDefinition("api:3").build());
@@ -115,7 +116,7 @@ class FleetIT extends ItBase {
         prod.forEach(s -> assertEquals("prod", result.service(s).orElseThrow().cluster()));
         staging.forEach(s -> assertEquals("staging", result.service(s).orElseThrow().cluster()));
         assertEquals("default", result.service("batch").orElseThrow().cluster(), "no cluster is the default one");
-        assertEquals("staging", result.service(edgeArn).orElseThrow().cluster(), "reported in the caller's spelling");
+        assertEquals(stagingArn, result.service(edgeArn).orElseThrow().cluster(), "reported in the caller's spelling");
         assertTrue(sim.service("default", "batch").taskDefinition().endsWith(ofRevision("batch", 2)));
         assertTrue(sim.service("staging", "edge").taskDefinition().endsWith(ofRevision("edge", 2)));
         assertTrue(sim.service("prod", "api").taskDefinition().endsWith(ofRevision("api", 2)));
@@ -125,7 +126,8 @@ class FleetIT extends ItBase {
 
         Map<String, Integer> mostPerCall = polls().stream()
                 .collect(Collectors.toMap(SimStats.Call::cluster, SimStats.Call::services, Math::max));
-        assertEquals(Set.of("prod", "staging", "default"), mostPerCall.keySet());
+        assertEquals(Set.of("prod", "staging", "default"), mostPerCall.keySet(),
+                "staging by name and by ARN is one cluster, awaited together");
         assertEquals(10, mostPerCall.get("prod"), "prod's 13 services take two chunks");
         assertTrue(mostPerCall.get("staging") <= 7 && mostPerCall.get("default") == 1,
                 "a call names one cluster and carries only its services: " + mostPerCall);
