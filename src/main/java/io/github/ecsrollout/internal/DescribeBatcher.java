@@ -28,12 +28,14 @@ final class DescribeBatcher {
     private final EcsClient ecs;
     private final CallPacer pacer;
     private final long windowNanos;
+    private final Deadline deadline;
     private final Map<String, Queue> queues = new ConcurrentHashMap<>();
 
-    DescribeBatcher(EcsClient ecs, CallPacer pacer, long windowNanos) {
+    DescribeBatcher(EcsClient ecs, CallPacer pacer, long windowNanos, Deadline deadline) {
         this.ecs = ecs;
         this.pacer = pacer;
         this.windowNanos = windowNanos;
+        this.deadline = deadline;
     }
 
     /** A chunk of this cluster started polling: batches wait for it. */
@@ -121,8 +123,10 @@ final class DescribeBatcher {
     private void call(String cluster, Batch batch) throws InterruptedException {
         try {
             pacer.acquire();
-            batch.answer.complete(ecs.describeServices(DescribeServicesRequest.builder()
-                    .cluster(cluster).services(batch.services).build()));
+            DescribeServicesRequest.Builder request = DescribeServicesRequest.builder()
+                    .cluster(cluster).services(batch.services);
+            deadline.bound(request);
+            batch.answer.complete(ecs.describeServices(request.build()));
         } catch (InterruptedException | RuntimeException | Error e) {
             batch.answer.completeExceptionally(e);
             throw e;

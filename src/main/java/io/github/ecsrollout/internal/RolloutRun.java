@@ -51,7 +51,7 @@ final class RolloutRun {
     private final DescribeBatcher batcher;
     private final long startNanos = System.nanoTime();
     private final Instant startInstant = Instant.now();
-    private final long deadlineNanos;
+    private final Deadline deadline;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final AtomicInteger maxPolls = new AtomicInteger();
     private final List<Target> targets = new ArrayList<>();
@@ -64,8 +64,8 @@ final class RolloutRun {
         this.pacer = pacer;
         this.ecs = settings.ecs();
         this.notifier = new Notifier(settings.listener(), label);
-        this.batcher = new DescribeBatcher(ecs, pacer, DescribeBatcher.windowFor(settings.delay()));
-        this.deadlineNanos = settings.timeout() == null ? Long.MAX_VALUE : startNanos + settings.timeout().toNanos();
+        this.deadline = Deadline.after(startNanos, settings.timeout(), ecs);
+        this.batcher = new DescribeBatcher(ecs, pacer, DescribeBatcher.windowFor(settings.delay()), deadline);
     }
 
     RolloutResult rollOut(List<UpdateServiceRequest> requests) {
@@ -248,7 +248,7 @@ final class RolloutRun {
 
     /** Waits for one chunk with the SDK waiter, judging every answer on the way. */
     private ChunkOutcome awaitChunk(List<Target> chunk) {
-        long remaining = deadlineNanos - System.nanoTime();
+        long remaining = deadline.remainingNanos();
         if (remaining <= 0) {
             return timedOut();
         }
@@ -257,7 +257,7 @@ final class RolloutRun {
                 .backoffStrategyV2(settings.delay().isZero()
                         ? BackoffStrategy.retryImmediately()
                         : BackoffStrategy.fixedDelayWithoutJitter(settings.delay()));
-        if (deadlineNanos != Long.MAX_VALUE) {
+        if (deadline.isSet()) {
             config.waitTimeout(Duration.ofNanos(remaining));
         }
         ChunkClient client = new ChunkClient(chunk);
@@ -287,6 +287,11 @@ final class RolloutRun {
         if (stopped.get()) {
             return ChunkOutcome.STOPPED;
         }
+        if (deadline.cutShort(e)) {
+            // Checked before interruption: the SDK ends an overdue call by interrupting the thread making it.
+            Thread.interrupted();
+            return timedOut();
+        }
         if (Thread.currentThread().isInterrupted() || isInterruption(e)) {
             Thread.currentThread().interrupt();
             return new ChunkOutcome(Reason.INTERRUPTED, "the calling thread was interrupted", e);
@@ -301,7 +306,7 @@ final class RolloutRun {
     }
 
     private ChunkOutcome timedOut() {
-        String why = deadlineNanos != Long.MAX_VALUE && System.nanoTime() + settings.delay().toNanos() >= deadlineNanos
+        String why = deadline.isSet() && deadline.remainingNanos() <= settings.delay().toNanos()
                 ? "the timeout of " + settings.timeout() + " passed"
                 : "a chunk used up its " + settings.maxAttempts() + " polls (maxAttempts)";
         return new ChunkOutcome(Reason.TIMED_OUT, why, null);
@@ -312,7 +317,7 @@ final class RolloutRun {
                 || find(e, InterruptedException.class) != null;
     }
 
-    private static <T extends Throwable> T find(Throwable e, Class<T> type) {
+    static <T extends Throwable> T find(Throwable e, Class<T> type) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (type.isInstance(t)) {
                 return type.cast(t);
@@ -415,7 +420,7 @@ final class RolloutRun {
                     .filter(t -> t.last() != null && t.verdict() != Verdict.STABLE
                             && (reason == Reason.TIMED_OUT || t.verdict().isTerminal()))
                     .limit(StoppedTasks.MAX_SERVICES)
-                    .forEach(t -> StoppedTasks.fetch(ecs, t));
+                    .forEach(t -> StoppedTasks.fetch(ecs, t, deadline));
         }
         Rollback.Outcome rollback = null;
         if (settings.rollbackOnFailure() && reason != Reason.INTERRUPTED && !updated.isEmpty()) {
@@ -444,10 +449,10 @@ final class RolloutRun {
         if (settings.rollbackTimeout() != null) {
             return settings.rollbackTimeout();
         }
-        if (deadlineNanos == Long.MAX_VALUE) {
+        if (!deadline.isSet()) {
             return null;
         }
-        return Duration.ofNanos(Math.max(deadlineNanos - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(1)));
+        return Duration.ofNanos(Math.max(deadline.remainingNanos(), TimeUnit.MILLISECONDS.toNanos(1)));
     }
 
     /** Paces a call made on the caller's thread; an interrupt there ends the rollout as INTERRUPTED. */

@@ -27,18 +27,25 @@ final class StoppedTasks {
     private StoppedTasks() {
     }
 
-    /** Fetches and records the stopped tasks of the target's expected (or PRIMARY) deployment. */
-    static void fetch(EcsClient ecs, Target target) {
+    /**
+     * Fetches and records the stopped tasks of the target's expected (or PRIMARY) deployment, within the deadline:
+     * diagnostics never keep a caller past its timeout.
+     */
+    static void fetch(EcsClient ecs, Target target, Deadline deadline) {
         String deploymentId = target.expectedDeploymentId() != null
                 ? target.expectedDeploymentId() : Verdicts.primaryId(target.last());
         if (deploymentId == null) {
             target.stoppedTasks(List.of(), "no deployment id to look up its tasks");
             return;
         }
+        if (deadline.hasPassed()) {
+            target.stoppedTasks(List.of(), "not fetched: the timeout had passed");
+            return;
+        }
         try {
             // Built requests, not Consumer<Builder> overloads: a caller's Mockito mock stubs only the former.
-            ListTasksResponse listed = ecs.listTasks(ListTasksRequest.builder().cluster(target.cluster)
-                    .startedBy(deploymentId).desiredStatus(DesiredStatus.STOPPED).maxResults(LIST).build());
+            ListTasksResponse listed = ecs.listTasks(deadline.bound(ListTasksRequest.builder().cluster(target.cluster)
+                    .startedBy(deploymentId).desiredStatus(DesiredStatus.STOPPED).maxResults(LIST)).build());
             if (listed == null) {
                 target.stoppedTasks(List.of(), "ListTasks returned no answer");
                 return;
@@ -47,8 +54,8 @@ final class StoppedTasks {
                 target.stoppedTasks(List.of(), null);
                 return;
             }
-            DescribeTasksResponse described = ecs.describeTasks(DescribeTasksRequest.builder()
-                    .cluster(target.cluster).tasks(listed.taskArns()).build());
+            DescribeTasksResponse described = ecs.describeTasks(deadline.bound(DescribeTasksRequest.builder()
+                    .cluster(target.cluster).tasks(listed.taskArns())).build());
             if (described == null) {
                 target.stoppedTasks(List.of(), "DescribeTasks returned no answer");
                 return;

@@ -38,7 +38,7 @@ class DescribeBatcherTest {
         pollers.add(t);
         return t;
     });
-    private final DescribeBatcher batcher = new DescribeBatcher(ecs, CallPacer.UNLIMITED, FOREVER);
+    private final DescribeBatcher batcher = new DescribeBatcher(ecs, CallPacer.UNLIMITED, FOREVER, Deadline.none());
 
     DescribeBatcherTest() {
         when(ecs.describeServices(any(DescribeServicesRequest.class))).thenAnswer(inv -> {

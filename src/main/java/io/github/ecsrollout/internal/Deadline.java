@@ -1,0 +1,76 @@
+package io.github.ecsrollout.internal;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.awscore.AwsRequest;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.services.ecs.EcsClient;
+
+/**
+ * A rollout's one deadline, and the way it reaches calls in flight: the waiter's {@code waitTimeout} only decides
+ * whether to sleep again, so a DescribeServices call that hangs would hold the rollout past its timeout. Each call
+ * made while a deadline is set gets an {@code apiCallTimeout} of the time left, unless the client's own is shorter.
+ */
+final class Deadline {
+
+    /** A call the SDK ended this close to the deadline was ended by it. */
+    private static final long SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    private final long atNanos;
+    private final Duration clientTimeout;
+
+    private Deadline(long atNanos, Duration clientTimeout) {
+        this.atNanos = atNanos;
+        this.clientTimeout = clientTimeout;
+    }
+
+    /** No deadline. */
+    static Deadline none() {
+        return new Deadline(Long.MAX_VALUE, null);
+    }
+
+    /** A deadline {@code timeout} after {@code startNanos} ({@link System#nanoTime()}); {@code null} means none. */
+    static Deadline after(long startNanos, Duration timeout, EcsClient ecs) {
+        return timeout == null ? none() : new Deadline(startNanos + timeout.toNanos(), clientTimeout(ecs).orElse(null));
+    }
+
+    boolean isSet() {
+        return atNanos != Long.MAX_VALUE;
+    }
+
+    /** Nanoseconds left; {@link Long#MAX_VALUE} without a deadline. */
+    long remainingNanos() {
+        return isSet() ? atNanos - System.nanoTime() : Long.MAX_VALUE;
+    }
+
+    boolean hasPassed() {
+        return remainingNanos() <= 0;
+    }
+
+    /** Gives a request an {@code apiCallTimeout} of the time left, when that is shorter than the client's own. */
+    <B extends AwsRequest.Builder> B bound(B request) {
+        if (!isSet()) {
+            return request;
+        }
+        Duration left = Duration.ofNanos(Math.max(remainingNanos(), TimeUnit.MILLISECONDS.toNanos(1)));
+        if (clientTimeout == null || left.compareTo(clientTimeout) < 0) {
+            request.overrideConfiguration(o -> o.apiCallTimeout(left));
+        }
+        return request;
+    }
+
+    /** Whether an exception is a call this deadline cut short. */
+    boolean cutShort(Throwable e) {
+        return isSet() && remainingNanos() < SLACK_NANOS && RolloutRun.find(e, ApiCallTimeoutException.class) != null;
+    }
+
+    /** The client's own apiCallTimeout, if it can be read (a Mockito mock, for one, has none). */
+    private static Optional<Duration> clientTimeout(EcsClient ecs) {
+        try {
+            return ecs.serviceClientConfiguration().overrideConfiguration().apiCallTimeout();
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+}
