@@ -5,15 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.ecsrollout.RolloutListener;
 import io.github.ecsrollout.RolloutNotStableException;
 import io.github.ecsrollout.RolloutNotStableException.Reason;
 import io.github.ecsrollout.ServiceState;
 import io.github.ecsrollout.sim.ServiceScript;
 import io.github.ecsrollout.sim.ServiceSpec;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 /**
@@ -55,12 +60,53 @@ class EcsWordsIT extends ItBase {
         assertEquals(1, sim.stats().count("DescribeTasks"));
     }
 
+    /**
+     * ECS lists events newest first. When the breaker trips, "deployment failed" and "rolling back to deployment" are
+     * written at the same instant, "deployment failed" first; the rollout sorts new events by createdAt only, with a
+     * stable sort over ECS's newest-first list, so equal timestamps keep the newest-first order and the listener hears
+     * "rolling back" before the failure that caused it. onServiceEvent and ServiceState.events() promise oldest first.
+     */
+    @Disabled("library bug: ECS events with equal createdAt reach onServiceEvent/events() newest first, not oldest "
+            + "first (Target.observe sorts ECS's newest-first list with a stable sort on createdAt alone)")
+    @Test
+    void eventsOfTheSameInstantAreHeardOldestFirst() {
+        sim.createService("prod", "web", ServiceScript.circuitBreakerFails(Duration.ofMillis(200), true,
+                Duration.ofSeconds(2)));
+        List<String> heard = Collections.synchronizedList(new ArrayList<>());
+        RolloutListener listener = new RolloutListener() {
+            @Override
+            public void onServiceEvent(String cluster, String service, ServiceEvent event) {
+                heard.add(event.message());
+            }
+        };
+
+        RolloutNotStableException e = failure(() -> rollout().listener(listener).build()
+                .rollOut("prod", "web", "web:2"));
+
+        assertEquals(Reason.DEPLOYMENT_FAILED, e.reason());
+        int failed = indexOf(heard, "deployment failed");
+        int rollingBack = indexOf(heard, "rolling back to deployment");
+        assertTrue(failed >= 0 && rollingBack >= 0, heard.toString());
+        assertTrue(failed < rollingBack, "the failure before the rollback it caused: " + heard);
+        List<String> kept = e.serviceState("web").orElseThrow().events().stream().map(ServiceEvent::message).toList();
+        assertTrue(indexOf(kept, "deployment failed") < indexOf(kept, "rolling back to deployment"), kept.toString());
+    }
+
+    private static int indexOf(List<String> messages, String fragment) {
+        for (int i = 0; i < messages.size(); i++) {
+            if (messages.get(i).contains(fragment)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     @Test
     void aTaskThatCannotBePlacedIsExplainedWithEcsOwnEvent() {
         sim.createService("prod", "web", ServiceScript.unableToPlace(Duration.ofMillis(50)));
 
-        RolloutNotStableException e = failure(() -> rollout().timeout(Duration.ofMillis(400)).build()
-                .rollOut("prod", "web", "web:2"));
+        // Bounded by polls, not by a clock: the event is there from the first poll, however slow the update was.
+        RolloutNotStableException e = failure(() -> rollout().maxAttempts(8).build().rollOut("prod", "web", "web:2"));
 
         assertEquals(Reason.TIMED_OUT, e.reason());
         String words = "was unable to place a task because no container instance met all of its requirements";
@@ -78,9 +124,10 @@ class EcsWordsIT extends ItBase {
                 + "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:2: not found";
         sim.createService("prod", "web", ServiceScript.crashLoop(pull, -1));
 
-        // The simulator's crash loop fails a task every second, the first after half a second.
-        RolloutNotStableException e = failure(() -> rollout().delay(Duration.ofMillis(50))
-                .timeout(Duration.ofMillis(900)).build().rollOut("prod", "web", "web:2"));
+        // The simulator's crash loop fails a task every second, the first half a second after the deployment
+        // started; 12 polls 100 ms apart outlast that, however slow the update was.
+        RolloutNotStableException e = failure(() -> rollout().delay(Duration.ofMillis(100)).maxAttempts(12).build()
+                .rollOut("prod", "web", "web:2"));
 
         assertEquals(Reason.TIMED_OUT, e.reason());
         ServiceState web = e.serviceState("web").orElseThrow();

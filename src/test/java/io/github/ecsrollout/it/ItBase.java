@@ -26,7 +26,8 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
  *
  * <p>The library logs one INFO line per state change and per ECS event; over a thousand services that is thousands of
  * lines, so the integration tests keep it at WARN.
- * {@code mvn verify -Dorg.slf4j.simpleLogger.log.io.github.ecsrollout=info} brings it back (failsafe passes Maven user properties on to the test JVM).
+ * {@code mvn verify -Dorg.slf4j.simpleLogger.log.io.github.ecsrollout=info} brings it back (failsafe passes Maven
+ * user properties on to the test JVM).
  */
 abstract class ItBase {
 

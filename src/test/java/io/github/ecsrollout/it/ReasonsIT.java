@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -236,8 +237,9 @@ class ReasonsIT extends ItBase {
         assertEquals(Reason.TIMED_OUT, e.reason());
         assertEquals(List.of("web"), e.unstableServices());
         assertEquals(List.of("web"), e.updatedServices());
-        assertEquals(Verdict.IN_PROGRESS, e.serviceState("web").orElseThrow().verdict());
-        assertTrue(polls().size() >= 2);
+        // IN_PROGRESS once polled; UNKNOWN if a slow first update (cold JVM) used up the whole timeout.
+        Verdict verdict = e.serviceState("web").orElseThrow().verdict();
+        assertTrue(Set.of(Verdict.IN_PROGRESS, Verdict.UNKNOWN).contains(verdict), verdict.toString());
     }
 
     @Test
