@@ -176,6 +176,33 @@ class ServiceRolloutTest {
     }
 
     @Test
+    void noUpdateIsSentOnceTheTimeoutHasPassed() {
+        List.of("a", "b", "c", "d", "e").forEach(n -> fake.script(n, stable(n, D1)));
+        fake.acceptUpdates(r -> {
+            try {
+                Thread.sleep(30);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return software.amazon.awssdk.services.ecs.model.UpdateServiceResponse.builder()
+                    .service(stable(r.service(), D1)).build();
+        });
+
+        RolloutNotStableException e = assertThrows(RolloutNotStableException.class, () -> rollout()
+                .timeout(Duration.ofMillis(50)).build()
+                .rollOut(update("a"), update("b"), update("c"), update("d"), update("e")));
+
+        assertEquals(Reason.TIMED_OUT, e.reason());
+        ArgumentCaptor<UpdateServiceRequest> sent = ArgumentCaptor.forClass(UpdateServiceRequest.class);
+        verify(fake.ecs, org.mockito.Mockito.atLeastOnce()).updateService(sent.capture());
+        assertTrue(sent.getAllValues().size() < 5, "updates stop at the deadline");
+        assertEquals(sent.getAllValues().stream().map(UpdateServiceRequest::service).toList(), e.updatedServices());
+        assertTrue(sent.getAllValues().get(0).overrideConfiguration().orElseThrow().apiCallTimeout().isPresent(),
+                "each update carries the time left, so a hung call cannot outlast the deadline");
+        assertEquals("app:2", sent.getAllValues().get(0).taskDefinition());
+    }
+
+    @Test
     void rejectedUpdateStopsAtOnceAndNamesWhatWasChanged() {
         fake.script("a", stable("a", D1)).script("c", stable("c", D1));
         ServiceNotFoundException rejected = ServiceNotFoundException.builder().message("Service not found.").build();

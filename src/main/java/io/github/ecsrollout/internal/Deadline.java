@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.awscore.AwsRequest;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
 /**
  * A rollout's one deadline, and the way it reaches calls in flight: the waiter's {@code waitTimeout} only decides
@@ -58,6 +60,25 @@ final class Deadline {
             request.overrideConfiguration(o -> o.apiCallTimeout(left));
         }
         return request;
+    }
+
+    /**
+     * The caller's UpdateService request with an {@code apiCallTimeout} of the time left, when that is shorter than
+     * the request's or the client's own; everything else in the request stays as the caller gave it.
+     */
+    UpdateServiceRequest bound(UpdateServiceRequest request) {
+        if (!isSet()) {
+            return request;
+        }
+        Duration left = Duration.ofNanos(Math.max(remainingNanos(), TimeUnit.MILLISECONDS.toNanos(1)));
+        Duration own = request.overrideConfiguration().flatMap(o -> o.apiCallTimeout()).orElse(clientTimeout);
+        if (own != null && own.compareTo(left) <= 0) {
+            return request;
+        }
+        AwsRequestOverrideConfiguration override = request.overrideConfiguration()
+                .map(o -> o.toBuilder().apiCallTimeout(left).build())
+                .orElseGet(() -> AwsRequestOverrideConfiguration.builder().apiCallTimeout(left).build());
+        return request.toBuilder().overrideConfiguration(override).build();
     }
 
     /** Whether an exception is a call this deadline cut short. */

@@ -50,6 +50,8 @@ final class Rollback {
         Map<String, String> notRestored = new LinkedHashMap<>();
         RuntimeException error = null;
         List<Target> toWatch = new ArrayList<>();
+        // The restores are sent whatever time is left, but none may hang past the rollback's own bound.
+        Deadline restoreDeadline = Deadline.after(System.nanoTime(), waitBound, ecs);
         for (Map.Entry<Target, String> e : previous.entrySet()) {
             Target changed = e.getKey();
             String taskDefinition = e.getValue();
@@ -62,12 +64,14 @@ final class Rollback {
                 continue;
             }
             try {
-                UpdateServiceResponse answer = ecs.updateService(UpdateServiceRequest.builder()
-                        .cluster(changed.cluster).service(changed.service).taskDefinition(taskDefinition).build());
+                UpdateServiceResponse answer = ecs.updateService(restoreDeadline.bound(UpdateServiceRequest.builder()
+                        .cluster(changed.cluster).service(changed.service).taskDefinition(taskDefinition).build()));
                 restore.updateAccepted(answer == null ? null : answer.service());
                 toWatch.add(restore);
             } catch (RuntimeException ex) {
-                notRestored.put(changed.service, "restore rejected: " + ex.getMessage());
+                notRestored.put(changed.service, restoreDeadline.cutShort(ex)
+                        ? "restore cut short by the rollback's time bound; ECS may or may not have applied it"
+                        : "restore rejected: " + ex.getMessage());
                 error = error == null ? ex : error;
             }
         }

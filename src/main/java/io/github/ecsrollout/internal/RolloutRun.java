@@ -89,10 +89,20 @@ final class RolloutRun {
             if (Thread.currentThread().isInterrupted()) {
                 throw fail(Reason.INTERRUPTED, "interrupted before updating " + t.service, null);
             }
+            if (deadline.hasPassed()) {
+                throw fail(Reason.TIMED_OUT, "the timeout of " + settings.timeout() + " passed after " + i + " of "
+                        + targets.size() + " updates; not updated: " + names(targets.subList(i, targets.size())), null);
+            }
             UpdateServiceResponse answer;
             try {
-                answer = ecs.updateService(requests.get(i));
+                answer = ecs.updateService(deadline.bound(requests.get(i)));
             } catch (RuntimeException e) {
+                if (deadline.cutShort(e)) {
+                    Thread.interrupted();
+                    throw fail(Reason.TIMED_OUT, "the timeout of " + settings.timeout() + " passed while updating "
+                            + t.service + " (ECS may or may not have applied that update); not updated: "
+                            + names(targets.subList(i + 1, targets.size())), e);
+                }
                 if (isInterruption(e)) {
                     Thread.currentThread().interrupt();
                     throw fail(Reason.INTERRUPTED, "interrupted while updating " + t.service, e);

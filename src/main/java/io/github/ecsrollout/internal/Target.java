@@ -4,6 +4,7 @@ import io.github.ecsrollout.ServiceState;
 import io.github.ecsrollout.ServiceState.Verdict;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -79,6 +80,8 @@ final class Target {
             }
         }
         baselineTaken = true;
+        // ECS lists events newest first: reversed, then stably sorted by time, events of one instant stay in order.
+        Collections.reverse(fresh);
         fresh.sort(Comparator.comparing((ServiceEvent e) -> e.createdAt() == null ? Instant.MIN : e.createdAt()));
         events.addAll(fresh);
         boolean becameStable = verdict == Verdict.STABLE && !sawStable;
