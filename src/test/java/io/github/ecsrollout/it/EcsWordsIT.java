@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.ecs.model.ServiceEvent;
@@ -66,8 +65,6 @@ class EcsWordsIT extends ItBase {
      * stable sort over ECS's newest-first list, so equal timestamps keep the newest-first order and the listener hears
      * "rolling back" before the failure that caused it. onServiceEvent and ServiceState.events() promise oldest first.
      */
-    @Disabled("library bug: ECS events with equal createdAt reach onServiceEvent/events() newest first, not oldest "
-            + "first (Target.observe sorts ECS's newest-first list with a stable sort on createdAt alone)")
     @Test
     void eventsOfTheSameInstantAreHeardOldestFirst() {
         sim.createService("prod", "web", ServiceScript.circuitBreakerFails(Duration.ofMillis(200), true,

@@ -26,7 +26,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -276,9 +275,6 @@ class ReasonsIT extends ItBase {
      * come while the simulator still holds the call. Today the rollout waits for ECS's answer (10 s here) and only
      * then reports TIMED_OUT; cf45737 bounds DescribeServices and the stopped-task calls, not UpdateService.
      */
-    @Disabled("library bug: the rollout timeout does not bound an UpdateService call in flight; a hung update delays "
-            + "TIMED_OUT until ECS answers (cf45737 gives DescribeServices the time left as apiCallTimeout, not "
-            + "UpdateService)")
     @Test
     void theTimeoutAlsoBoundsAnUpdateServiceCallThatHangs() {
         sim.createService("prod", "web", ServiceScript.stableAfter(Duration.ofSeconds(30)));
