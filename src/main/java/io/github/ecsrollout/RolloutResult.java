@@ -1,6 +1,7 @@
 package io.github.ecsrollout;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -78,6 +79,6 @@ public final class RolloutResult {
         Set<String> clusters = new LinkedHashSet<>();
         services.forEach(s -> clusters.add(s.cluster()));
         return "RolloutResult[cluster=" + String.join(",", clusters) + ", services=" + services.size()
-                + ", attempts=" + attempts + ", elapsed=" + elapsed + "]";
+                + ", attempts=" + attempts + ", elapsed=" + elapsed.truncatedTo(ChronoUnit.MILLIS) + "]";
     }
 }

@@ -3,6 +3,7 @@ package io.github.ecsrollout.internal;
 import io.github.ecsrollout.RolloutNotStableException.Reason;
 import io.github.ecsrollout.ServiceState;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -30,7 +31,7 @@ final class Messages {
                 .append("; ").append(unstable.size()).append(" of ").append(states.size())
                 .append(" services not stable; ").append(updated.size()).append(" updated")
                 .append("; ").append(attempts).append(attempts == 1 ? " poll" : " polls")
-                .append(" in ").append(elapsed).append(')');
+                .append(" in ").append(elapsed.truncatedTo(ChronoUnit.MILLIS)).append(')');
         int listed = 0;
         for (ServiceState s : unstable) {
             if (listed++ == MAX_LISTED) {

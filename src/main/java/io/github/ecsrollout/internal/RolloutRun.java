@@ -410,10 +410,9 @@ final class RolloutRun {
     }
 
     private RolloutNotStableException updateRejected(Target t, RuntimeException e) {
-        List<String> notAttempted = targets.subList(targets.indexOf(t) + 1, targets.size()).stream()
-                .map(x -> x.service).toList();
+        List<Target> notAttempted = targets.subList(targets.indexOf(t) + 1, targets.size());
         String headline = "ECS rejected the update of " + t.service + ": " + e.getMessage()
-                + (notAttempted.isEmpty() ? "" : "; not attempted: " + notAttempted);
+                + (notAttempted.isEmpty() ? "" : "; not attempted: " + names(notAttempted));
         return fail(Reason.UPDATE_FAILED, headline, e, List.of(t.service));
     }
 
@@ -483,8 +482,13 @@ final class RolloutRun {
         return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
-    private static List<String> names(List<Target> targets) {
-        return targets.stream().map(t -> t.service).toList();
+    /** The services' names for a log line or message: all of a few, the first ones of many. */
+    private static String names(List<Target> targets) {
+        List<String> names = new ArrayList<>(targets.stream().limit(Messages.MAX_LISTED).map(t -> t.service).toList());
+        if (targets.size() > Messages.MAX_LISTED) {
+            names.add("... and " + (targets.size() - Messages.MAX_LISTED) + " more");
+        }
+        return names.toString();
     }
 
     /** How one chunk's wait ended: {@code reason == null} is success. */
