@@ -513,11 +513,15 @@ public final class Benchmarks {
                 client.describeServices(b -> b.cluster(Fleet.CLUSTER).services(f.names));
             }
         }
+        // Both sides through success and failure once or twice, so no measured run is the first of its kind.
         Settings s = settings(null);
         for (int i = 0; i < 2; i++) {
-            Runs.run(Side.PROJECT, Fleet.spread(20, delay, 2, seed), s);
-            Runs.run(Side.BASELINE, Fleet.spread(20, delay, 2, seed), s);
+            for (Side side : Side.values()) {
+                Runs.run(side, Fleet.spread(20, delay, 2, seed), s);
+                Runs.run(side, Fleet.spread(20, delay, 2, seed).circuitBreaker(19, delay, true, delay), s);
+            }
         }
+        Runs.run(Side.PROJECT, Fleet.neverStable(20), settings(delay.multipliedBy(3)));
     }
 
     private String environment() {
