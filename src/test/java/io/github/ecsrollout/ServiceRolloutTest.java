@@ -349,6 +349,35 @@ class ServiceRolloutTest {
     }
 
     @Test
+    void chunksBeyondThePoolAreWatchedInTurnSoAFailureAnywhereIsSeen() {
+        List<String> services = names("svc-", 30);
+        services.forEach(s -> fake.script(s, deploying(s, D1)));
+        fake.script("svc-25", service("svc-25", 0, 2, failed("ecs-svc/x", "PRIMARY", CB)));
+
+        RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
+                () -> rollout().delay(Duration.ofMillis(1)).maxAttempts(1_000).maxConcurrency(1)
+                        .fetchStoppedTasks(false).build().awaitStable("prod", services));
+
+        assertEquals(Reason.DEPLOYMENT_FAILED, e.reason());
+        assertEquals(1, fake.polls("svc-25"), "the third chunk was polled in its first turn, not after the first");
+        assertTrue(fake.polls("svc-0") < 10, "the first chunk did not hold the only thread: " + fake.polls("svc-0"));
+    }
+
+    @Test
+    void chunksTakingTurnsStillHonourMaxAttempts() {
+        List<String> services = names("svc-", 30);
+        services.forEach(s -> fake.script(s, deploying(s, D1)));
+
+        RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
+                () -> rollout().maxAttempts(4).maxConcurrency(2).fetchStoppedTasks(false).build()
+                        .awaitStable("prod", services));
+
+        assertEquals(Reason.TIMED_OUT, e.reason());
+        assertEquals(4, services.stream().mapToInt(fake::polls).max().orElseThrow(),
+                "the first chunk to use its 4 polls ends the rollout; none polls more");
+    }
+
+    @Test
     void servicesMayBeNamedByArnAndAreReportedInTheCallersSpelling() {
         String arn = "arn:aws:ecs:us-east-1:123456789012:service/prod/web";
         fake.script("web", deploying("web", D1)).script("api", stable("api", D1));

@@ -12,12 +12,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -197,34 +197,63 @@ final class RolloutRun {
 
     /** One chunk: wait on the caller's own thread, no pool needed. */
     private ChunkOutcome inline(List<Target> chunk) {
-        ChunkOutcome outcome = awaitChunk(chunk);
+        ChunkWatch watch = new ChunkWatch(chunk);
+        ChunkOutcome outcome;
+        do {
+            outcome = watch.poll(Integer.MAX_VALUE);
+        } while (outcome == ChunkOutcome.AGAIN);
         return outcome.succeeded() ? null : outcome;
     }
 
-    /** Several chunks: watch them together on a pool that lives only as long as this call. */
+    /**
+     * Several chunks: watch them together on a pool that lives only as long as this call. When there are more chunks
+     * than threads, each turn of a chunk is one poll and the chunk queues up again after the delay, so every chunk is
+     * watched all along instead of waiting for a thread to come free; otherwise each chunk's waiter runs to the end.
+     */
     private ChunkOutcome pooled(List<List<Target>> chunks) {
         int threads = Math.min(chunks.size(), settings.maxConcurrency());
-        ExecutorService pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>(), threadFactory());
-        ExecutorCompletionService<ChunkOutcome> done = new ExecutorCompletionService<>(pool);
-        chunks.forEach(chunk -> done.submit(() -> awaitChunk(chunk)));
+        int pollsPerTurn = chunks.size() > threads ? 1 : Integer.MAX_VALUE;
+        List<Thread> workers = new ArrayList<>();
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(threads, threadFactory(workers));
+        pool.setRemoveOnCancelPolicy(true);
+        BlockingQueue<ChunkOutcome> finished = new LinkedBlockingQueue<>();
+        for (List<Target> chunk : chunks) {
+            ChunkWatch watch = new ChunkWatch(chunk);
+            pool.execute(new Runnable() {
+                @Override
+                public void run() {
+                    ChunkOutcome outcome;
+                    try {
+                        outcome = watch.poll(pollsPerTurn);
+                    } catch (RuntimeException | Error e) {
+                        outcome = new ChunkOutcome(Reason.API_ERROR, "unexpected failure while waiting: " + e, e);
+                    }
+                    if (outcome == ChunkOutcome.AGAIN) {
+                        try {
+                            pool.schedule(this, settings.delay().toNanos(), TimeUnit.NANOSECONDS);
+                        } catch (RejectedExecutionException stopping) {
+                            finished.add(ChunkOutcome.STOPPED);
+                        }
+                    } else {
+                        finished.add(outcome);
+                    }
+                }
+            });
+        }
         ChunkOutcome failure = null;
         boolean interrupted = false;
         try {
             for (int i = 0; i < chunks.size() && failure == null; i++) {
-                ChunkOutcome outcome = done.take().get();
+                ChunkOutcome outcome = finished.take();
                 failure = outcome.succeeded() ? null : outcome;
             }
         } catch (InterruptedException e) {
             interrupted = true;
-        } catch (ExecutionException e) {
-            failure = new ChunkOutcome(Reason.API_ERROR, "unexpected failure while waiting: " + e.getCause(),
-                    e.getCause());
         } finally {
             // First verdict decides: stop the other chunks now, and leave no thread behind.
             stopped.set(true);
             pool.shutdownNow();
-            interrupted |= awaitTermination(pool);
+            interrupted |= awaitTermination(pool, workers);
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -233,57 +262,100 @@ final class RolloutRun {
         return failure;
     }
 
-    private static boolean awaitTermination(ExecutorService pool) {
+    /**
+     * Waits until the pool has terminated and every one of its threads has ended (a pool reports itself terminated a
+     * moment before its last thread is gone), ignoring interrupts until then.
+     *
+     * @return whether the calling thread was interrupted meanwhile
+     */
+    private static boolean awaitTermination(ExecutorService pool, List<Thread> workers) {
         boolean interrupted = false;
         while (true) {
             try {
                 if (pool.awaitTermination(1, TimeUnit.SECONDS)) {
-                    return interrupted;
+                    break;
                 }
             } catch (InterruptedException e) {
                 interrupted = true;
             }
         }
+        List<Thread> started;
+        synchronized (workers) {
+            started = List.copyOf(workers);
+        }
+        for (Thread t : started) {
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        return interrupted;
     }
 
-    private ThreadFactory threadFactory() {
+    private static ThreadFactory threadFactory(List<Thread> workers) {
         long run = RUNS.incrementAndGet();
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, "ecs-rollout-" + run + "-" + n.incrementAndGet());
             t.setDaemon(true);
+            synchronized (workers) {
+                workers.add(t);
+            }
             return t;
         };
     }
 
-    /** Waits for one chunk with the SDK waiter, judging every answer on the way. */
-    private ChunkOutcome awaitChunk(List<Target> chunk) {
-        long remaining = deadline.remainingNanos();
-        if (remaining <= 0) {
-            return timedOut();
+    /** One chunk's wait, possibly in several turns: its polling client (and so its poll count) spans them all. */
+    private final class ChunkWatch {
+        private final List<Target> chunk;
+        private final ChunkClient client;
+
+        ChunkWatch(List<Target> chunk) {
+            this.chunk = chunk;
+            this.client = new ChunkClient(chunk);
         }
-        WaiterOverrideConfiguration.Builder config = WaiterOverrideConfiguration.builder()
-                .maxAttempts(settings.maxAttempts())
-                .backoffStrategyV2(settings.delay().isZero()
-                        ? BackoffStrategy.retryImmediately()
-                        : BackoffStrategy.fixedDelayWithoutJitter(settings.delay()));
-        if (deadline.isSet()) {
-            config.waitTimeout(Duration.ofNanos(remaining));
-        }
-        ChunkClient client = new ChunkClient(chunk);
-        DescribeServicesRequest request = DescribeServicesRequest.builder()
-                .cluster(chunk.get(0).cluster)
-                .services(chunk.stream().map(t -> t.service).toList())
-                .build();
-        batcher.chunkStarted(chunk.get(0).clusterKey);
-        try (EcsWaiter waiter = EcsWaiter.builder().client(client).overrideConfiguration(config.build()).build()) {
-            waiter.waitUntilServicesStable(request);
-            return ChunkOutcome.SUCCESS;
-        } catch (RuntimeException e) {
-            return classify(e);
-        } finally {
-            batcher.chunkFinished(chunk.get(0).clusterKey);
-            maxPolls.accumulateAndGet(client.polls, Math::max);
+
+        /**
+         * Waits for the chunk with the SDK waiter for at most {@code pollsThisTurn} polls, judging every answer on
+         * the way; {@link ChunkOutcome#AGAIN} when the turn ended with attempts and time to spare.
+         */
+        ChunkOutcome poll(int pollsThisTurn) {
+            long remaining = deadline.remainingNanos();
+            if (remaining <= 0) {
+                return timedOut();
+            }
+            int attempts = Math.min(pollsThisTurn, settings.maxAttempts() - client.polls);
+            WaiterOverrideConfiguration.Builder config = WaiterOverrideConfiguration.builder()
+                    .maxAttempts(attempts)
+                    .backoffStrategyV2(settings.delay().isZero()
+                            ? BackoffStrategy.retryImmediately()
+                            : BackoffStrategy.fixedDelayWithoutJitter(settings.delay()));
+            if (deadline.isSet()) {
+                config.waitTimeout(Duration.ofNanos(remaining));
+            }
+            DescribeServicesRequest request = DescribeServicesRequest.builder()
+                    .cluster(chunk.get(0).cluster)
+                    .services(chunk.stream().map(t -> t.service).toList())
+                    .build();
+            batcher.chunkStarted(chunk.get(0).clusterKey);
+            try (EcsWaiter waiter = EcsWaiter.builder().client(client).overrideConfiguration(config.build()).build()) {
+                waiter.waitUntilServicesStable(request);
+                return ChunkOutcome.SUCCESS;
+            } catch (RuntimeException e) {
+                ChunkOutcome outcome = classify(e);
+                if (outcome != ChunkOutcome.GAVE_UP) {
+                    return outcome;
+                }
+                // The waiter gave up: this turn's polls are used, or the next poll would pass the deadline.
+                boolean outOfTime = deadline.isSet() && deadline.remainingNanos() <= settings.delay().toNanos();
+                return client.polls >= settings.maxAttempts() || outOfTime ? timedOut() : ChunkOutcome.AGAIN;
+            } finally {
+                batcher.chunkFinished(chunk.get(0).clusterKey);
+                maxPolls.accumulateAndGet(client.polls, Math::max);
+            }
         }
     }
 
@@ -307,8 +379,8 @@ final class RolloutRun {
             return new ChunkOutcome(Reason.INTERRUPTED, "the calling thread was interrupted", e);
         }
         if (e instanceof SdkClientException && e.getCause() == null) {
-            // The waiter's own give-up: attempts used up, or the next poll would pass the deadline.
-            return timedOut();
+            // The waiter's own give-up: its attempts used up, or the next poll would pass the deadline.
+            return ChunkOutcome.GAVE_UP;
         }
         Throwable cause = e instanceof SdkClientException ? e.getCause() : e;
         return new ChunkOutcome(Reason.API_ERROR, "DescribeServices failed: " + cause.getClass().getSimpleName()
@@ -495,6 +567,10 @@ final class RolloutRun {
     private static final class ChunkOutcome {
         static final ChunkOutcome SUCCESS = new ChunkOutcome(null, "stable", null);
         static final ChunkOutcome STOPPED = new ChunkOutcome(null, "stopped", null);
+        /** The waiter gave up without a verdict; whether that is a timeout is the caller's to decide. */
+        static final ChunkOutcome GAVE_UP = new ChunkOutcome(null, "gave up", null);
+        /** A turn ended with attempts and time to spare: poll the chunk again after the delay. */
+        static final ChunkOutcome AGAIN = new ChunkOutcome(null, "again", null);
 
         final Reason reason;
         final String headline;
@@ -506,8 +582,9 @@ final class RolloutRun {
             this.cause = cause;
         }
 
+        /** Whether the chunk is done without a failure: stable, or stopped because another chunk failed. */
         boolean succeeded() {
-            return reason == null;
+            return this == SUCCESS || this == STOPPED;
         }
     }
 
