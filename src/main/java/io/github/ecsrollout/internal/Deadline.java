@@ -83,7 +83,7 @@ final class Deadline {
 
     /** Whether an exception is a call this deadline cut short. */
     boolean cutShort(Throwable e) {
-        return isSet() && remainingNanos() < SLACK_NANOS && RolloutRun.find(e, ApiCallTimeoutException.class) != null;
+        return isSet() && remainingNanos() < SLACK_NANOS && Causes.find(e, ApiCallTimeoutException.class) != null;
     }
 
     /** The client's own apiCallTimeout, if it can be read (a Mockito mock, for one, has none). */

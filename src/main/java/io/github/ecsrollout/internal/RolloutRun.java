@@ -23,15 +23,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.exception.SdkInterruptedException;
 import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
-import software.amazon.awssdk.services.ecs.model.Failure;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
@@ -49,6 +46,7 @@ final class RolloutRun {
     private final EcsClient ecs;
     private final Notifier notifier;
     private final DescribeBatcher batcher;
+    private final Judge judge;
     private final long startNanos = System.nanoTime();
     private final Instant startInstant = Instant.now();
     private final Deadline deadline;
@@ -66,6 +64,7 @@ final class RolloutRun {
         this.notifier = new Notifier(settings.listener(), label);
         this.deadline = Deadline.after(startNanos, settings.timeout(), ecs);
         this.batcher = new DescribeBatcher(ecs, pacer, DescribeBatcher.windowFor(settings.delay()), deadline);
+        this.judge = new Judge(notifier, startInstant);
     }
 
     RolloutResult rollOut(List<UpdateServiceRequest> requests) {
@@ -103,7 +102,7 @@ final class RolloutRun {
                             + t.service + " (ECS may or may not have applied that update); not updated: "
                             + names(targets.subList(i + 1, targets.size())), e);
                 }
-                if (isInterruption(e)) {
+                if (Causes.isInterruption(e)) {
                     Thread.currentThread().interrupt();
                     throw fail(Reason.INTERRUPTED, "interrupted while updating " + t.service, e);
                 }
@@ -145,7 +144,7 @@ final class RolloutRun {
                 answer = ecs.describeServices(DescribeServicesRequest.builder().cluster(chunk.get(0).cluster)
                         .services(chunk.stream().map(t -> t.service).toList()).build());
             } catch (RuntimeException e) {
-                if (isInterruption(e)) {
+                if (Causes.isInterruption(e)) {
                     Thread.currentThread().interrupt();
                     throw fail(Reason.INTERRUPTED, "interrupted while reading the services' task definitions", e);
                 }
@@ -361,7 +360,7 @@ final class RolloutRun {
 
     /** Turns the waiter's exception into a reason, from what was observed rather than from the message text. */
     private ChunkOutcome classify(RuntimeException e) {
-        Abort abort = find(e, Abort.class);
+        Abort abort = Causes.find(e, Abort.class);
         if (abort != null) {
             return abort.reason == null ? ChunkOutcome.STOPPED
                     : new ChunkOutcome(abort.reason, abort.getMessage(), null);
@@ -374,7 +373,7 @@ final class RolloutRun {
             Thread.interrupted();
             return timedOut();
         }
-        if (Thread.currentThread().isInterrupted() || isInterruption(e)) {
+        if (Thread.currentThread().isInterrupted() || Causes.isInterruption(e)) {
             Thread.currentThread().interrupt();
             return new ChunkOutcome(Reason.INTERRUPTED, "the calling thread was interrupted", e);
         }
@@ -394,92 +393,6 @@ final class RolloutRun {
         return new ChunkOutcome(Reason.TIMED_OUT, why, null);
     }
 
-    private static boolean isInterruption(Throwable e) {
-        return find(e, AbortedException.class) != null || find(e, SdkInterruptedException.class) != null
-                || find(e, InterruptedException.class) != null;
-    }
-
-    static <T extends Throwable> T find(Throwable e, Class<T> type) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Judges one DescribeServices answer for the services of a chunk that were asked about, and returns the chunk's
-     * own view for the waiter: each of its services as last observed (a service already confirmed stable is not asked
-     * about again). Throws {@link Abort} on a terminal verdict.
-     */
-    private DescribeServicesResponse judge(List<Target> chunk, List<Target> asked, DescribeServicesResponse answer) {
-        Map<String, Target> byKey = new HashMap<>();
-        asked.forEach(t -> byKey.put(t.key, t));
-        Map<Target, Target.Change> changes = new LinkedHashMap<>();
-        for (Service s : answer.services()) {
-            Target t = byKey.get(s.serviceName() != null ? s.serviceName() : Target.shortName(s.serviceArn()));
-            if (t != null) {
-                changes.put(t, t.observe(s, startInstant));
-            }
-        }
-        Failure otherFailure = null;
-        for (Failure f : answer.failures()) {
-            // A batched answer also carries other chunks' failures: only this chunk's are judged here.
-            Target t = f.arn() == null ? null : byKey.get(Target.shortName(f.arn()));
-            if (t != null && "MISSING".equals(f.reason())) {
-                changes.put(t, t.observeMissing());
-            } else if (t != null && otherFailure == null) {
-                otherFailure = f;
-            }
-        }
-        changes.forEach(notifier::observed);
-        for (Target t : asked) {
-            Verdict v = t.verdict();
-            if (v.isTerminal()) {
-                throw new Abort(reasonFor(v), t, headline(v, t));
-            }
-        }
-        if (otherFailure != null) {
-            throw new Abort(Reason.API_ERROR, null, "DescribeServices reported " + otherFailure.reason() + " for "
-                    + otherFailure.arn() + (otherFailure.detail() == null ? "" : ": " + otherFailure.detail()));
-        }
-        List<String> unanswered = asked.stream().filter(t -> !changes.containsKey(t)).map(t -> t.service).toList();
-        if (!unanswered.isEmpty()) {
-            throw new Abort(Reason.API_ERROR, null, "DescribeServices said nothing about " + unanswered);
-        }
-        return DescribeServicesResponse.builder().services(chunk.stream().map(Target::last).toList()).build();
-    }
-
-    static Reason reasonFor(Verdict v) {
-        switch (v) {
-            case DEPLOYMENT_FAILED: return Reason.DEPLOYMENT_FAILED;
-            case ROLLED_BACK: return Reason.ROLLED_BACK;
-            case MISSING: return Reason.SERVICE_MISSING;
-            case INACTIVE: return Reason.SERVICE_INACTIVE;
-            case UNSUPPORTED: return Reason.UNSUPPORTED_SERVICE;
-            default: throw new IllegalArgumentException("not a terminal verdict: " + v);
-        }
-    }
-
-    private static String headline(Verdict v, Target t) {
-        ServiceState s = t.state();
-        switch (v) {
-            case DEPLOYMENT_FAILED:
-                return "the deployment " + s.watchedDeployment().map(d -> d.id()).orElse("") + " of " + t.service
-                        + " failed";
-            case ROLLED_BACK:
-                return "the deployment " + s.expectedDeploymentId().orElse("") + " of " + t.service
-                        + " was rolled back or replaced; " + t.service + " now runs " + s.taskDefinition();
-            case MISSING:
-                return "service " + t.service + " is MISSING";
-            case INACTIVE:
-                return "service " + t.service + " is " + s.status().orElse("INACTIVE");
-            default:
-                return "service " + t.service + " uses the " + t.last().deploymentController().typeAsString()
-                        + " deployment controller, whose task sets the stable condition cannot see";
-        }
-    }
 
     private RolloutNotStableException updateRejected(Target t, RuntimeException e) {
         List<Target> notAttempted = targets.subList(targets.indexOf(t) + 1, targets.size());
@@ -622,7 +535,7 @@ final class RolloutRun {
                 throw new Abort(Reason.API_ERROR, null, "DescribeServices returned no answer");
             }
             Notifier.log().debug("Poll {} of {} service(s) in {}", polls, asked.size(), chunk.get(0).cluster);
-            return judge(chunk, asked, answer);
+            return judge.judge(chunk, asked, answer);
         }
 
         @Override
