@@ -302,8 +302,10 @@ public final class ServiceRollout implements AutoCloseable {
         }
 
         /**
-         * How many chunks of 10 services are watched at once, each on its own thread for the length of the call.
-         * Defaults to 10 (100 services); chunks beyond it wait their turn.
+         * How many threads watch the chunks of 10 services, for the length of the call. Defaults to 10. With no more
+         * chunks than threads each chunk's waiter has a thread of its own; with more, the chunks take turns of one poll
+         * each, so every service is still watched, and a round of turns takes longer than one delay only when the
+         * polls themselves (or the DescribeServices pacing) take that long.
          */
         public Builder maxConcurrency(int maxConcurrency) {
             this.maxConcurrency = requireAtLeastOne(maxConcurrency, "maxConcurrency");
