@@ -13,15 +13,13 @@ final class Abort extends RuntimeException {
 
     /** {@code null} when the rollout was stopped because of another chunk. */
     final transient Reason reason;
-    final transient Target target;
 
-    Abort(Reason reason, Target target, String detail) {
+    Abort(Reason reason, String detail) {
         super(detail, null, false, false);
         this.reason = reason;
-        this.target = target;
     }
 
     static Abort stopped() {
-        return new Abort(null, null, "stopped: another chunk reached a verdict");
+        return new Abort(null, "stopped: another chunk reached a verdict");
     }
 }

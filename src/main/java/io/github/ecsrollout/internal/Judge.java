@@ -38,7 +38,7 @@ final class Judge {
         asked.forEach(t -> byKey.put(t.key, t));
         Map<Target, Target.Change> changes = new LinkedHashMap<>();
         for (Service s : answer.services()) {
-            Target t = byKey.get(s.serviceName() != null ? s.serviceName() : Target.shortName(s.serviceArn()));
+            Target t = byKey.get(Target.keyOf(s));
             if (t != null) {
                 changes.put(t, t.observe(s, since));
             }
@@ -57,16 +57,16 @@ final class Judge {
         for (Target t : asked) {
             Verdict v = t.verdict();
             if (v.isTerminal()) {
-                throw new Abort(reasonFor(v), t, headline(v, t));
+                throw new Abort(reasonFor(v), headline(v, t));
             }
         }
         if (otherFailure != null) {
-            throw new Abort(Reason.API_ERROR, null, "DescribeServices reported " + otherFailure.reason() + " for "
+            throw new Abort(Reason.API_ERROR, "DescribeServices reported " + otherFailure.reason() + " for "
                     + otherFailure.arn() + (otherFailure.detail() == null ? "" : ": " + otherFailure.detail()));
         }
         List<String> unanswered = asked.stream().filter(t -> !changes.containsKey(t)).map(t -> t.service).toList();
         if (!unanswered.isEmpty()) {
-            throw new Abort(Reason.API_ERROR, null, "DescribeServices said nothing about " + unanswered);
+            throw new Abort(Reason.API_ERROR, "DescribeServices said nothing about " + unanswered);
         }
         return DescribeServicesResponse.builder().services(chunk.stream().map(Target::last).toList()).build();
     }

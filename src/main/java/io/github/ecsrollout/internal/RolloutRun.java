@@ -153,8 +153,7 @@ final class RolloutRun {
             }
             Map<String, Service> byKey = new HashMap<>();
             if (answer != null) {
-                answer.services().forEach(s -> byKey.put(s.serviceName() != null ? s.serviceName()
-                        : Target.shortName(s.serviceArn()), s));
+                answer.services().forEach(s -> byKey.put(Target.keyOf(s), s));
             }
             for (Target t : chunk) {
                 Service s = byKey.get(t.key);
@@ -529,10 +528,10 @@ final class RolloutRun {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw stopped.get() ? Abort.stopped()
-                        : new Abort(Reason.INTERRUPTED, null, "interrupted while polling DescribeServices");
+                        : new Abort(Reason.INTERRUPTED, "interrupted while polling DescribeServices");
             }
             if (answer == null) {
-                throw new Abort(Reason.API_ERROR, null, "DescribeServices returned no answer");
+                throw new Abort(Reason.API_ERROR, "DescribeServices returned no answer");
             }
             Notifier.log().debug("Poll {} of {} service(s) in {}", polls, asked.size(), chunk.get(0).cluster);
             return judge.judge(chunk, asked, answer);

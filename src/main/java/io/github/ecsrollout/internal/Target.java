@@ -52,6 +52,11 @@ final class Target {
         return slash < 0 ? nameOrArn : nameOrArn.substring(slash + 1);
     }
 
+    /** The key of the service an ECS answer describes, to match it with a {@link #key}. */
+    static String keyOf(Service answer) {
+        return answer.serviceName() != null ? answer.serviceName() : shortName(answer.serviceArn());
+    }
+
     /** Records ECS's answer to UpdateService: the deployment to track, and the events that were there before. */
     synchronized void updateAccepted(Service answer) {
         expectedDeploymentId = Verdicts.primaryId(answer);
