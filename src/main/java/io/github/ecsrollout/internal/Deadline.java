@@ -52,13 +52,7 @@ final class Deadline {
 
     /** Gives a request an {@code apiCallTimeout} of the time left, when that is shorter than the client's own. */
     <B extends AwsRequest.Builder> B bound(B request) {
-        if (!isSet()) {
-            return request;
-        }
-        Duration left = Duration.ofNanos(Math.max(remainingNanos(), TimeUnit.MILLISECONDS.toNanos(1)));
-        if (clientTimeout == null || left.compareTo(clientTimeout) < 0) {
-            request.overrideConfiguration(o -> o.apiCallTimeout(left));
-        }
+        timeLeftIfShorterThan(clientTimeout).ifPresent(left -> request.overrideConfiguration(o -> o.apiCallTimeout(left)));
         return request;
     }
 
@@ -67,18 +61,21 @@ final class Deadline {
      * the request's or the client's own; everything else in the request stays as the caller gave it.
      */
     UpdateServiceRequest bound(UpdateServiceRequest request) {
+        Duration own = request.overrideConfiguration().flatMap(o -> o.apiCallTimeout()).orElse(clientTimeout);
+        return timeLeftIfShorterThan(own).map(left -> request.toBuilder().overrideConfiguration(
+                request.overrideConfiguration()
+                        .map(o -> o.toBuilder().apiCallTimeout(left).build())
+                        .orElseGet(() -> AwsRequestOverrideConfiguration.builder().apiCallTimeout(left).build()))
+                .build()).orElse(request);
+    }
+
+    /** The time left (at least 1 ms), when there is a deadline and it is sooner than {@code own} (null: none). */
+    private Optional<Duration> timeLeftIfShorterThan(Duration own) {
         if (!isSet()) {
-            return request;
+            return Optional.empty();
         }
         Duration left = Duration.ofNanos(Math.max(remainingNanos(), TimeUnit.MILLISECONDS.toNanos(1)));
-        Duration own = request.overrideConfiguration().flatMap(o -> o.apiCallTimeout()).orElse(clientTimeout);
-        if (own != null && own.compareTo(left) <= 0) {
-            return request;
-        }
-        AwsRequestOverrideConfiguration override = request.overrideConfiguration()
-                .map(o -> o.toBuilder().apiCallTimeout(left).build())
-                .orElseGet(() -> AwsRequestOverrideConfiguration.builder().apiCallTimeout(left).build());
-        return request.toBuilder().overrideConfiguration(override).build();
+        return own == null || left.compareTo(own) < 0 ? Optional.of(left) : Optional.empty();
     }
 
     /** Whether an exception is a call this deadline cut short. */
