@@ -39,7 +39,12 @@ final class Notifier {
     }
 
     void observed(Target t, Target.Change change) {
-        ServiceState state = t.state();
+        boolean quiet = listener == RolloutListener.NONE && !change.changed();
+        if (quiet && change.newEvents().isEmpty()) {
+            // The common poll: nothing new and nobody listening, so no state value to build.
+            return;
+        }
+        ServiceState state = quiet ? null : t.state();
         for (ServiceEvent e : change.newEvents()) {
             LOG.info("{} [{}]: ECS: {}", t.service, t.cluster, e.message());
         }
