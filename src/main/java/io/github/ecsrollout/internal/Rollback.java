@@ -2,6 +2,7 @@ package io.github.ecsrollout.internal;
 
 import io.github.ecsrollout.RolloutListener;
 import io.github.ecsrollout.RolloutNotStableException;
+import io.github.ecsrollout.ServiceState.Verdict;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -86,7 +87,7 @@ final class Rollback {
                 toWatch.forEach(t -> restored.add(t.service));
             } catch (RolloutNotStableException ex) {
                 for (Target t : toWatch) {
-                    if (t.verdict() == io.github.ecsrollout.ServiceState.Verdict.STABLE) {
+                    if (t.verdict() == Verdict.STABLE) {
                         restored.add(t.service);
                     } else {
                         notRestored.put(t.service, "restore not confirmed stable: " + t.verdict()
