@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ServiceDeploymentLifecycleStage;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
 /**
@@ -38,46 +39,26 @@ public final class ServiceRollout implements AutoCloseable {
     /** The delay between polls unless set: 15 seconds, the SDK waiter's own. */
     public static final Duration DEFAULT_DELAY = Duration.ofSeconds(15);
     /** The polls per chunk unless set: 40, the SDK waiter's own. */
-    public static final int DEFAULT_MAX_ATTEMPTS = 40;
+    public static final int DEFAULT_MAX_ATTEMPTS = RolloutSettings.DEFAULT_MAX_ATTEMPTS;
     /** The chunks watched at once unless set: 10, that is 100 services. */
     public static final int DEFAULT_MAX_CONCURRENCY = 10;
     /**
      * DescribeServices calls allowed per poll delay unless a rate is set: 150, that is 10 a second at the default
      * 15-second delay, half of what ECS sustains for an account's describe calls.
      */
-    public static final int DEFAULT_DESCRIBE_SERVICES_PER_DELAY = 150;
+    public static final int DEFAULT_DESCRIBE_SERVICES_PER_DELAY = RolloutSettings.DEFAULT_DESCRIBE_SERVICES_PER_DELAY;
 
-    private final EcsClient ecs;
+    private final RolloutSettings settings;
     private final boolean ownsClient;
-    private final Duration delay;
-    private final Integer maxAttempts;
-    private final Duration timeout;
-    private final int maxConcurrency;
-    private final RolloutListener listener;
-    private final boolean fetchStoppedTasks;
-    private final boolean rollbackOnFailure;
-    private final Duration rollbackTimeout;
-    private final Double maxDescribeServicesPerSecond;
     private final RolloutEngine engine;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ServiceRollout(Builder b) {
         this.ownsClient = b.ecs == null;
-        this.ecs = ownsClient ? defaultClient() : b.ecs;
-        this.delay = b.delay;
-        this.maxAttempts = b.maxAttempts;
-        this.timeout = b.timeout;
-        this.maxConcurrency = b.maxConcurrency;
-        this.listener = b.listener;
-        this.fetchStoppedTasks = b.fetchStoppedTasks;
-        this.rollbackOnFailure = b.rollbackOnFailure;
-        this.rollbackTimeout = b.rollbackTimeout;
-        this.maxDescribeServicesPerSecond = b.maxDescribeServicesPerSecond;
-        double describeRate = maxDescribeServicesPerSecond != null ? maxDescribeServicesPerSecond
-                : delay.isZero() ? 0 : DEFAULT_DESCRIBE_SERVICES_PER_DELAY * 1e9 / delay.toNanos();
-        int attempts = maxAttempts != null ? maxAttempts : timeout != null ? Integer.MAX_VALUE : DEFAULT_MAX_ATTEMPTS;
-        this.engine = new RolloutEngine(new RolloutSettings(ecs, delay, attempts, timeout, maxConcurrency, listener,
-                fetchStoppedTasks, rollbackOnFailure, rollbackTimeout, describeRate));
+        this.settings = new RolloutSettings(ownsClient ? defaultClient() : b.ecs, b.delay, b.maxAttempts, b.timeout,
+                b.maxConcurrency, b.listener, b.fetchStoppedTasks, b.rollbackOnFailure, b.rollbackTimeout,
+                b.maxDescribeServicesPerSecond, b.succeedAtStage);
+        this.engine = new RolloutEngine(settings);
     }
 
     private static EcsClient defaultClient() {
@@ -103,16 +84,17 @@ public final class ServiceRollout implements AutoCloseable {
      */
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.ecs = ownsClient ? null : ecs;
-        b.delay = delay;
-        b.maxAttempts = maxAttempts;
-        b.timeout = timeout;
-        b.maxConcurrency = maxConcurrency;
-        b.listener = listener;
-        b.fetchStoppedTasks = fetchStoppedTasks;
-        b.rollbackOnFailure = rollbackOnFailure;
-        b.rollbackTimeout = rollbackTimeout;
-        b.maxDescribeServicesPerSecond = maxDescribeServicesPerSecond;
+        b.ecs = ownsClient ? null : settings.ecs();
+        b.delay = settings.delay();
+        b.maxAttempts = settings.maxAttempts();
+        b.timeout = settings.timeout();
+        b.maxConcurrency = settings.maxConcurrency();
+        b.listener = settings.listener();
+        b.fetchStoppedTasks = settings.fetchStoppedTasks();
+        b.rollbackOnFailure = settings.rollbackOnFailure();
+        b.rollbackTimeout = settings.rollbackTimeout();
+        b.maxDescribeServicesPerSecond = settings.maxDescribeServicesPerSecond();
+        b.succeedAtStage = settings.succeedAtStage();
         return b;
     }
 
@@ -215,18 +197,21 @@ public final class ServiceRollout implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true) && ownsClient) {
-            ecs.close();
+            settings.ecs().close();
         }
     }
 
     @Override
     public String toString() {
-        return "ServiceRollout[delay=" + delay + ", maxAttempts=" + (maxAttempts == null ? "default" : maxAttempts)
-                + ", timeout=" + timeout + ", maxConcurrency=" + maxConcurrency
-                + ", fetchStoppedTasks=" + fetchStoppedTasks + ", rollbackOnFailure=" + rollbackOnFailure
-                + (rollbackTimeout == null ? "" : ", rollbackTimeout=" + rollbackTimeout)
-                + (maxDescribeServicesPerSecond == null ? "" : ", maxDescribeServicesPerSecond="
-                        + maxDescribeServicesPerSecond) + "]";
+        return "ServiceRollout[delay=" + settings.delay()
+                + ", maxAttempts=" + (settings.maxAttempts() == null ? "default" : settings.maxAttempts())
+                + ", timeout=" + settings.timeout() + ", maxConcurrency=" + settings.maxConcurrency()
+                + ", fetchStoppedTasks=" + settings.fetchStoppedTasks()
+                + ", rollbackOnFailure=" + settings.rollbackOnFailure()
+                + (settings.rollbackTimeout() == null ? "" : ", rollbackTimeout=" + settings.rollbackTimeout())
+                + (settings.maxDescribeServicesPerSecond() == null ? "" : ", maxDescribeServicesPerSecond="
+                        + settings.maxDescribeServicesPerSecond())
+                + (settings.succeedAtStage() == null ? "" : ", succeedAtStage=" + settings.succeedAtStage()) + "]";
     }
 
     private void ensureOpen() {
@@ -254,6 +239,7 @@ public final class ServiceRollout implements AutoCloseable {
         private boolean rollbackOnFailure;
         private Duration rollbackTimeout;
         private Double maxDescribeServicesPerSecond;
+        private ServiceDeploymentLifecycleStage succeedAtStage;
 
         private Builder() {
         }
@@ -368,6 +354,28 @@ public final class ServiceRollout implements AutoCloseable {
          */
         public Builder rollbackTimeout(Duration rollbackTimeout) {
             this.rollbackTimeout = requirePositive(rollbackTimeout, "rollbackTimeout");
+            return this;
+        }
+
+        /**
+         * Ends a service's wait with success once the service deployment this rollout started has reached
+         * {@code stage} (or a later one: stages can be skipped between polls) while ECS still reports it PENDING or
+         * IN_PROGRESS. {@link ServiceDeploymentLifecycleStage#BAKE_TIME}, for one, means production traffic is on the
+         * new revision; the rest of the deployment (bake, clean-up) then goes on without this rollout watching it.
+         * Unset by default: a service succeeds when ECS calls its deployment SUCCESSFUL, or when it is stable.
+         *
+         * <p>Applies to services whose deployment strategy goes through lifecycle stages (BLUE_GREEN, LINEAR,
+         * CANARY). Before any update, a service whose strategy (from its request, else as ECS reports it) is ROLLING
+         * is an {@link IllegalArgumentException}, as is a stage a rollout cannot wait for
+         * ({@code UNKNOWN_TO_SDK_VERSION}). Needs {@code ecs:ListServiceDeployments} and
+         * {@code ecs:DescribeServiceDeployments}: without them the service is judged as if this were unset.
+         */
+        public Builder succeedAtStage(ServiceDeploymentLifecycleStage stage) {
+            Objects.requireNonNull(stage, "succeedAtStage");
+            if (stage == ServiceDeploymentLifecycleStage.UNKNOWN_TO_SDK_VERSION) {
+                throw new IllegalArgumentException("succeedAtStage must be a known stage: " + stage);
+            }
+            this.succeedAtStage = stage;
             return this;
         }
 

@@ -1,6 +1,5 @@
 package io.github.ecsrollout.internal;
 
-import io.github.ecsrollout.RolloutListener;
 import io.github.ecsrollout.RolloutNotStableException;
 import io.github.ecsrollout.ServiceState.Verdict;
 import java.time.Duration;
@@ -78,10 +77,7 @@ final class Rollback {
         }
         List<String> restored = new ArrayList<>();
         if (!toWatch.isEmpty()) {
-            RolloutSettings waitSettings = new RolloutSettings(ecs, settings.delay(),
-                    waitBound == null ? settings.maxAttempts() : Integer.MAX_VALUE,
-                    waitBound, settings.maxConcurrency(), RolloutListener.NONE, false, false, null,
-                    settings.describeServicesPerSecond());
+            RolloutSettings waitSettings = settings.forRollbackWait(waitBound);
             try {
                 new RolloutRun(waitSettings, pacer, "Rollback").awaitTargets(toWatch);
                 toWatch.forEach(t -> restored.add(t.service));

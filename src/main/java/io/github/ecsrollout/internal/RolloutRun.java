@@ -325,7 +325,7 @@ final class RolloutRun {
             if (remaining <= 0) {
                 return timedOut();
             }
-            int attempts = Math.min(pollsThisTurn, settings.maxAttempts() - client.polls);
+            int attempts = Math.min(pollsThisTurn, settings.attempts() - client.polls);
             WaiterOverrideConfiguration.Builder config = WaiterOverrideConfiguration.builder()
                     .maxAttempts(attempts)
                     .backoffStrategyV2(settings.delay().isZero()
@@ -349,7 +349,7 @@ final class RolloutRun {
                 }
                 // The waiter gave up: this turn's polls are used, or the next poll would pass the deadline.
                 boolean outOfTime = deadline.isSet() && deadline.remainingNanos() <= settings.delay().toNanos();
-                return client.polls >= settings.maxAttempts() || outOfTime ? timedOut() : ChunkOutcome.AGAIN;
+                return client.polls >= settings.attempts() || outOfTime ? timedOut() : ChunkOutcome.AGAIN;
             } finally {
                 batcher.chunkFinished(chunk.get(0).clusterKey);
                 maxPolls.accumulateAndGet(client.polls, Math::max);
@@ -388,7 +388,7 @@ final class RolloutRun {
     private ChunkOutcome timedOut() {
         String why = deadline.isSet() && deadline.remainingNanos() <= settings.delay().toNanos()
                 ? "the timeout of " + settings.timeout() + " passed"
-                : "a chunk used up its " + settings.maxAttempts() + " polls (maxAttempts)";
+                : "a chunk used up its " + settings.attempts() + " polls (maxAttempts)";
         return new ChunkOutcome(Reason.TIMED_OUT, why, null);
     }
 

@@ -3,23 +3,61 @@ package io.github.ecsrollout.internal;
 import io.github.ecsrollout.RolloutListener;
 import java.time.Duration;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ServiceDeploymentLifecycleStage;
 
 /**
- * A {@code ServiceRollout}'s validated settings.
+ * A {@code ServiceRollout}'s settings, as its builder validated them: the one immutable value every part of a rollout
+ * reads. Values the caller left unset are {@code null}; the derived accessors ({@link #attempts()},
+ * {@link #describeServicesPerSecond()}) say what applies then.
  *
  * @param ecs the client every ECS call goes through
  * @param delay pause between polls of a chunk
- * @param maxAttempts polls per chunk ({@link Integer#MAX_VALUE} when only a timeout bounds the wait)
+ * @param maxAttempts polls per chunk as the caller set them, or {@code null}
  * @param timeout one deadline for the whole call, or {@code null}
  * @param maxConcurrency chunks watched at once
  * @param listener progress listener, never {@code null}
  * @param fetchStoppedTasks whether failures fetch the failed deployment's stopped tasks
  * @param rollbackOnFailure whether failures put changed services back on their previous task definition
- * @param rollbackTimeout how long the rollback's wait may take, or {@code null} (what is left of the timeout, else
- *     maxAttempts)
- * @param describeServicesPerSecond the most DescribeServices calls a second; 0 for no limit
+ * @param rollbackTimeout how long the rollback's wait may take, or {@code null}
+ * @param maxDescribeServicesPerSecond the caller's DescribeServices rate, or {@code null}
+ * @param succeedAtStage the service-deployment stage at which a service counts as deployed, or {@code null}
  */
-public record RolloutSettings(EcsClient ecs, Duration delay, int maxAttempts, Duration timeout, int maxConcurrency,
+public record RolloutSettings(EcsClient ecs, Duration delay, Integer maxAttempts, Duration timeout, int maxConcurrency,
         RolloutListener listener, boolean fetchStoppedTasks, boolean rollbackOnFailure, Duration rollbackTimeout,
-        double describeServicesPerSecond) {
+        Double maxDescribeServicesPerSecond, ServiceDeploymentLifecycleStage succeedAtStage) {
+
+    /** The polls per chunk unless set: 40, the SDK waiter's own. */
+    public static final int DEFAULT_MAX_ATTEMPTS = 40;
+    /** DescribeServices calls allowed per poll delay unless a rate is set. */
+    public static final int DEFAULT_DESCRIBE_SERVICES_PER_DELAY = 150;
+
+    /**
+     * The polls each chunk may make: the caller's {@code maxAttempts}; else, with a timeout, as many as the timeout
+     * allows; else {@link #DEFAULT_MAX_ATTEMPTS}.
+     */
+    public int attempts() {
+        return maxAttempts != null ? maxAttempts : timeout != null ? Integer.MAX_VALUE : DEFAULT_MAX_ATTEMPTS;
+    }
+
+    /** Whether the caller bounded the wait, by a timeout or by maxAttempts. */
+    public boolean isBounded() {
+        return maxAttempts != null || timeout != null;
+    }
+
+    /**
+     * The most DescribeServices calls a second: the caller's rate, else {@link #DEFAULT_DESCRIBE_SERVICES_PER_DELAY}
+     * per delay; 0 (no limit) for a zero delay.
+     */
+    public double describeServicesPerSecond() {
+        if (maxDescribeServicesPerSecond != null) {
+            return maxDescribeServicesPerSecond;
+        }
+        return delay.isZero() ? 0 : DEFAULT_DESCRIBE_SERVICES_PER_DELAY * 1e9 / delay.toNanos();
+    }
+
+    /** These settings for a rollback's own wait: no listener, no diagnostics, no rollback of the rollback. */
+    RolloutSettings forRollbackWait(Duration bound) {
+        return new RolloutSettings(ecs, delay, bound == null ? Integer.valueOf(attempts()) : null, bound,
+                maxConcurrency, RolloutListener.NONE, false, false, null, maxDescribeServicesPerSecond, null);
+    }
 }
