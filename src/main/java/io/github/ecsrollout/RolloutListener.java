@@ -34,6 +34,13 @@ public interface RolloutListener {
     default void onServiceEvent(String cluster, String service, ServiceEvent event) {
     }
 
+    /**
+     * The service deployment of a service paused at a PAUSE lifecycle hook and waits for ContinueServiceDeployment
+     * ({@link ServiceState#pausedHook()} has its hook id, stage and expiry). Called once per pause.
+     */
+    default void onDeploymentPaused(ServiceState state) {
+    }
+
     /** A service reached the stable condition on the deployment this rollout expects. Called once per service. */
     default void onServiceStable(ServiceState state) {
     }

@@ -20,10 +20,21 @@ public class RolloutNotStableException extends RuntimeException {
     public enum Reason {
         /** ECS rejected an UpdateService call; nothing was awaited and no further update was sent. */
         UPDATE_FAILED,
-        /** A deployment failed: ECS's deployment circuit breaker set its rolloutState to FAILED. */
+        /**
+         * ECS judged a deployment failed: its circuit breaker or a deployment alarm triggered (rolloutState FAILED),
+         * its rollback failed, or it was stopped.
+         */
         DEPLOYMENT_FAILED,
-        /** The deployment the rollout started was rolled back or replaced; a rollback is never a success. */
+        /**
+         * ECS is rolling back, or rolled back, a deployment the rollout started (a failed lifecycle hook, a requested
+         * rollback, a circuit breaker or alarm rollback); a rollback is never a success.
+         */
         ROLLED_BACK,
+        /**
+         * Someone else's deployment replaced one this rollout started (ECS stopped ours as "replaced by a new service
+         * deployment"): not a success, and not this rollout's to undo, so {@code rollbackOnFailure} leaves it alone.
+         */
+        SUPERSEDED,
         /** DescribeServices reported a service MISSING. */
         SERVICE_MISSING,
         /** A service is DRAINING or INACTIVE. */

@@ -4,13 +4,18 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import software.amazon.awssdk.services.ecs.model.Deployment;
+import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookDetail;
+import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookStatus;
 import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
+import software.amazon.awssdk.services.ecs.model.ServiceDeploymentStatus;
 import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 import software.amazon.awssdk.services.ecs.model.Task;
 
 /**
  * What a rollout last knew about one service: the verdict, ECS's last DescribeServices answer about it, the
- * deployment the rollout started, and the ECS events and stopped tasks seen along the way. Immutable.
+ * deployment the rollout started and, where it was needed, its service deployment as DescribeServiceDeployments
+ * described it, and the ECS events and stopped tasks seen along the way. Immutable.
  *
  * <p>The ECS parts are the SDK's own model objects ({@link Service}, {@link Deployment}, {@link ServiceEvent},
  * {@link Task}), which are immutable too.
@@ -19,14 +24,31 @@ public final class ServiceState {
 
     /** What the last observation of a service means for the rollout. */
     public enum Verdict {
-        /** Exactly one deployment (the expected one) and as many tasks running as desired: the SDK waiter's rule. */
+        /**
+         * Deployed: ECS called the service deployment this rollout started SUCCESSFUL (possibly early, while the
+         * service still converges: see {@link ServiceState#isConverging()}), or it reached the stage the rollout waits
+         * for; or, where no service deployment is known, exactly one deployment (the expected one, its rolloutState
+         * not IN_PROGRESS) with as many tasks running as desired: the SDK waiter's rule.
+         */
         STABLE,
-        /** Still deploying: more than one deployment, or fewer tasks running than desired. */
+        /** Still deploying: more than one deployment, fewer tasks running than desired, or ECS not yet done with it. */
         IN_PROGRESS,
-        /** The deployment this rollout started has rolloutState FAILED (ECS's deployment circuit breaker). */
+        /**
+         * ECS judged the deployment this rollout started failed: its circuit breaker or a deployment alarm triggered
+         * (rolloutState FAILED), its rollback failed, or it was stopped.
+         */
         DEPLOYMENT_FAILED,
-        /** The deployment this rollout started was replaced: rolled back by ECS, or superseded by another. */
+        /**
+         * ECS is rolling back, or has rolled back, the deployment this rollout started (a failed lifecycle hook, a
+         * requested rollback, a circuit breaker or alarm that triggered a rollback); from DescribeServices alone, also
+         * when the deployment is gone or no longer PRIMARY and nothing says why.
+         */
         ROLLED_BACK,
+        /**
+         * Another deployment (someone else's UpdateService) replaced the one this rollout started: not a success, and
+         * not this rollout's to undo.
+         */
+        SUPERSEDED,
         /** DescribeServices reported the service MISSING. */
         MISSING,
         /** The service is DRAINING or INACTIVE (being deleted, or deleted). */
@@ -50,6 +72,7 @@ public final class ServiceState {
     private final List<ServiceEvent> events;
     private final List<Task> stoppedTasks;
     private final String stoppedTasksUnavailableReason;
+    private final ServiceDeployment serviceDeployment;
 
     private ServiceState(Builder b) {
         this.cluster = Objects.requireNonNull(b.cluster, "cluster");
@@ -60,6 +83,7 @@ public final class ServiceState {
         this.events = List.copyOf(b.events);
         this.stoppedTasks = List.copyOf(b.stoppedTasks);
         this.stoppedTasksUnavailableReason = b.stoppedTasksUnavailableReason;
+        this.serviceDeployment = b.serviceDeployment;
     }
 
     /** A builder, for the rollout itself and for tests of code that consumes these states. */
@@ -176,6 +200,38 @@ public final class ServiceState {
         return watchedDeployment().map(Deployment::failedTasks).orElse(0);
     }
 
+    /**
+     * The service deployment this rollout started, as DescribeServiceDeployments last described it: status,
+     * lifecycle stage, hooks, circuit breaker and alarms. Empty when only DescribeServices was needed to judge the
+     * service (a plain rolling deployment), for {@link ServiceRollout#awaitStable}, or when ECS could not say (no
+     * {@code ecs:DescribeServiceDeployments} permission, no deployment history).
+     */
+    public Optional<ServiceDeployment> serviceDeployment() {
+        return Optional.ofNullable(serviceDeployment);
+    }
+
+    /**
+     * Whether the service is {@link Verdict#STABLE} while ECS still converges it: ECS called the deployment
+     * successful early (early success criteria) or it reached the stage the rollout waits for, but more than one
+     * deployment is listed or fewer tasks run than desired.
+     */
+    public boolean isConverging() {
+        return verdict == Verdict.STABLE && lastObserved != null && !(lastObserved.deployments().size() == 1
+                && lastObserved.runningCount() != null && lastObserved.runningCount().equals(lastObserved.desiredCount()));
+    }
+
+    /**
+     * The PAUSE lifecycle hook the deployment waits at, AWAITING_ACTION until someone calls
+     * ContinueServiceDeployment with its {@code hookId} (or it expires at {@code expiresAt}); empty when not paused.
+     */
+    public Optional<DeploymentLifecycleHookDetail> pausedHook() {
+        if (serviceDeployment == null || serviceDeployment.status() != ServiceDeploymentStatus.IN_PROGRESS) {
+            return Optional.empty();
+        }
+        return serviceDeployment.lifecycleHookDetails().stream()
+                .filter(h -> h.status() == DeploymentLifecycleHookStatus.AWAITING_ACTION).findFirst();
+    }
+
     /** The ECS service events that appeared during the rollout, oldest first. */
     public List<ServiceEvent> events() {
         return events;
@@ -208,12 +264,14 @@ public final class ServiceState {
                 && Objects.equals(lastObserved, that.lastObserved)
                 && Objects.equals(expectedDeploymentId, that.expectedDeploymentId)
                 && events.equals(that.events) && stoppedTasks.equals(that.stoppedTasks)
-                && Objects.equals(stoppedTasksUnavailableReason, that.stoppedTasksUnavailableReason);
+                && Objects.equals(stoppedTasksUnavailableReason, that.stoppedTasksUnavailableReason)
+                && Objects.equals(serviceDeployment, that.serviceDeployment);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(cluster, service, verdict, lastObserved, expectedDeploymentId, events, stoppedTasks);
+        return Objects.hash(cluster, service, verdict, lastObserved, expectedDeploymentId, events, stoppedTasks,
+                serviceDeployment);
     }
 
     @Override
@@ -231,6 +289,12 @@ public final class ServiceState {
                 sb.append(", rolloutState=").append(rolloutState());
             }
         }
+        if (serviceDeployment != null) {
+            sb.append(", serviceDeployment=").append(serviceDeployment.statusAsString());
+            if (serviceDeployment.lifecycleStage() != null) {
+                sb.append('@').append(serviceDeployment.lifecycleStageAsString());
+            }
+        }
         return sb.append(']').toString();
     }
 
@@ -244,6 +308,7 @@ public final class ServiceState {
         private List<ServiceEvent> events = List.of();
         private List<Task> stoppedTasks = List.of();
         private String stoppedTasksUnavailableReason;
+        private ServiceDeployment serviceDeployment;
 
         private Builder() {
         }
@@ -257,6 +322,7 @@ public final class ServiceState {
             this.events = s.events;
             this.stoppedTasks = s.stoppedTasks;
             this.stoppedTasksUnavailableReason = s.stoppedTasksUnavailableReason;
+            this.serviceDeployment = s.serviceDeployment;
         }
 
         /** The cluster as the caller spelled it. */
@@ -304,6 +370,12 @@ public final class ServiceState {
         /** Why the stopped tasks could not be fetched; may be {@code null}. */
         public Builder stoppedTasksUnavailableReason(String reason) {
             this.stoppedTasksUnavailableReason = reason;
+            return this;
+        }
+
+        /** The service deployment the rollout started, as last described; may be {@code null} (unknown). */
+        public Builder serviceDeployment(ServiceDeployment serviceDeployment) {
+            this.serviceDeployment = serviceDeployment;
             return this;
         }
 

@@ -52,7 +52,8 @@ final class Messages {
             return sb.append(": ").append(s.verdict()).append(", not observed").toString();
         }
         sb.append(": ").append(Notifier.describe(s));
-        String words = Verdicts.ecsWords(s.lastObserved().get(), s.expectedDeploymentId().orElse(null));
+        String words = Verdicts.ecsWords(s.lastObserved().get(), s.serviceDeployment().orElse(null),
+                s.expectedDeploymentId().orElse(null));
         if (words != null) {
             sb.append("; ECS: \"").append(words).append('"');
         }

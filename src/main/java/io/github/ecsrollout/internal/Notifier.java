@@ -40,7 +40,7 @@ final class Notifier {
 
     void observed(Target t, Target.Change change) {
         boolean quiet = listener == RolloutListener.NONE && !change.changed();
-        if (quiet && change.newEvents().isEmpty()) {
+        if (quiet && change.newEvents().isEmpty() && change.pausedAt() == null) {
             // The common poll: nothing new and nobody listening, so no state value to build.
             return;
         }
@@ -54,6 +54,14 @@ final class Notifier {
         tell("onObservation", l -> l.onObservation(state));
         for (ServiceEvent e : change.newEvents()) {
             tell("onServiceEvent", l -> l.onServiceEvent(t.cluster, t.service, e));
+        }
+        if (change.pausedAt() != null) {
+            ServiceState paused = state != null ? state : t.state();
+            LOG.info("{} [{}]: deployment paused at lifecycle hook {} ({}), awaiting ContinueServiceDeployment until {}",
+                    t.service, t.cluster, change.pausedAt().hookId(),
+                    paused.serviceDeployment().map(d -> d.lifecycleStageAsString()).orElse("stage unknown"),
+                    change.pausedAt().expiresAt());
+            tell("onDeploymentPaused", l -> l.onDeploymentPaused(paused));
         }
         if (change.becameStable()) {
             tell("onServiceStable", l -> l.onServiceStable(state));
@@ -90,6 +98,17 @@ final class Notifier {
         sb.append(", ").append(deployments).append(deployments == 1 ? " deployment" : " deployments");
         if (s.rolloutState() != null) {
             sb.append(", rolloutState ").append(s.rolloutState());
+        }
+        s.serviceDeployment().ifPresent(d -> {
+            sb.append(", service deployment ").append(d.statusAsString());
+            if (d.lifecycleStage() != null) {
+                sb.append(" at ").append(d.lifecycleStageAsString());
+            }
+        });
+        s.pausedHook().ifPresent(h -> sb.append(", PAUSED at hook ").append(h.hookId()).append(" until ")
+                .append(h.expiresAt()));
+        if (s.isConverging()) {
+            sb.append(", still converging");
         }
         return sb.toString();
     }

@@ -10,7 +10,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookDetail;
 import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
+import software.amazon.awssdk.services.ecs.model.ServiceDeploymentLifecycleStage;
 import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 import software.amazon.awssdk.services.ecs.model.Task;
 
@@ -20,8 +23,13 @@ import software.amazon.awssdk.services.ecs.model.Task;
  */
 final class Target {
 
-    /** What one observation changed. */
-    record Change(boolean changed, boolean becameStable, List<ServiceEvent> newEvents) {
+    /**
+     * What one observation changed.
+     *
+     * @param pausedAt the PAUSE hook the service deployment started waiting at with this observation, or {@code null}
+     */
+    record Change(boolean changed, boolean becameStable, List<ServiceEvent> newEvents,
+            DeploymentLifecycleHookDetail pausedAt) {
     }
 
     final String cluster;
@@ -38,6 +46,18 @@ final class Target {
     private boolean baselineTaken;
     private List<Task> stoppedTasks = List.of();
     private String stoppedTasksUnavailableReason;
+    /** When this rollout sent the service's UpdateService; {@code null} when it sent none. */
+    private Instant updateSentAt;
+    /** The service deployment this rollout started, once found. */
+    private String serviceDeploymentArn;
+    private ServiceDeployment serviceDeployment;
+    /** {@code currentServiceDeployment} ARNs that turned out to name another deployment. */
+    private final Set<String> rejectedHints = new HashSet<>();
+    private int fruitlessLookups;
+    /** Why this service's deployment cannot be looked up (no history); {@code null} while it can. */
+    private String noServiceDeployment;
+    /** The PAUSE hooks the listener has heard about. */
+    private final Set<String> pausesHeard = new HashSet<>();
 
     Target(String cluster, String service) {
         this.cluster = cluster;
@@ -57,6 +77,11 @@ final class Target {
         return answer.serviceName() != null ? answer.serviceName() : shortName(answer.serviceArn());
     }
 
+    /** Records that this rollout is about to send the service's UpdateService. */
+    synchronized void updateSent(Instant at) {
+        updateSentAt = at;
+    }
+
     /** Records ECS's answer to UpdateService: the deployment to track, and the events that were there before. */
     synchronized void updateAccepted(Service answer) {
         expectedDeploymentId = Verdicts.primaryId(answer);
@@ -68,15 +93,24 @@ final class Target {
     }
 
     /**
-     * Records a DescribeServices answer about this service.
+     * Records what ECS said about this service in one poll, and judges it.
      *
+     * @param answer the DescribeServices answer
+     * @param deployment the service deployment as described in this poll, or {@code null} when not described (the
+     *     last one described, if any, still counts)
      * @param since events created before this instant and seen on the first observation are not new
+     * @param succeedAtStage the stage at which an in-flight deployment counts as done, or {@code null}
      */
-    synchronized Change observe(Service answer, Instant since) {
+    synchronized Change observe(Service answer, ServiceDeployment deployment, Instant since,
+            ServiceDeploymentLifecycleStage succeedAtStage) {
         Verdict before = verdict;
         Service previous = last;
+        ServiceDeployment previousDeployment = serviceDeployment;
         last = answer;
-        verdict = Verdicts.evaluate(answer, expectedDeploymentId);
+        if (deployment != null) {
+            serviceDeployment = deployment;
+        }
+        verdict = Verdicts.evaluate(answer, serviceDeployment, expectedDeploymentId, succeedAtStage);
         List<ServiceEvent> fresh = new ArrayList<>();
         for (ServiceEvent e : answer.events()) {
             boolean old = !baselineTaken && e.createdAt() != null && e.createdAt().isBefore(since);
@@ -91,14 +125,17 @@ final class Target {
         events.addAll(fresh);
         boolean becameStable = verdict == Verdict.STABLE && !sawStable;
         sawStable |= becameStable;
-        return new Change(verdict != before || differs(previous, answer), becameStable, fresh);
+        DeploymentLifecycleHookDetail paused = Verdicts.pausedHook(serviceDeployment)
+                .filter(h -> pausesHeard.add(String.valueOf(h.hookId()))).orElse(null);
+        boolean changed = verdict != before || differs(previous, answer) || differs(previousDeployment, deployment);
+        return new Change(changed, becameStable, fresh, paused);
     }
 
     /** Records that DescribeServices reported this service MISSING. */
     synchronized Change observeMissing() {
         Verdict before = verdict;
         verdict = Verdict.MISSING;
-        return new Change(before != verdict, false, List.of());
+        return new Change(before != verdict, false, List.of(), null);
     }
 
     synchronized void stoppedTasks(List<Task> tasks, String unavailableReason) {
@@ -118,6 +155,47 @@ final class Target {
         return expectedDeploymentId;
     }
 
+    synchronized Instant updateSentAt() {
+        return updateSentAt;
+    }
+
+    synchronized String serviceDeploymentArn() {
+        return serviceDeploymentArn;
+    }
+
+    synchronized ServiceDeployment serviceDeployment() {
+        return serviceDeployment;
+    }
+
+    /** Adopts the service deployment this rollout started, once found by its revision. */
+    synchronized void serviceDeploymentFound(String arn) {
+        serviceDeploymentArn = arn;
+    }
+
+    /** Whether a {@code currentServiceDeployment} ARN already turned out to name another deployment. */
+    synchronized boolean isRejectedHint(String arn) {
+        return rejectedHints.contains(arn);
+    }
+
+    synchronized void rejectHint(String arn) {
+        rejectedHints.add(arn);
+    }
+
+    /** Counts a lookup that found nothing; returns how many have so far. */
+    synchronized int lookupFoundNothing() {
+        return ++fruitlessLookups;
+    }
+
+    /** Records that this service's deployment cannot be looked up, and why. */
+    synchronized void noServiceDeployment(String why) {
+        noServiceDeployment = why;
+    }
+
+    /** Why this service's deployment cannot be looked up, or {@code null} while it can. */
+    synchronized String whyNoServiceDeployment() {
+        return noServiceDeployment;
+    }
+
     synchronized ServiceState state() {
         return ServiceState.builder()
                 .cluster(cluster)
@@ -128,6 +206,7 @@ final class Target {
                 .events(events)
                 .stoppedTasks(stoppedTasks)
                 .stoppedTasksUnavailableReason(stoppedTasksUnavailableReason)
+                .serviceDeployment(serviceDeployment)
                 .build();
     }
 
@@ -141,6 +220,14 @@ final class Target {
                 || !Objects.equals(a.pendingCount(), b.pendingCount())
                 || a.deployments().size() != b.deployments().size()
                 || !Objects.equals(rolloutStates(a), rolloutStates(b));
+    }
+
+    private static boolean differs(ServiceDeployment before, ServiceDeployment now) {
+        if (now == null) {
+            return false;
+        }
+        return before == null || before.status() != now.status() || before.lifecycleStage() != now.lifecycleStage()
+                || !before.lifecycleHookDetails().equals(now.lifecycleHookDetails());
     }
 
     private static List<String> rolloutStates(Service s) {

@@ -2,19 +2,29 @@ package io.github.ecsrollout.internal;
 
 import io.github.ecsrollout.ServiceState.Verdict;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import software.amazon.awssdk.services.ecs.model.Deployment;
+import software.amazon.awssdk.services.ecs.model.DeploymentConfiguration;
 import software.amazon.awssdk.services.ecs.model.DeploymentControllerType;
+import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookDetail;
+import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookStatus;
 import software.amazon.awssdk.services.ecs.model.DeploymentRolloutState;
+import software.amazon.awssdk.services.ecs.model.DeploymentStrategy;
 import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
+import software.amazon.awssdk.services.ecs.model.ServiceDeploymentLifecycleStage;
+import software.amazon.awssdk.services.ecs.model.ServiceDeploymentRollbackMonitorsStatus;
+import software.amazon.awssdk.services.ecs.model.ServiceDeploymentStatus;
 import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 
 /**
- * What one DescribeServices answer means for one service: pure functions over the SDK's model objects, kept apart
- * from the polling loop so they can be tested on recorded payloads.
+ * What ECS said about one service (its DescribeServices answer and, when known, the service deployment a rollout
+ * started) means for a rollout: pure functions over the SDK's model objects, kept apart from the polling loop so they
+ * can be tested on model objects and recorded payloads.
  */
 public final class Verdicts {
 
@@ -30,13 +40,28 @@ public final class Verdicts {
     }
 
     /**
-     * Judges a service.
+     * Judges a service from DescribeServices alone.
      *
      * @param service ECS's answer; {@code null} means not observed
      * @param expectedDeploymentId the deployment the rollout started, or {@code null} when only waiting
      * @return the verdict
      */
     public static Verdict evaluate(Service service, String expectedDeploymentId) {
+        return evaluate(service, null, expectedDeploymentId, null);
+    }
+
+    /**
+     * Judges a service from what DescribeServices and, when known, DescribeServiceDeployments said about it.
+     *
+     * @param service ECS's DescribeServices answer; {@code null} means not observed
+     * @param deployment the service deployment this rollout started, as last described, or {@code null} when unknown
+     * @param expectedDeploymentId the deployment ({@code ecs-svc/...}) the rollout started, or {@code null} when only
+     *     waiting
+     * @param succeedAtStage the lifecycle stage at which an in-flight deployment counts as done, or {@code null}
+     * @return the verdict
+     */
+    public static Verdict evaluate(Service service, ServiceDeployment deployment, String expectedDeploymentId,
+            ServiceDeploymentLifecycleStage succeedAtStage) {
         if (service == null) {
             return Verdict.UNKNOWN;
         }
@@ -49,27 +74,192 @@ public final class Verdicts {
             // These services have task sets instead of deployments: the stable condition can never hold.
             return Verdict.UNSUPPORTED;
         }
+        return deployment != null ? fromServiceDeployment(service, deployment, expectedDeploymentId, succeedAtStage)
+                : fromDescribeServices(service, expectedDeploymentId);
+    }
+
+    /** The verdict when the service deployment is known: its status decides, DescribeServices adds the details. */
+    private static Verdict fromServiceDeployment(Service service, ServiceDeployment sd, String expectedDeploymentId,
+            ServiceDeploymentLifecycleStage succeedAtStage) {
+        ServiceDeploymentStatus status = sd.status() == null ? ServiceDeploymentStatus.UNKNOWN_TO_SDK_VERSION
+                : sd.status();
+        switch (status) {
+            case SUCCESSFUL:
+                return Verdict.STABLE;
+            case ROLLBACK_IN_PROGRESS:
+            case ROLLBACK_SUCCESSFUL:
+                return Verdict.ROLLED_BACK;
+            case ROLLBACK_FAILED:
+                return Verdict.DEPLOYMENT_FAILED;
+            case STOP_REQUESTED:
+            case STOPPED:
+                return isReplaced(service, sd, expectedDeploymentId) ? Verdict.SUPERSEDED : Verdict.DEPLOYMENT_FAILED;
+            case ROLLBACK_REQUESTED:
+                // A requested rollback can still end SUCCESSFUL; one that a circuit breaker or an alarm asked for not.
+                return isTriggered(sd) ? Verdict.ROLLED_BACK : Verdict.IN_PROGRESS;
+            default:
+                break;
+        }
+        if (isTriggered(sd)) {
+            return Verdict.DEPLOYMENT_FAILED;
+        }
+        Optional<Deployment> ours = expectedDeploymentId == null ? Optional.empty()
+                : find(service.deployments(), expectedDeploymentId);
+        if (ours.isPresent() && ours.get().rolloutState() == DeploymentRolloutState.FAILED) {
+            return Verdict.DEPLOYMENT_FAILED;
+        }
+        if (reachedStage(sd, succeedAtStage)) {
+            return Verdict.STABLE;
+        }
+        return Verdict.IN_PROGRESS;
+    }
+
+    /** Today's rules from DescribeServices alone, with a rolloutState still IN_PROGRESS never stable. */
+    private static Verdict fromDescribeServices(Service service, String expectedDeploymentId) {
         List<Deployment> deployments = service.deployments();
+        Optional<Deployment> watched;
         if (expectedDeploymentId != null && !deployments.isEmpty()) {
-            Optional<Deployment> expected = find(deployments, expectedDeploymentId);
-            if (expected.isEmpty()) {
+            watched = find(deployments, expectedDeploymentId);
+            if (watched.isEmpty()) {
                 // Gone: the circuit breaker rolled it back (possibly already finished), or someone deployed over it.
                 return Verdict.ROLLED_BACK;
             }
-            if (expected.get().rolloutState() == DeploymentRolloutState.FAILED) {
+            if (watched.get().rolloutState() == DeploymentRolloutState.FAILED) {
                 return Verdict.DEPLOYMENT_FAILED;
             }
-            if (!"PRIMARY".equals(expected.get().status())) {
+            if (!"PRIMARY".equals(watched.get().status())) {
                 // Another deployment took over as PRIMARY: ours can never become the stable one.
                 return Verdict.ROLLED_BACK;
             }
         } else {
-            Optional<Deployment> primary = primary(deployments);
-            if (primary.isPresent() && primary.get().rolloutState() == DeploymentRolloutState.FAILED) {
+            watched = primary(deployments);
+            if (watched.isPresent() && watched.get().rolloutState() == DeploymentRolloutState.FAILED) {
+                return Verdict.DEPLOYMENT_FAILED;
+            }
+            if (watched.isPresent() && isRollbackOfFailed(watched.get(), deployments)) {
                 return Verdict.DEPLOYMENT_FAILED;
             }
         }
+        if (watched.isPresent() && watched.get().rolloutState() == DeploymentRolloutState.IN_PROGRESS) {
+            // ECS has not finished judging it (alarms may still fire in a bake after the tasks are all up).
+            return Verdict.IN_PROGRESS;
+        }
         return isStable(service) ? Verdict.STABLE : Verdict.IN_PROGRESS;
+    }
+
+    /**
+     * Whether the PRIMARY deployment is ECS rolling back a FAILED deployment that is still listed beside it: it is
+     * newer than the failed one and says it rolls back. An older FAILED deployment beside a PRIMARY that is not a
+     * rollback (a fix forward) is history, not a failure.
+     */
+    private static boolean isRollbackOfFailed(Deployment primary, List<Deployment> deployments) {
+        String reason = primary.rolloutStateReason() == null ? "" : primary.rolloutStateReason().toLowerCase(Locale.ROOT);
+        if (primary.rolloutState() == DeploymentRolloutState.COMPLETED || !reason.contains("rolling back")) {
+            return false;
+        }
+        return deployments.stream().anyMatch(d -> d != primary && d.rolloutState() == DeploymentRolloutState.FAILED
+                && (d.createdAt() == null || primary.createdAt() == null || !primary.createdAt().isBefore(d.createdAt())));
+    }
+
+    /**
+     * Whether a stopped service deployment was replaced by a newer one rather than stopped for its own sake: ECS
+     * lists another PRIMARY deployment created after ours, or says so.
+     */
+    static boolean isReplaced(Service service, ServiceDeployment sd, String expectedDeploymentId) {
+        Instant ours = sd.createdAt();
+        boolean newerPrimary = primary(service.deployments())
+                .filter(p -> !p.id().equals(expectedDeploymentId))
+                .filter(p -> ours == null || p.createdAt() == null || p.createdAt().isAfter(ours))
+                .isPresent();
+        String reason = sd.statusReason() == null ? "" : sd.statusReason().toLowerCase(Locale.ROOT);
+        return newerPrimary || reason.contains("replaced");
+    }
+
+    /** Whether the deployment circuit breaker or a deployment alarm has triggered. */
+    public static boolean isTriggered(ServiceDeployment sd) {
+        return (sd.deploymentCircuitBreaker() != null
+                && sd.deploymentCircuitBreaker().status() == ServiceDeploymentRollbackMonitorsStatus.TRIGGERED)
+                || (sd.alarms() != null && sd.alarms().status() == ServiceDeploymentRollbackMonitorsStatus.TRIGGERED);
+    }
+
+    /**
+     * Whether an in-flight deployment (PENDING or IN_PROGRESS) has reached {@code stage} or a later one. Stages run
+     * again during a rollback, so only a deployment still going forward counts.
+     */
+    public static boolean reachedStage(ServiceDeployment sd, ServiceDeploymentLifecycleStage stage) {
+        if (stage == null || sd.lifecycleStage() == null
+                || sd.lifecycleStage() == ServiceDeploymentLifecycleStage.UNKNOWN_TO_SDK_VERSION) {
+            return false;
+        }
+        boolean forward = sd.status() == ServiceDeploymentStatus.PENDING
+                || sd.status() == ServiceDeploymentStatus.IN_PROGRESS;
+        return forward && sd.lifecycleStage().ordinal() >= stage.ordinal();
+    }
+
+    /** The PAUSE lifecycle hook this deployment waits at for ContinueServiceDeployment, if any. */
+    public static Optional<DeploymentLifecycleHookDetail> pausedHook(ServiceDeployment sd) {
+        if (sd == null || sd.status() != ServiceDeploymentStatus.IN_PROGRESS) {
+            return Optional.empty();
+        }
+        return sd.lifecycleHookDetails().stream()
+                .filter(h -> h.status() == DeploymentLifecycleHookStatus.AWAITING_ACTION)
+                .findFirst();
+    }
+
+    /**
+     * Whether what DescribeServices says of a service makes its service deployment worth asking about: the
+     * deployment goes through stages or bakes the stable rule cannot see (BLUE_GREEN, LINEAR, CANARY, deployment
+     * alarms, lifecycle hooks, early success criteria), the caller waits for a stage, or the answer looks failed,
+     * rolled back or replaced and the service deployment can say which. A plain rolling service that is deploying
+     * or stable costs no such call.
+     */
+    public static boolean needsServiceDeployment(Service service, Verdict fromDescribeServices,
+            ServiceDeploymentLifecycleStage succeedAtStage) {
+        if (service == null || fromDescribeServices == Verdict.INACTIVE || fromDescribeServices == Verdict.UNSUPPORTED
+                || fromDescribeServices == Verdict.UNKNOWN) {
+            return false;
+        }
+        if (succeedAtStage != null || fromDescribeServices == Verdict.DEPLOYMENT_FAILED
+                || fromDescribeServices == Verdict.ROLLED_BACK) {
+            return true;
+        }
+        return hasHiddenStages(service.deploymentConfiguration());
+    }
+
+    /**
+     * Whether a deployment configuration makes ECS run stages or bakes that DescribeServices does not show: a
+     * strategy other than ROLLING, deployment alarms, lifecycle hooks, or early success criteria.
+     */
+    public static boolean hasHiddenStages(DeploymentConfiguration config) {
+        if (config == null) {
+            return false;
+        }
+        boolean otherStrategy = config.strategy() != null && config.strategy() != DeploymentStrategy.ROLLING;
+        boolean alarms = config.alarms() != null && Boolean.TRUE.equals(config.alarms().enable());
+        boolean earlySuccess = config.earlySuccessCriteria() != null
+                && !Boolean.FALSE.equals(config.earlySuccessCriteria().enable());
+        return otherStrategy || alarms || earlySuccess || !config.lifecycleHooks().isEmpty();
+    }
+
+    /** The service deployment's revision number: the last segment of its target revision ARN, or {@code null}. */
+    public static String revisionNumber(ServiceDeployment sd) {
+        return sd == null || sd.targetServiceRevision() == null ? null : lastSegment(sd.targetServiceRevision().arn());
+    }
+
+    /**
+     * Whether a service deployment's target revision ({@code .../service-revision/cluster/service/N}) is the one the
+     * DescribeServices deployment {@code ecs-svc/N} runs: the one link between the two APIs that ECS keeps.
+     */
+    public static boolean isRevisionOf(String targetServiceRevisionArn, String deploymentId) {
+        if (targetServiceRevisionArn == null || deploymentId == null) {
+            return false;
+        }
+        String n = lastSegment(deploymentId);
+        return !n.isEmpty() && n.equals(lastSegment(targetServiceRevisionArn));
+    }
+
+    private static String lastSegment(String s) {
+        return s == null ? null : s.substring(s.lastIndexOf('/') + 1);
     }
 
     /** The SDK waiter's stable condition: exactly one deployment and as many tasks running as desired. */
@@ -99,6 +289,19 @@ public final class Verdicts {
      * event; {@code null} when ECS said nothing.
      */
     public static String ecsWords(Service service, String expectedDeploymentId) {
+        return ecsWords(service, null, expectedDeploymentId);
+    }
+
+    /**
+     * ECS's own explanation of a service's state: from the service deployment when known (the alarms that triggered,
+     * the circuit breaker's count, {@code rollback.reason}, {@code statusReason}), else as
+     * {@link #ecsWords(Service, String)}; {@code null} when ECS said nothing.
+     */
+    public static String ecsWords(Service service, ServiceDeployment sd, String expectedDeploymentId) {
+        String fromDeployment = deploymentWords(sd);
+        if (fromDeployment != null) {
+            return fromDeployment;
+        }
         if (service == null) {
             return null;
         }
@@ -122,6 +325,29 @@ public final class Verdicts {
     public static boolean isProblem(String message) {
         String m = message.toLowerCase(Locale.ROOT);
         return PROBLEM_WORDS.stream().anyMatch(m::contains);
+    }
+
+    private static String deploymentWords(ServiceDeployment sd) {
+        if (sd == null) {
+            return null;
+        }
+        List<String> words = new ArrayList<>();
+        if (sd.alarms() != null && sd.alarms().status() == ServiceDeploymentRollbackMonitorsStatus.TRIGGERED) {
+            words.add("alarms triggered: " + (sd.alarms().triggeredAlarmNames().isEmpty() ? "(not named)"
+                    : String.join(", ", sd.alarms().triggeredAlarmNames())));
+        }
+        if (sd.deploymentCircuitBreaker() != null
+                && sd.deploymentCircuitBreaker().status() == ServiceDeploymentRollbackMonitorsStatus.TRIGGERED) {
+            words.add("circuit breaker triggered (" + sd.deploymentCircuitBreaker().failureCount() + " of "
+                    + sd.deploymentCircuitBreaker().threshold() + " tasks failed)");
+        }
+        if (sd.rollback() != null && sd.rollback().reason() != null) {
+            words.add(sd.rollback().reason());
+        }
+        if (sd.statusReason() != null && !words.contains(sd.statusReason())) {
+            words.add(sd.statusReason());
+        }
+        return words.isEmpty() ? null : String.join("; ", words);
     }
 
     private static boolean hasFailed(Deployment d) {

@@ -1,0 +1,378 @@
+package io.github.ecsrollout.internal;
+
+import io.github.ecsrollout.RolloutNotStableException.Reason;
+import io.github.ecsrollout.ServiceState.Verdict;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
+import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
+import software.amazon.awssdk.services.ecs.waiters.EcsWaiter;
+
+/**
+ * Watches a run's services until each is judged: chunks of up to 10 services, each awaited by its own SDK
+ * {@code EcsWaiter} that polls through a {@link ChunkClient} judging every answer, on the caller's thread for one chunk
+ * or on a pool that lives only as long as the wait. The first terminal verdict stops every chunk. Used once.
+ */
+final class ChunkWatcher {
+
+    /** What DescribeServices takes at most. */
+    static final int CHUNK_SIZE = 10;
+    private static final AtomicLong RUNS = new AtomicLong();
+
+    private final Duration delay;
+    private final int attempts;
+    private final Duration timeout;
+    private final int maxConcurrency;
+    private final Deadline deadline;
+    private final DescribeBatcher batcher;
+    private final ServiceDeployments deployments;
+    private final Judge judge;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final AtomicInteger maxPolls = new AtomicInteger();
+
+    /**
+     * @param attempts polls per chunk
+     * @param deployments where service deployments come from, or {@code null} when judging from DescribeServices alone
+     */
+    ChunkWatcher(RolloutSettings settings, int attempts, Deadline deadline, DescribeBatcher batcher,
+            ServiceDeployments deployments, Judge judge) {
+        this.delay = settings.delay();
+        this.attempts = attempts;
+        this.timeout = settings.timeout();
+        this.maxConcurrency = settings.maxConcurrency();
+        this.deadline = deadline;
+        this.batcher = batcher;
+        this.deployments = deployments;
+        this.judge = judge;
+    }
+
+    /**
+     * Watches the targets until every one is stable or one verdict ends the wait.
+     *
+     * @return {@code null} when every target is stable, else how the wait ended
+     */
+    ChunkOutcome watch(List<Target> targets) {
+        List<List<Target>> chunks = chunks(targets);
+        return chunks.size() == 1 ? inline(chunks.get(0)) : pooled(chunks);
+    }
+
+    /** The most DescribeServices polls any one chunk made. */
+    int maxPolls() {
+        return maxPolls.get();
+    }
+
+    static List<List<Target>> chunks(List<Target> targets) {
+        Map<String, List<Target>> byCluster = targets.stream()
+                .collect(Collectors.groupingBy(t -> t.clusterKey, LinkedHashMap::new, Collectors.toList()));
+        List<List<Target>> chunks = new ArrayList<>();
+        for (List<Target> group : byCluster.values()) {
+            for (int i = 0; i < group.size(); i += CHUNK_SIZE) {
+                chunks.add(List.copyOf(group.subList(i, Math.min(group.size(), i + CHUNK_SIZE))));
+            }
+        }
+        return chunks;
+    }
+
+    /** One chunk: wait on the caller's own thread, no pool needed. */
+    private ChunkOutcome inline(List<Target> chunk) {
+        ChunkWatch watch = new ChunkWatch(chunk);
+        ChunkOutcome outcome;
+        do {
+            outcome = watch.poll(Integer.MAX_VALUE);
+        } while (outcome == ChunkOutcome.AGAIN);
+        return outcome.succeeded() ? null : outcome;
+    }
+
+    /**
+     * Several chunks: watch them together on a pool that lives only as long as this call. When there are more chunks
+     * than threads, each turn of a chunk is one poll and the chunk queues up again after the delay, so every chunk is
+     * watched all along instead of waiting for a thread to come free; otherwise each chunk's waiter runs to the end.
+     */
+    private ChunkOutcome pooled(List<List<Target>> chunks) {
+        int threads = Math.min(chunks.size(), maxConcurrency);
+        int pollsPerTurn = chunks.size() > threads ? 1 : Integer.MAX_VALUE;
+        List<Thread> workers = new ArrayList<>();
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(threads, threadFactory(workers));
+        pool.setRemoveOnCancelPolicy(true);
+        BlockingQueue<ChunkOutcome> finished = new LinkedBlockingQueue<>();
+        for (List<Target> chunk : chunks) {
+            ChunkWatch watch = new ChunkWatch(chunk);
+            pool.execute(new Runnable() {
+                @Override
+                public void run() {
+                    ChunkOutcome outcome;
+                    try {
+                        outcome = watch.poll(pollsPerTurn);
+                    } catch (RuntimeException | Error e) {
+                        outcome = new ChunkOutcome(Reason.API_ERROR, "unexpected failure while waiting: " + e, e);
+                    }
+                    if (outcome == ChunkOutcome.AGAIN) {
+                        try {
+                            pool.schedule(this, delay.toNanos(), TimeUnit.NANOSECONDS);
+                        } catch (RejectedExecutionException stopping) {
+                            finished.add(ChunkOutcome.STOPPED);
+                        }
+                    } else {
+                        finished.add(outcome);
+                    }
+                }
+            });
+        }
+        ChunkOutcome failure = null;
+        boolean interrupted = false;
+        try {
+            for (int i = 0; i < chunks.size() && failure == null; i++) {
+                ChunkOutcome outcome = finished.take();
+                failure = outcome.succeeded() ? null : outcome;
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        } finally {
+            // First verdict decides: stop the other chunks now, and leave no thread behind.
+            stopped.set(true);
+            pool.shutdownNow();
+            interrupted |= awaitTermination(pool, workers);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+            return new ChunkOutcome(Reason.INTERRUPTED, "the calling thread was interrupted", null);
+        }
+        return failure;
+    }
+
+    /**
+     * Waits until the pool has terminated and every one of its threads has ended (a pool reports itself terminated a
+     * moment before its last thread is gone), ignoring interrupts until then.
+     *
+     * @return whether the calling thread was interrupted meanwhile
+     */
+    private static boolean awaitTermination(ExecutorService pool, List<Thread> workers) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (pool.awaitTermination(1, TimeUnit.SECONDS)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        List<Thread> started;
+        synchronized (workers) {
+            started = List.copyOf(workers);
+        }
+        for (Thread t : started) {
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        return interrupted;
+    }
+
+    private static ThreadFactory threadFactory(List<Thread> workers) {
+        long run = RUNS.incrementAndGet();
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "ecs-rollout-" + run + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            synchronized (workers) {
+                workers.add(t);
+            }
+            return t;
+        };
+    }
+
+    /** One chunk's wait, possibly in several turns: its polling client (and so its poll count) spans them all. */
+    private final class ChunkWatch {
+        private final List<Target> chunk;
+        private final ChunkClient client;
+
+        ChunkWatch(List<Target> chunk) {
+            this.chunk = chunk;
+            this.client = new ChunkClient(chunk);
+        }
+
+        /**
+         * Waits for the chunk with the SDK waiter for at most {@code pollsThisTurn} polls, judging every answer on
+         * the way; {@link ChunkOutcome#AGAIN} when the turn ended with attempts and time to spare.
+         */
+        ChunkOutcome poll(int pollsThisTurn) {
+            long remaining = deadline.remainingNanos();
+            if (remaining <= 0) {
+                return timedOut();
+            }
+            int turn = Math.min(pollsThisTurn, attempts - client.polls);
+            WaiterOverrideConfiguration.Builder config = WaiterOverrideConfiguration.builder()
+                    .maxAttempts(turn)
+                    .backoffStrategyV2(delay.isZero()
+                            ? BackoffStrategy.retryImmediately()
+                            : BackoffStrategy.fixedDelayWithoutJitter(delay));
+            if (deadline.isSet()) {
+                config.waitTimeout(Duration.ofNanos(remaining));
+            }
+            DescribeServicesRequest request = DescribeServicesRequest.builder()
+                    .cluster(chunk.get(0).cluster)
+                    .services(chunk.stream().map(t -> t.service).toList())
+                    .build();
+            batcher.chunkStarted(chunk.get(0).clusterKey);
+            if (deployments != null) {
+                deployments.chunkStarted();
+            }
+            try (EcsWaiter waiter = EcsWaiter.builder().client(client).overrideConfiguration(config.build()).build()) {
+                waiter.waitUntilServicesStable(request);
+                return ChunkOutcome.SUCCESS;
+            } catch (RuntimeException e) {
+                ChunkOutcome outcome = classify(e);
+                if (outcome != ChunkOutcome.GAVE_UP) {
+                    return outcome;
+                }
+                // The waiter gave up: this turn's polls are used, or the next poll would pass the deadline.
+                boolean outOfTime = deadline.isSet() && deadline.remainingNanos() <= delay.toNanos();
+                return client.polls >= attempts || outOfTime ? timedOut() : ChunkOutcome.AGAIN;
+            } finally {
+                batcher.chunkFinished(chunk.get(0).clusterKey);
+                if (deployments != null) {
+                    deployments.chunkFinished();
+                }
+                maxPolls.accumulateAndGet(client.polls, Math::max);
+            }
+        }
+    }
+
+    /** Turns the waiter's exception into a reason, from what was observed rather than from the message text. */
+    private ChunkOutcome classify(RuntimeException e) {
+        Abort abort = Causes.find(e, Abort.class);
+        if (abort != null) {
+            return abort.reason == null ? ChunkOutcome.STOPPED
+                    : new ChunkOutcome(abort.reason, abort.getMessage(), null);
+        }
+        if (stopped.get()) {
+            return ChunkOutcome.STOPPED;
+        }
+        if (deadline.cutShort(e)) {
+            // Checked before interruption: the SDK ends an overdue call by interrupting the thread making it.
+            Thread.interrupted();
+            return timedOut();
+        }
+        if (Thread.currentThread().isInterrupted() || Causes.isInterruption(e)) {
+            Thread.currentThread().interrupt();
+            return new ChunkOutcome(Reason.INTERRUPTED, "the calling thread was interrupted", e);
+        }
+        if (e instanceof SdkClientException && e.getCause() == null) {
+            // The waiter's own give-up: its attempts used up, or the next poll would pass the deadline.
+            return ChunkOutcome.GAVE_UP;
+        }
+        Throwable cause = e instanceof SdkClientException ? e.getCause() : e;
+        return new ChunkOutcome(Reason.API_ERROR, "DescribeServices failed: " + cause.getClass().getSimpleName()
+                + ": " + cause.getMessage(), cause);
+    }
+
+    private ChunkOutcome timedOut() {
+        String why = deadline.isSet() && deadline.remainingNanos() <= delay.toNanos()
+                ? "the timeout of " + timeout + " passed"
+                : "a chunk used up its " + attempts + " polls (maxAttempts)";
+        return new ChunkOutcome(Reason.TIMED_OUT, why, null);
+    }
+
+
+    /** How one chunk's wait ended: {@code reason == null} is success. */
+    static final class ChunkOutcome {
+        static final ChunkOutcome SUCCESS = new ChunkOutcome(null, "stable", null);
+        static final ChunkOutcome STOPPED = new ChunkOutcome(null, "stopped", null);
+        /** The waiter gave up without a verdict; whether that is a timeout is the caller's to decide. */
+        static final ChunkOutcome GAVE_UP = new ChunkOutcome(null, "gave up", null);
+        /** A turn ended with attempts and time to spare: poll the chunk again after the delay. */
+        static final ChunkOutcome AGAIN = new ChunkOutcome(null, "again", null);
+
+        final Reason reason;
+        final String headline;
+        final Throwable cause;
+
+        ChunkOutcome(Reason reason, String headline, Throwable cause) {
+            this.reason = reason;
+            this.headline = headline;
+            this.cause = cause;
+        }
+
+        /** Whether the chunk is done without a failure: stable, or stopped because another chunk failed. */
+        boolean succeeded() {
+            return this == SUCCESS || this == STOPPED;
+        }
+    }
+
+    /**
+     * The client the waiter polls through: asks ECS (through the batcher, which may share the call with other
+     * chunks) about the chunk's services not yet confirmed stable, and judges each answer before the waiter sees it,
+     * so verdicts the waiter's rule cannot see end the wait on the poll that shows them.
+     */
+    private final class ChunkClient implements EcsClient {
+        private final List<Target> chunk;
+        private int polls;
+
+        ChunkClient(List<Target> chunk) {
+            this.chunk = chunk;
+        }
+
+        @Override
+        public DescribeServicesResponse describeServices(DescribeServicesRequest request) {
+            if (stopped.get()) {
+                throw Abort.stopped();
+            }
+            polls++;
+            List<Target> asked = chunk.stream().filter(t -> t.verdict() != Verdict.STABLE).toList();
+            DescribeServicesResponse answer;
+            try {
+                answer = asked.isEmpty() ? DescribeServicesResponse.builder().build()
+                        : batcher.describe(chunk.get(0).clusterKey, chunk.get(0).cluster,
+                                asked.stream().map(t -> t.service).toList());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw stopped.get() ? Abort.stopped()
+                        : new Abort(Reason.INTERRUPTED, "interrupted while polling DescribeServices");
+            }
+            if (answer == null) {
+                throw new Abort(Reason.API_ERROR, "DescribeServices returned no answer");
+            }
+            Notifier.log().debug("Poll {} of {} service(s) in {}", polls, asked.size(), chunk.get(0).cluster);
+            try {
+                return judge.judge(chunk, asked, answer);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw stopped.get() ? Abort.stopped()
+                        : new Abort(Reason.INTERRUPTED, "interrupted while describing service deployments");
+            }
+        }
+
+        @Override
+        public String serviceName() {
+            return SERVICE_NAME;
+        }
+
+        @Override
+        public void close() {
+            // The caller's client is not ours to close.
+        }
+    }
+}

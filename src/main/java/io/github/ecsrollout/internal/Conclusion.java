@@ -1,0 +1,79 @@
+package io.github.ecsrollout.internal;
+
+import io.github.ecsrollout.RolloutNotStableException;
+import io.github.ecsrollout.RolloutNotStableException.Reason;
+import io.github.ecsrollout.ServiceState;
+import io.github.ecsrollout.ServiceState.Verdict;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a failed run leads to, one level above the run: the failed deployments' stopped tasks, the rollback when
+ * {@code rollbackOnFailure} is set (which runs a wait of its own), and the one exception that reports it all.
+ */
+final class Conclusion {
+
+    private Conclusion() {
+    }
+
+    /**
+     * Diagnoses, rolls back as the settings say, tells the listener, and returns the exception to throw.
+     *
+     * @param run the run that failed
+     * @param failed how it failed
+     * @param rollback starts the rollback of the changed services, with how long its wait may take
+     */
+    static RolloutNotStableException of(RolloutRun run, RolloutRun.Failed failed, Rollback.Starter rollback) {
+        RolloutSettings settings = run.settings();
+        Reason reason = failed.reason;
+        if (settings.fetchStoppedTasks() && !Thread.currentThread().isInterrupted()
+                && (reason == Reason.DEPLOYMENT_FAILED || reason == Reason.ROLLED_BACK || reason == Reason.TIMED_OUT)) {
+            run.targets().stream()
+                    .filter(t -> t.last() != null && t.verdict() != Verdict.STABLE
+                            && (reason == Reason.TIMED_OUT || t.verdict().isTerminal()))
+                    .limit(StoppedTasks.MAX_SERVICES)
+                    .forEach(t -> StoppedTasks.fetch(settings.ecs(), t, run.deadline()));
+        }
+        Rollback.Outcome outcome = null;
+        if (settings.rollbackOnFailure() && reason != Reason.INTERRUPTED && !run.updated().isEmpty()) {
+            Map<Target, String> changed = new LinkedHashMap<>();
+            run.updated().forEach(t -> changed.put(t, run.previousTaskDefinitions().get(t)));
+            outcome = rollback.start(run.notifier(), changed, rollbackBound(run));
+        }
+        List<ServiceState> states = run.states();
+        List<String> unstable = failed.unstable != null ? failed.unstable : run.unstable();
+        List<String> updatedNames = run.updated().stream().map(t -> t.service).toList();
+        String tail = outcome == null ? null : outcome.summary();
+        String noDeployments = run.whyNoServiceDeployments();
+        if (noDeployments != null) {
+            String note = "service deployments unavailable (" + noDeployments + "): judged from DescribeServices alone";
+            tail = tail == null ? note : tail + "\n  " + note;
+        }
+        String message = Messages.failure(reason, failed.headline, states, unstable, updatedNames, run.maxPolls(),
+                run.elapsed(), tail);
+        RolloutNotStableException failure = new RolloutNotStableException(reason, message, failed.getCause(),
+                unstable, updatedNames, outcome == null ? List.of() : outcome.restored(), states);
+        if (outcome != null && outcome.error() != null) {
+            failure.addSuppressed(outcome.error());
+        }
+        run.notifier().failed(failure);
+        return failure;
+    }
+
+    /**
+     * How long a rollback may wait: the rollback timeout if set, else what is left of the timeout (at least one poll,
+     * since the restores have been sent either way), else {@code null} for maxAttempts.
+     */
+    private static Duration rollbackBound(RolloutRun run) {
+        if (run.settings().rollbackTimeout() != null) {
+            return run.settings().rollbackTimeout();
+        }
+        if (!run.deadline().isSet()) {
+            return null;
+        }
+        return Duration.ofNanos(Math.max(run.deadline().remainingNanos(), TimeUnit.MILLISECONDS.toNanos(1)));
+    }
+}
