@@ -16,7 +16,9 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.DescribeServiceDeploymentsResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
+import software.amazon.awssdk.services.ecs.model.ListServiceDeploymentsResponse;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
 
@@ -66,6 +68,18 @@ public final class Recorded {
     public static synchronized UpdateServiceResponse updateService(String file) {
         HTTP.answer(200, bytes(file));
         return CLIENT.updateService(r -> r.service("any"));
+    }
+
+    /** A recorded DescribeServiceDeployments answer, as the SDK parses it. */
+    public static synchronized DescribeServiceDeploymentsResponse describeServiceDeployments(String file) {
+        HTTP.answer(200, bytes(file));
+        return CLIENT.describeServiceDeployments(r -> r.serviceDeploymentArns("any"));
+    }
+
+    /** A recorded ListServiceDeployments answer, as the SDK parses it. */
+    public static synchronized ListServiceDeploymentsResponse listServiceDeployments(String file) {
+        HTTP.answer(200, bytes(file));
+        return CLIENT.listServiceDeployments(r -> r.service("any"));
     }
 
     /** Sends a recorded error body with HTTP 400 and returns what the SDK throws for it. */
