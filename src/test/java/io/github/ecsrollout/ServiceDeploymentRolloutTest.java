@@ -1,0 +1,326 @@
+package io.github.ecsrollout;
+
+import static io.github.ecsrollout.support.Model.active;
+import static io.github.ecsrollout.support.Model.primary;
+import static io.github.ecsrollout.support.Model.service;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.atLeastOnce;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import io.github.ecsrollout.RolloutNotStableException.Reason;
+import io.github.ecsrollout.ServiceState.Verdict;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.AccessDeniedException;
+import software.amazon.awssdk.services.ecs.model.DeploymentConfiguration;
+import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookStatus;
+import software.amazon.awssdk.services.ecs.model.DeploymentRolloutState;
+import software.amazon.awssdk.services.ecs.model.DeploymentStrategy;
+import software.amazon.awssdk.services.ecs.model.DescribeServiceDeploymentsRequest;
+import software.amazon.awssdk.services.ecs.model.DescribeServiceDeploymentsResponse;
+import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
+import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
+import software.amazon.awssdk.services.ecs.model.ListServiceDeploymentsRequest;
+import software.amazon.awssdk.services.ecs.model.ListServiceDeploymentsResponse;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
+import software.amazon.awssdk.services.ecs.model.ServiceDeploymentBrief;
+import software.amazon.awssdk.services.ecs.model.ServiceDeploymentLifecycleStage;
+import software.amazon.awssdk.services.ecs.model.ServiceDeploymentStatus;
+import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
+import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
+
+/**
+ * Rollouts judged from service deployments, on a mocked client: each service has a script of (DescribeServices,
+ * service deployment) pairs, one per poll, the last one repeating.
+ */
+class ServiceDeploymentRolloutTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
+    private static final DeploymentConfiguration BLUE_GREEN = DeploymentConfiguration.builder()
+            .strategy(DeploymentStrategy.BLUE_GREEN).bakeTimeInMinutes(60).build();
+
+    private final EcsClient ecs = mock(EcsClient.class);
+    private final Map<String, List<Step>> scripts = new ConcurrentHashMap<>();
+    private final Map<String, Integer> polls = new ConcurrentHashMap<>();
+    private final List<String> updates = Collections.synchronizedList(new ArrayList<>());
+    private final List<Integer> describedPerCall = Collections.synchronizedList(new ArrayList<>());
+
+    /** One poll's truth about a service. */
+    record Step(Service service, ServiceDeployment deployment) {
+    }
+
+    ServiceDeploymentRolloutTest() {
+        when(ecs.updateService(any(UpdateServiceRequest.class))).thenAnswer(inv -> {
+            UpdateServiceRequest r = inv.getArgument(0);
+            updates.add(r.service() + "->" + r.taskDefinition());
+            return UpdateServiceResponse.builder().service(scripts.get(r.service()).get(0).service()).build();
+        });
+        when(ecs.describeServices(any(DescribeServicesRequest.class))).thenAnswer(inv -> {
+            DescribeServicesRequest r = inv.getArgument(0);
+            List<Service> answer = new ArrayList<>();
+            for (String name : r.services()) {
+                polls.merge(name, 1, Integer::sum);
+                answer.add(current(name).service());
+            }
+            return DescribeServicesResponse.builder().services(answer).build();
+        });
+        when(ecs.listServiceDeployments(any(ListServiceDeploymentsRequest.class))).thenAnswer(inv -> {
+            ListServiceDeploymentsRequest r = inv.getArgument(0);
+            ServiceDeployment sd = current(r.service()).deployment();
+            return ListServiceDeploymentsResponse.builder().serviceDeployments(sd == null ? List.of()
+                    : List.of(ServiceDeploymentBrief.builder().serviceDeploymentArn(sd.serviceDeploymentArn())
+                            .targetServiceRevisionArn(sd.targetServiceRevision().arn()).status(sd.status()).build()))
+                    .build();
+        });
+        when(ecs.describeServiceDeployments(any(DescribeServiceDeploymentsRequest.class))).thenAnswer(inv -> {
+            DescribeServiceDeploymentsRequest r = inv.getArgument(0);
+            describedPerCall.add(r.serviceDeploymentArns().size());
+            List<ServiceDeployment> answer = new ArrayList<>();
+            for (String arn : r.serviceDeploymentArns()) {
+                String name = arn.substring(arn.lastIndexOf(':') + 1).split("/")[2];
+                answer.add(current(name).deployment());
+            }
+            return DescribeServiceDeploymentsResponse.builder().serviceDeployments(answer).build();
+        });
+    }
+
+    /** The step of the poll under way: DescribeServices moves a service on, the calls after it see the same step. */
+    private Step current(String name) {
+        List<Step> script = scripts.get(name);
+        return script.get(Math.min(Math.max(polls.getOrDefault(name, 0) - 1, 0), script.size() - 1));
+    }
+
+    private static String id(String name) {
+        return "ecs-svc/" + Math.abs((long) name.hashCode()) + "1";
+    }
+
+    private static ServiceDeployment sd(String name, ServiceDeploymentStatus status,
+            ServiceDeploymentLifecycleStage stage) {
+        String n = id(name).substring("ecs-svc/".length());
+        return ServiceDeployment.builder()
+                .serviceDeploymentArn("arn:aws:ecs:us-east-1:1:service-deployment/prod/" + name + "/tok" + n)
+                .targetServiceRevision(r -> r.arn("arn:aws:ecs:us-east-1:1:service-revision/prod/" + name + "/" + n))
+                .status(status).lifecycleStage(stage).createdAt(T0).build();
+    }
+
+    /** Blue/green mid-flight: both revisions listed, all tasks running. */
+    private static Service twoRevisions(String name, DeploymentConfiguration config) {
+        return service(name, 4, 2,
+                primary(id(name), "app:2", 2, 2, DeploymentRolloutState.IN_PROGRESS).toBuilder().createdAt(T0).build(),
+                active("ecs-svc/old", "app:1", 2, 2, DeploymentRolloutState.COMPLETED))
+                .toBuilder().deploymentConfiguration(config).build();
+    }
+
+    private static Service oneRevision(String name, String deploymentId, DeploymentConfiguration config) {
+        return service(name, 2, 2, primary(deploymentId, "app:2", 2, 2, DeploymentRolloutState.COMPLETED))
+                .toBuilder().deploymentConfiguration(config).build();
+    }
+
+    private void script(String name, Step... steps) {
+        scripts.put(name, List.of(steps));
+    }
+
+    private void blueGreen(String name, Function<String, Step> last) {
+        script(name,
+                new Step(twoRevisions(name, BLUE_GREEN), sd(name, ServiceDeploymentStatus.IN_PROGRESS,
+                        ServiceDeploymentLifecycleStage.SCALE_UP)),
+                new Step(twoRevisions(name, BLUE_GREEN), sd(name, ServiceDeploymentStatus.IN_PROGRESS,
+                        ServiceDeploymentLifecycleStage.BAKE_TIME)),
+                last.apply(name));
+    }
+
+    private static Step successful(String name) {
+        return new Step(oneRevision(name, id(name), BLUE_GREEN), sd(name, ServiceDeploymentStatus.SUCCESSFUL,
+                ServiceDeploymentLifecycleStage.CLEAN_UP));
+    }
+
+    private ServiceRollout.Builder rollout() {
+        return ServiceRollout.builder().ecsClient(ecs).delay(Duration.ofMillis(1)).fetchStoppedTasks(false);
+    }
+
+    @Test
+    void aHealthyBlueGreenRolloutWithItsBakeSucceedsWithDefaultSettings() {
+        blueGreen("web", ServiceDeploymentRolloutTest::successful);
+
+        RolloutResult result = rollout().build().rollOut("prod", "web", "app:2");
+
+        ServiceState web = result.service("web").orElseThrow();
+        assertEquals(ServiceDeploymentStatus.SUCCESSFUL, web.serviceDeployment().orElseThrow().status());
+        verify(ecs, atLeastOnce()).describeServiceDeployments(any(DescribeServiceDeploymentsRequest.class));
+    }
+
+    @Test
+    void succeedAtStageEndsTheWaitOnceProductionTrafficIsShifted() {
+        blueGreen("web", name -> new Step(twoRevisions(name, BLUE_GREEN),
+                sd(name, ServiceDeploymentStatus.IN_PROGRESS, ServiceDeploymentLifecycleStage.BAKE_TIME)));
+
+        RolloutResult result = rollout().timeout(Duration.ofMinutes(5))
+                .succeedAtStage(ServiceDeploymentLifecycleStage.BAKE_TIME).build().rollOut("prod", "web", "app:2");
+
+        ServiceState web = result.service("web").orElseThrow();
+        assertTrue(web.isStable());
+        assertTrue(web.isConverging(), "both revisions still run in the bake");
+    }
+
+    @Test
+    void aBoundTooShortForTheBakeIsRefusedBeforeAnyUpdate() {
+        blueGreen("web", ServiceDeploymentRolloutTest::successful);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> rollout().timeout(Duration.ofMinutes(10)).build().rollOut("prod", "web", "app:2"));
+
+        assertTrue(e.getMessage().contains("web") && e.getMessage().contains("PT1H")
+                && e.getMessage().contains("timeout"), e.getMessage());
+        assertEquals(List.of(), updates);
+    }
+
+    @Test
+    void maxAttemptsTooFewForTheBakeIsRefusedBeforeAnyUpdate() {
+        blueGreen("web", ServiceDeploymentRolloutTest::successful);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> rollout().delay(Duration.ofSeconds(15)).maxAttempts(40).build().rollOut("prod", "web", "app:2"));
+
+        assertTrue(e.getMessage().contains("maxAttempts"), e.getMessage());
+        assertEquals(List.of(), updates);
+    }
+
+    @Test
+    void succeedAtStageOnARollingServiceIsRefusedBeforeAnyUpdate() {
+        script("web", new Step(oneRevision("web", id("web"), null), null));
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> rollout()
+                .succeedAtStage(ServiceDeploymentLifecycleStage.BAKE_TIME).build().rollOut("prod", "web", "app:2"));
+
+        assertTrue(e.getMessage().contains("ROLLING"), e.getMessage());
+        assertEquals(List.of(), updates);
+    }
+
+    @Test
+    void aDeploymentSupersededBySomeoneElseIsNeitherSuccessNorOursToUndo() {
+        Service theirs = service("web", 2, 2,
+                primary("ecs-svc/theirs", "app:3", 1, 2, DeploymentRolloutState.IN_PROGRESS).toBuilder()
+                        .createdAt(T0.plusSeconds(30)).build(),
+                active(id("web"), "app:2", 1, 2, DeploymentRolloutState.IN_PROGRESS).toBuilder().createdAt(T0)
+                        .build()).toBuilder().deploymentConfiguration(BLUE_GREEN).build();
+        script("web",
+                new Step(twoRevisions("web", BLUE_GREEN), sd("web", ServiceDeploymentStatus.IN_PROGRESS,
+                        ServiceDeploymentLifecycleStage.SCALE_UP)),
+                new Step(theirs, sd("web", ServiceDeploymentStatus.STOPPED, null).toBuilder()
+                        .statusReason("Replaced by a new service deployment").build()));
+
+        RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
+                () -> rollout().rollbackOnFailure(true).timeout(Duration.ofHours(2)).build()
+                        .rollOut("prod", "web", "app:2"));
+
+        assertEquals(Reason.SUPERSEDED, e.reason());
+        assertEquals(Verdict.SUPERSEDED, e.serviceState("web").orElseThrow().verdict());
+        assertEquals(List.of("web->app:2"), updates, "no restore over someone else's release");
+        assertEquals(List.of(), e.rolledBackServices());
+        assertTrue(e.getMessage().contains("superseded"), e.getMessage());
+    }
+
+    @Test
+    void aRollbackEcsStartsIsReportedOnThePollThatShowsIt() {
+        blueGreen("web", name -> new Step(twoRevisions(name, BLUE_GREEN),
+                sd(name, ServiceDeploymentStatus.ROLLBACK_IN_PROGRESS, ServiceDeploymentLifecycleStage.SCALE_UP)
+                        .toBuilder().rollback(r -> r.reason("Lifecycle hook failed: smoke-tests")).build()));
+
+        RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
+                () -> rollout().build().rollOut("prod", "web", "app:2"));
+
+        assertEquals(Reason.ROLLED_BACK, e.reason());
+        assertTrue(e.getMessage().contains("smoke-tests"), e.getMessage());
+    }
+
+    @Test
+    void aPauseIsHeardOnceAndTheTimeoutSaysTheDeploymentWasPaused() {
+        ServiceDeployment paused = sd("web", ServiceDeploymentStatus.IN_PROGRESS,
+                ServiceDeploymentLifecycleStage.POST_PRODUCTION_TRAFFIC_SHIFT).toBuilder()
+                .lifecycleHookDetails(h -> h.hookId("ecs-pause-1").targetType("PAUSE")
+                        .status(DeploymentLifecycleHookStatus.AWAITING_ACTION).expiresAt(T0.plusSeconds(3600)))
+                .build();
+        script("web", new Step(twoRevisions("web", DeploymentConfiguration.builder()
+                .strategy(DeploymentStrategy.BLUE_GREEN).build()), paused));
+        List<String> pauses = Collections.synchronizedList(new ArrayList<>());
+
+        RolloutNotStableException e = assertThrows(RolloutNotStableException.class, () -> rollout().maxAttempts(5)
+                .listener(new RolloutListener() {
+                    @Override
+                    public void onDeploymentPaused(ServiceState state) {
+                        pauses.add(state.pausedHook().orElseThrow().hookId());
+                    }
+                }).build().rollOut("prod", "web", "app:2"));
+
+        assertEquals(Reason.TIMED_OUT, e.reason());
+        assertEquals(List.of("ecs-pause-1"), pauses);
+        assertTrue(e.getMessage().contains("PAUSED at hook ecs-pause-1"), e.getMessage());
+    }
+
+    @Test
+    void withoutPermissionForServiceDeploymentsTheRolloutGoesOnFromDescribeServices() {
+        when(ecs.listServiceDeployments(any(ListServiceDeploymentsRequest.class))).thenThrow(
+                AccessDeniedException.builder().statusCode(400).awsErrorDetails(AwsErrorDetails.builder()
+                        .errorCode("AccessDeniedException").errorMessage("not authorized").build()).build());
+        script("web",
+                new Step(twoRevisions("web", BLUE_GREEN), null),
+                new Step(oneRevision("web", id("web"), BLUE_GREEN), null));
+
+        RolloutResult result = rollout().build().rollOut("prod", "web", "app:2");
+
+        assertTrue(result.service("web").orElseThrow().isStable());
+        assertFalse(result.service("web").orElseThrow().serviceDeployment().isPresent());
+        verify(ecs, never()).describeServiceDeployments(any(DescribeServiceDeploymentsRequest.class));
+    }
+
+    @Test
+    void plainRollingServicesCostNoServiceDeploymentCall() {
+        for (String name : List.of("a", "b", "c")) {
+            script(name,
+                    new Step(service(name, 2, 2, primary(id(name), "app:2", 1, 2, DeploymentRolloutState.IN_PROGRESS),
+                            active("ecs-svc/old", "app:1", 1, 2, DeploymentRolloutState.COMPLETED)), null),
+                    new Step(oneRevision(name, id(name), null), null));
+        }
+
+        rollout().build().rollOut(List.of(request("a"), request("b"), request("c")));
+
+        verify(ecs, never()).listServiceDeployments(any(ListServiceDeploymentsRequest.class));
+        verify(ecs, never()).describeServiceDeployments(any(DescribeServiceDeploymentsRequest.class));
+    }
+
+    @Test
+    void serviceDeploymentsOfManyChunksAreDescribedAtMostTwentyACall() {
+        List<UpdateServiceRequest> requests = new ArrayList<>();
+        for (int i = 0; i < 45; i++) {
+            String name = "svc-" + i;
+            blueGreen(name, ServiceDeploymentRolloutTest::successful);
+            requests.add(request(name));
+        }
+
+        rollout().build().rollOut(requests);
+
+        assertTrue(describedPerCall.stream().allMatch(n -> n <= 20), describedPerCall.toString());
+        assertTrue(describedPerCall.stream().anyMatch(n -> n > 10), "chunks share calls: " + describedPerCall);
+    }
+
+    private static UpdateServiceRequest request(String name) {
+        return UpdateServiceRequest.builder().cluster("prod").service(name).taskDefinition("app:2").build();
+    }
+}
