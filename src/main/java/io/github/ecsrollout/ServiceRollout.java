@@ -1,5 +1,6 @@
 package io.github.ecsrollout;
 
+import io.github.ecsrollout.internal.EcsNames;
 import io.github.ecsrollout.internal.RolloutEngine;
 import io.github.ecsrollout.internal.RolloutSettings;
 import java.time.Duration;
@@ -51,6 +52,7 @@ public final class ServiceRollout implements AutoCloseable {
     private final RolloutSettings settings;
     private final boolean ownsClient;
     private final RolloutEngine engine;
+    private final EcsNames names;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ServiceRollout(Builder b) {
@@ -59,6 +61,7 @@ public final class ServiceRollout implements AutoCloseable {
                 b.maxConcurrency, b.listener, b.fetchStoppedTasks, b.rollbackOnFailure, b.rollbackTimeout,
                 b.maxDescribeServicesPerSecond, b.succeedAtStage);
         this.engine = new RolloutEngine(settings);
+        this.names = EcsNames.forClient(settings.ecs());
     }
 
     private static EcsClient defaultClient() {
@@ -102,15 +105,19 @@ public final class ServiceRollout implements AutoCloseable {
      * Updates one service to a task definition and waits until it is stable.
      *
      * @param cluster the cluster's name or ARN
-     * @param service the service's name or ARN
+     * @param service the service's name or ARN (of that cluster)
      * @param taskDefinition the task definition ({@code family:revision}, a family, or an ARN)
      * @return the service's final state
      * @throws RolloutNotStableException when the update is rejected or the service does not become stable
+     * @throws IllegalArgumentException when a name breaks ECS's rules (see {@link #rollOut(Collection)})
      */
     public RolloutResult rollOut(String cluster, String service, String taskDefinition) {
         requireText(cluster, "cluster");
         requireText(service, "service");
         requireText(taskDefinition, "taskDefinition");
+        names.cluster(cluster, "cluster");
+        names.service(service, cluster, "service");
+        names.taskDefinition(taskDefinition, "taskDefinition");
         return rollOut(List.of(UpdateServiceRequest.builder()
                 .cluster(cluster).service(service).taskDefinition(taskDefinition).build()));
     }
@@ -133,6 +140,12 @@ public final class ServiceRollout implements AutoCloseable {
      * the waits are grouped by cluster. The first update ECS rejects stops the rollout at once with
      * {@link RolloutNotStableException.Reason#UPDATE_FAILED}: no further update is sent and nothing is awaited.
      *
+     * <p>Before any call, each request's cluster, service and task definition (when given) are checked against ECS's
+     * rules: a name is 1 to 255 letters, digits, hyphens and underscores; a task definition is a family,
+     * {@code family:revision} or an ARN; a service ARN must name the request's cluster (and, when the cluster is an
+     * ARN, its region and account), and any ARN the client's region when the client says which. A value that breaks
+     * them is an {@link IllegalArgumentException} naming it ({@code requests[3].service}).
+     *
      * @param requests one request per service; the same service twice is an {@link IllegalArgumentException}
      * @return every service's final state
      * @throws RolloutNotStableException when an update is rejected or a service does not become stable
@@ -149,6 +162,11 @@ public final class ServiceRollout implements AutoCloseable {
             requireText(r.service(), "requests[" + i + "].service");
             if (r.cluster() != null) {
                 requireText(r.cluster(), "requests[" + i + "].cluster");
+                names.cluster(r.cluster(), "requests[" + i + "].cluster");
+            }
+            names.service(r.service(), r.cluster(), "requests[" + i + "].service");
+            if (r.taskDefinition() != null) {
+                names.taskDefinition(r.taskDefinition(), "requests[" + i + "].taskDefinition");
             }
             list.add(r);
             i++;
@@ -172,12 +190,13 @@ public final class ServiceRollout implements AutoCloseable {
      * Waits, without updating anything, until every named service is stable. A service named twice is awaited once.
      *
      * @param cluster the cluster's name or ARN
-     * @param services names or ARNs
+     * @param services names or ARNs (of that cluster), checked like {@link #rollOut(Collection)}'s
      * @return every service's final state
      * @throws RolloutNotStableException when a service does not become stable
      */
     public RolloutResult awaitStable(String cluster, Collection<String> services) {
         requireText(cluster, "cluster");
+        names.cluster(cluster, "cluster");
         Objects.requireNonNull(services, "services");
         if (services.isEmpty()) {
             throw new IllegalArgumentException("services must not be empty");
@@ -186,6 +205,7 @@ public final class ServiceRollout implements AutoCloseable {
         int i = 0;
         for (String s : services) {
             requireText(s, "services[" + i + "]");
+            names.service(s, cluster, "services[" + i + "]");
             list.add(s);
             i++;
         }

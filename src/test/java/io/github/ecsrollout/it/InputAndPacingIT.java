@@ -1,0 +1,62 @@
+package io.github.ecsrollout.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.ecsrollout.RolloutResult;
+import io.github.ecsrollout.ServiceRollout;
+import io.github.ecsrollout.sim.ServiceScript;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
+import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
+
+/**
+ * What the caller hands in, through the real SDK client: names ECS would refuse (or take for another service) never
+ * reach it.
+ */
+@Timeout(60)
+class InputAndPacingIT extends ItBase {
+
+    /** The simulated ECS's region and account; the client calls us-east-1. */
+    private static final String ARN = "arn:aws:ecs:us-east-1:123456789012:";
+
+    @Test
+    void namesEcsWouldRefuseOrMisreadNeverReachIt() {
+        sim.createService("prod", "web", ServiceScript.stableAfter(Duration.ZERO));
+        ServiceRollout rollout = rollout().build();
+        for (String bad : List.of("web app", "web\n", "web\u00a0", "w".repeat(256), ARN + "service/stage/web",
+                "arn:aws:ecs:eu-west-1:123456789012:service/prod/web")) {
+            assertRefused("requests[1].service", () -> rollout.rollOut(update("web"), update(bad)));
+            assertRefused("services[0]", () -> rollout.awaitStable("prod", bad));
+        }
+        assertRefused("cluster", () -> rollout.rollOut("arn:aws:ecs:eu-west-1:123456789012:cluster/prod", "web",
+                "web:2"));
+        assertRefused("taskDefinition", () -> rollout.rollOut("prod", "web", "web:0"));
+
+        assertEquals(0, sim.stats().total(), "no call reached ECS");
+    }
+
+    @Test
+    void arnsOfTheClusterUsedWorkEndToEnd() {
+        sim.createService("prod", "web", ServiceScript.stableAfter(Duration.ofMillis(50)));
+
+        RolloutResult result = rollout().build().rollOut(ARN + "cluster/prod", ARN + "service/prod/web",
+                ARN + "task-definition/web:2");
+
+        assertEquals(List.of(ARN + "service/prod/web"), result.serviceNames());
+        assertTrue(result.services().get(0).isStable());
+    }
+
+    private static UpdateServiceRequest update(String service) {
+        return UpdateServiceRequest.builder().cluster("prod").service(service).taskDefinition("web:2").build();
+    }
+
+    private static void assertRefused(String parameter, Executable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        assertTrue(e.getMessage().startsWith(parameter + " "), e.getMessage());
+    }
+}
