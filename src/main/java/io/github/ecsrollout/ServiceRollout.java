@@ -276,7 +276,8 @@ public final class ServiceRollout implements AutoCloseable {
 
         /**
          * The pause between DescribeServices polls of a chunk. Defaults to 15 seconds, the SDK waiter's own delay.
-         * {@link Duration#ZERO} is allowed (tests).
+         * {@link Duration#ZERO} is allowed (tests), and so is any length: one longer than about 292 years (what a
+         * {@code long} of nanoseconds holds; {@code ChronoUnit.FOREVER}, say) counts as that long.
          */
         public Builder delay(Duration delay) {
             Objects.requireNonNull(delay, "delay");
@@ -300,7 +301,8 @@ public final class ServiceRollout implements AutoCloseable {
          * One deadline for the whole call, updates and every chunk of every cluster included; the rollout ends with
          * {@link RolloutNotStableException.Reason#TIMED_OUT} within one poll delay of it. No timeout by default. In a
          * Lambda function, pass the remaining time less a margin:
-         * {@code timeout(Duration.ofMillis(context.getRemainingTimeInMillis()).minusSeconds(30))}.
+         * {@code timeout(Duration.ofMillis(context.getRemainingTimeInMillis()).minusSeconds(30))}. Any positive length
+         * is accepted; one longer than about 292 years ({@code ChronoUnit.FOREVER}, say) is no deadline at all.
          */
         public Builder timeout(Duration timeout) {
             this.timeout = requirePositive(timeout, "timeout");
@@ -322,7 +324,7 @@ public final class ServiceRollout implements AutoCloseable {
          * The most DescribeServices calls a second, across all chunks and all concurrent calls of this rollout; calls
          * beyond it wait their turn. ECS throttles describe calls per account, shared with everything else in it.
          * Unless set, 150 calls per poll {@link #delay(Duration) delay}: 10 a second at the default 15 seconds,
-         * scaling with the delay, and no limit for a zero delay.
+         * scaling with shorter delays but never below 10 a second, and no limit for a zero delay.
          */
         public Builder maxDescribeServicesPerSecond(double perSecond) {
             if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
@@ -370,7 +372,7 @@ public final class ServiceRollout implements AutoCloseable {
          * How long the rollback's wait for the restored services may take. Unless set, it is what is left of
          * {@link #timeout(Duration)} (at least one poll), or, without a timeout, {@code maxAttempts} polls. Set it when
          * a timeout is set: a rollout that timed out has no time left to watch its rollback. The restores themselves
-         * are sent in any case.
+         * are sent in any case. Any positive length is accepted, as for {@link #timeout(Duration)}.
          */
         public Builder rollbackTimeout(Duration rollbackTimeout) {
             this.rollbackTimeout = requirePositive(rollbackTimeout, "rollbackTimeout");

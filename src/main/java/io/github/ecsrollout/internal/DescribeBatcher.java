@@ -139,7 +139,7 @@ final class DescribeBatcher {
 
     /** The window a leader waits for others: a twentieth of the delay, at most 50 ms, so it never slows a verdict. */
     static long windowFor(java.time.Duration delay) {
-        return Math.min(delay.toNanos() / 20, TimeUnit.MILLISECONDS.toNanos(50));
+        return Math.min(Durations.saturate(delay).toNanos() / 20, TimeUnit.MILLISECONDS.toNanos(50));
     }
 
     private static final class Queue {

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.ecsrollout.RolloutResult;
 import io.github.ecsrollout.ServiceRollout;
+import io.github.ecsrollout.ServiceState;
 import io.github.ecsrollout.sim.ServiceScript;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -16,7 +18,7 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
 /**
  * What the caller hands in, through the real SDK client: names ECS would refuse (or take for another service) never
- * reach it.
+ * reach it, and any Duration works on the wire.
  */
 @Timeout(60)
 class InputAndPacingIT extends ItBase {
@@ -49,6 +51,18 @@ class InputAndPacingIT extends ItBase {
 
         assertEquals(List.of(ARN + "service/prod/web"), result.serviceNames());
         assertTrue(result.services().get(0).isStable());
+    }
+
+    @Test
+    void anyDurationWorksOnTheWire() {
+        List<String> services = names("web", 12);
+        services.forEach(s -> sim.createService("prod", s, ServiceScript.stableAfter(Duration.ofMillis(50))));
+        for (Duration huge : List.of(ChronoUnit.FOREVER.getDuration(), Duration.ofDays(365L * 200))) {
+            RolloutResult result = rollout().timeout(huge).rollbackTimeout(huge).rollbackOnFailure(true).build()
+                    .rollOut(toRevision("prod", services, 2));
+
+            assertTrue(result.services().stream().allMatch(ServiceState::isStable), huge::toString);
+        }
     }
 
     private static UpdateServiceRequest update(String service) {
