@@ -1,5 +1,6 @@
 package io.github.ecsrollout.internal;
 
+import io.github.ecsrollout.RolloutNotStableException.Reason;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -122,7 +123,10 @@ final class DescribeBatcher {
 
     private void call(String cluster, Batch batch) throws InterruptedException {
         try {
-            pacer.acquire();
+            if (!pacer.acquire(deadline.remainingNanos())) {
+                throw new Abort(Reason.TIMED_OUT, "the timeout passed before the pacing of DescribeServices calls "
+                        + "(maxDescribeServicesPerSecond) allowed another one");
+            }
             DescribeServicesRequest.Builder request = DescribeServicesRequest.builder()
                     .cluster(cluster).services(batch.services);
             deadline.bound(request);

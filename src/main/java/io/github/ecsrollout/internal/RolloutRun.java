@@ -451,7 +451,10 @@ final class RolloutRun {
     /** Paces a call made on the caller's thread; an interrupt there ends the rollout as INTERRUPTED. */
     private void pace() {
         try {
-            pacer.acquire();
+            if (!pacer.acquire(deadline.remainingNanos())) {
+                throw fail(Reason.TIMED_OUT, "the timeout of " + settings.timeout() + " passed while pacing the"
+                        + " DescribeServices calls that read the services' task definitions; nothing was updated", null);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw fail(Reason.INTERRUPTED, "interrupted while pacing DescribeServices calls", e);

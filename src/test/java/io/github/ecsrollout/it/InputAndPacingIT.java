@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.ecsrollout.RolloutNotStableException;
+import io.github.ecsrollout.RolloutNotStableException.Reason;
 import io.github.ecsrollout.RolloutResult;
 import io.github.ecsrollout.ServiceRollout;
 import io.github.ecsrollout.ServiceState;
@@ -18,7 +20,7 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
 /**
  * What the caller hands in, through the real SDK client: names ECS would refuse (or take for another service) never
- * reach it, and any Duration works on the wire.
+ * reach it, any Duration works on the wire, and pacing never outlasts the timeout.
  */
 @Timeout(60)
 class InputAndPacingIT extends ItBase {
@@ -63,6 +65,17 @@ class InputAndPacingIT extends ItBase {
 
             assertTrue(result.services().stream().allMatch(ServiceState::isStable), huge::toString);
         }
+    }
+
+    @Test
+    void pacingEndsAtTheTimeoutNotAtTheNextSlot() {
+        sim.createService("prod", "web", ServiceScript.neverStable());
+
+        RolloutNotStableException e = failure(() -> rollout().maxDescribeServicesPerSecond(0.1)
+                .timeout(Duration.ofSeconds(1)).fetchStoppedTasks(false).build().rollOut("prod", "web", "web:2"));
+
+        assertEquals(Reason.TIMED_OUT, e.reason());
+        assertEquals(1, polls().size(), "the second DescribeServices would have been 10 s after the first");
     }
 
     private static UpdateServiceRequest update(String service) {
