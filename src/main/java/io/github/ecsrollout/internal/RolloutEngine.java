@@ -18,11 +18,21 @@ public final class RolloutEngine {
 
     /** Updates, then waits; input already validated. */
     public RolloutResult rollOut(List<UpdateServiceRequest> requests) {
-        return new RolloutRun(settings, pacer, "Rollout").rollOut(requests);
+        RolloutRun run = new RolloutRun(settings, pacer, "Rollout");
+        try {
+            return run.rollOut(requests);
+        } finally {
+            run.finish();
+        }
     }
 
     /** Waits only; input already validated. */
     public RolloutResult awaitStable(String cluster, List<String> services) {
-        return new RolloutRun(settings, pacer, "Rollout").awaitStable(cluster, services);
+        RolloutRun run = new RolloutRun(settings, pacer, "Rollout");
+        try {
+            return run.awaitStable(cluster, services);
+        } finally {
+            run.finish();
+        }
     }
 }

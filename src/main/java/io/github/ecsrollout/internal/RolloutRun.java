@@ -126,6 +126,11 @@ final class RolloutRun {
         return await();
     }
 
+    /** Ends the run's listener calls once it has returned or thrown: see {@link Notifier#finish}. */
+    void finish() {
+        notifier.finish(deadline, settings.delay());
+    }
+
     /** Waits for targets whose expected deployments are already known (a rollback's restores). */
     RolloutResult awaitTargets(List<Target> restored) {
         targets.addAll(restored);
