@@ -6,9 +6,16 @@ import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 /**
  * Hears a rollout's progress as it happens; every method has a no-op default, so implement only what you need.
  *
- * <p>Calls are made one at a time (never concurrently, even when chunks are watched on several threads), but not
- * always from the thread that called {@link ServiceRollout}. A listener that throws is logged at WARN and the rollout
- * goes on: a listener can neither break nor steer a rollout.
+ * <p>Calls are made in order and one at a time, on a daemon thread of the library's own for each rollout call
+ * ({@code ecs-rollout-listener-N}), never on a thread that polls ECS: a slow listener does not slow the polling.
+ * {@code rollOut} and {@code awaitStable} return (or throw) once the listener has heard every call made before their
+ * end, {@link #onRolloutSucceeded} or {@link #onRolloutFailed} included. They wait for that until the rollout's
+ * timeout, or without a timeout for one poll delay, and at least one second; a listener still busy then is left to
+ * finish its call on its thread, and the calls after it are dropped with a WARN line.
+ *
+ * <p>Whatever a listener throws is logged at WARN and ignored, an {@link Error} such as an {@code AssertionError}
+ * included: a listener can neither break nor steer a rollout. The exception is a {@link VirtualMachineError} (out of
+ * memory, stack overflow), which ends the listener calls and is thrown by the rollout call at its end.
  */
 public interface RolloutListener {
 

@@ -1,5 +1,6 @@
 package io.github.ecsrollout;
 
+import io.github.ecsrollout.internal.EcsNames;
 import io.github.ecsrollout.internal.RolloutEngine;
 import io.github.ecsrollout.internal.RolloutSettings;
 import java.time.Duration;
@@ -51,6 +52,7 @@ public final class ServiceRollout implements AutoCloseable {
     private final RolloutSettings settings;
     private final boolean ownsClient;
     private final RolloutEngine engine;
+    private final EcsNames names;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ServiceRollout(Builder b) {
@@ -59,6 +61,7 @@ public final class ServiceRollout implements AutoCloseable {
                 b.maxConcurrency, b.listener, b.fetchStoppedTasks, b.rollbackOnFailure, b.rollbackTimeout,
                 b.maxDescribeServicesPerSecond, b.succeedAtStage);
         this.engine = new RolloutEngine(settings);
+        this.names = EcsNames.forClient(settings.ecs());
     }
 
     private static EcsClient defaultClient() {
@@ -102,15 +105,19 @@ public final class ServiceRollout implements AutoCloseable {
      * Updates one service to a task definition and waits until it is stable.
      *
      * @param cluster the cluster's name or ARN
-     * @param service the service's name or ARN
+     * @param service the service's name or ARN (of that cluster)
      * @param taskDefinition the task definition ({@code family:revision}, a family, or an ARN)
      * @return the service's final state
      * @throws RolloutNotStableException when the update is rejected or the service does not become stable
+     * @throws IllegalArgumentException when a name breaks ECS's rules (see {@link #rollOut(Collection)})
      */
     public RolloutResult rollOut(String cluster, String service, String taskDefinition) {
         requireText(cluster, "cluster");
         requireText(service, "service");
         requireText(taskDefinition, "taskDefinition");
+        names.cluster(cluster, "cluster");
+        names.service(service, cluster, "service");
+        names.taskDefinition(taskDefinition, "taskDefinition");
         return rollOut(List.of(UpdateServiceRequest.builder()
                 .cluster(cluster).service(service).taskDefinition(taskDefinition).build()));
     }
@@ -133,6 +140,12 @@ public final class ServiceRollout implements AutoCloseable {
      * the waits are grouped by cluster. The first update ECS rejects stops the rollout at once with
      * {@link RolloutNotStableException.Reason#UPDATE_FAILED}: no further update is sent and nothing is awaited.
      *
+     * <p>Before any call, each request's cluster, service and task definition (when given) are checked against ECS's
+     * rules: a name is 1 to 255 letters, digits, hyphens and underscores; a task definition is a family,
+     * {@code family:revision} or an ARN; a service ARN must name the request's cluster (and, when the cluster is an
+     * ARN, its region and account), and any ARN the client's region when the client says which. A value that breaks
+     * them is an {@link IllegalArgumentException} naming it ({@code requests[3].service}).
+     *
      * @param requests one request per service; the same service twice is an {@link IllegalArgumentException}
      * @return every service's final state
      * @throws RolloutNotStableException when an update is rejected or a service does not become stable
@@ -149,6 +162,11 @@ public final class ServiceRollout implements AutoCloseable {
             requireText(r.service(), "requests[" + i + "].service");
             if (r.cluster() != null) {
                 requireText(r.cluster(), "requests[" + i + "].cluster");
+                names.cluster(r.cluster(), "requests[" + i + "].cluster");
+            }
+            names.service(r.service(), r.cluster(), "requests[" + i + "].service");
+            if (r.taskDefinition() != null) {
+                names.taskDefinition(r.taskDefinition(), "requests[" + i + "].taskDefinition");
             }
             list.add(r);
             i++;
@@ -172,12 +190,13 @@ public final class ServiceRollout implements AutoCloseable {
      * Waits, without updating anything, until every named service is stable. A service named twice is awaited once.
      *
      * @param cluster the cluster's name or ARN
-     * @param services names or ARNs
+     * @param services names or ARNs (of that cluster), checked like {@link #rollOut(Collection)}'s
      * @return every service's final state
      * @throws RolloutNotStableException when a service does not become stable
      */
     public RolloutResult awaitStable(String cluster, Collection<String> services) {
         requireText(cluster, "cluster");
+        names.cluster(cluster, "cluster");
         Objects.requireNonNull(services, "services");
         if (services.isEmpty()) {
             throw new IllegalArgumentException("services must not be empty");
@@ -186,6 +205,7 @@ public final class ServiceRollout implements AutoCloseable {
         int i = 0;
         for (String s : services) {
             requireText(s, "services[" + i + "]");
+            names.service(s, cluster, "services[" + i + "]");
             list.add(s);
             i++;
         }
@@ -256,7 +276,8 @@ public final class ServiceRollout implements AutoCloseable {
 
         /**
          * The pause between DescribeServices polls of a chunk. Defaults to 15 seconds, the SDK waiter's own delay.
-         * {@link Duration#ZERO} is allowed (tests).
+         * {@link Duration#ZERO} is allowed (tests), and so is any length: one longer than about 292 years (what a
+         * {@code long} of nanoseconds holds; {@code ChronoUnit.FOREVER}, say) counts as that long.
          */
         public Builder delay(Duration delay) {
             Objects.requireNonNull(delay, "delay");
@@ -280,7 +301,8 @@ public final class ServiceRollout implements AutoCloseable {
          * One deadline for the whole call, updates and every chunk of every cluster included; the rollout ends with
          * {@link RolloutNotStableException.Reason#TIMED_OUT} within one poll delay of it. No timeout by default. In a
          * Lambda function, pass the remaining time less a margin:
-         * {@code timeout(Duration.ofMillis(context.getRemainingTimeInMillis()).minusSeconds(30))}.
+         * {@code timeout(Duration.ofMillis(context.getRemainingTimeInMillis()).minusSeconds(30))}. Any positive length
+         * is accepted; one longer than about 292 years ({@code ChronoUnit.FOREVER}, say) is no deadline at all.
          */
         public Builder timeout(Duration timeout) {
             this.timeout = requirePositive(timeout, "timeout");
@@ -302,7 +324,9 @@ public final class ServiceRollout implements AutoCloseable {
          * The most DescribeServices calls a second, across all chunks and all concurrent calls of this rollout; calls
          * beyond it wait their turn. ECS throttles describe calls per account, shared with everything else in it.
          * Unless set, 150 calls per poll {@link #delay(Duration) delay}: 10 a second at the default 15 seconds,
-         * scaling with the delay, and no limit for a zero delay.
+         * scaling with shorter delays but never below 10 a second, and no limit for a zero delay. Waiting for a call's
+         * turn never outlasts the {@link #timeout(Duration) timeout}: a turn after the deadline ends the rollout with
+         * {@link RolloutNotStableException.Reason#TIMED_OUT} at the deadline.
          */
         public Builder maxDescribeServicesPerSecond(double perSecond) {
             if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
@@ -350,7 +374,7 @@ public final class ServiceRollout implements AutoCloseable {
          * How long the rollback's wait for the restored services may take. Unless set, it is what is left of
          * {@link #timeout(Duration)} (at least one poll), or, without a timeout, {@code maxAttempts} polls. Set it when
          * a timeout is set: a rollout that timed out has no time left to watch its rollback. The restores themselves
-         * are sent in any case.
+         * are sent in any case. Any positive length is accepted, as for {@link #timeout(Duration)}.
          */
         public Builder rollbackTimeout(Duration rollbackTimeout) {
             this.rollbackTimeout = requirePositive(rollbackTimeout, "rollbackTimeout");

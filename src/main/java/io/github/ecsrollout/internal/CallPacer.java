@@ -35,20 +35,51 @@ final class CallPacer {
         this.sleeper = sleeper;
     }
 
-    /** Waits until the next call may go out, and reserves that slot. */
-    void acquire() throws InterruptedException {
+    /**
+     * Waits until the next call may go out and reserves that slot, unless the slot lies more than
+     * {@code maxWaitNanos} away: then it waits {@code maxWaitNanos} (until the caller's deadline) and returns false,
+     * leaving the slot to the next caller. An interrupted wait gives its slot back too, if no later one was taken.
+     *
+     * @param maxWaitNanos the time left before the caller's deadline; {@link Long#MAX_VALUE} for none
+     * @return whether the call may go out now
+     */
+    boolean acquire(long maxWaitNanos) throws InterruptedException {
         if (intervalNanos <= 0) {
-            return;
+            return true;
         }
+        long slot;
         long wait;
+        boolean reserved;
         synchronized (this) {
             long now = clock.getAsLong();
-            long slot = nextFree == Long.MIN_VALUE || nextFree - now < 0 ? now : nextFree;
-            nextFree = slot + intervalNanos;
+            slot = nextFree == Long.MIN_VALUE || nextFree - now < 0 ? now : nextFree;
             wait = slot - now;
+            reserved = wait <= maxWaitNanos;
+            if (reserved) {
+                nextFree = Durations.plus(slot, intervalNanos);
+            }
+        }
+        if (!reserved) {
+            if (maxWaitNanos > 0) {
+                sleeper.sleep(maxWaitNanos);
+            }
+            return false;
         }
         if (wait > 0) {
-            sleeper.sleep(wait);
+            try {
+                sleeper.sleep(wait);
+            } catch (InterruptedException e) {
+                giveBack(slot);
+                throw e;
+            }
+        }
+        return true;
+    }
+
+    /** Frees a reserved slot that will not be used, if it is still the last one reserved. */
+    private synchronized void giveBack(long slot) {
+        if (nextFree == Durations.plus(slot, intervalNanos)) {
+            nextFree = slot;
         }
     }
 }

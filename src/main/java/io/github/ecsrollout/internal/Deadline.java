@@ -32,9 +32,16 @@ final class Deadline {
         return new Deadline(Long.MAX_VALUE, null);
     }
 
-    /** A deadline {@code timeout} after {@code startNanos} ({@link System#nanoTime()}); {@code null} means none. */
+    /**
+     * A deadline {@code timeout} after {@code startNanos} ({@link System#nanoTime()}); {@code null} means none, and so
+     * does one too far away to represent (about 292 years).
+     */
     static Deadline after(long startNanos, Duration timeout, EcsClient ecs) {
-        return timeout == null ? none() : new Deadline(startNanos + timeout.toNanos(), clientTimeout(ecs).orElse(null));
+        if (timeout == null) {
+            return none();
+        }
+        long at = Durations.plus(startNanos, Durations.saturate(timeout).toNanos());
+        return at == Long.MAX_VALUE ? none() : new Deadline(at, clientTimeout(ecs).orElse(null));
     }
 
     boolean isSet() {

@@ -1,5 +1,6 @@
 package io.github.ecsrollout.internal;
 
+import io.github.ecsrollout.RolloutNotStableException.Reason;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -18,7 +19,10 @@ final class DescribeBatcher {
 
     DescribeBatcher(EcsClient ecs, CallPacer pacer, long windowNanos, Deadline deadline) {
         this.batcher = new CallBatcher<>(RolloutRun.CHUNK_SIZE, windowNanos, (cluster, services) -> {
-            pacer.acquire();
+            if (!pacer.acquire(deadline.remainingNanos())) {
+                throw new Abort(Reason.TIMED_OUT, "the timeout passed before the pacing of DescribeServices calls "
+                        + "(maxDescribeServicesPerSecond) allowed another one");
+            }
             return ecs.describeServices(deadline.bound(DescribeServicesRequest.builder()
                     .cluster(cluster).services(services)).build());
         });
@@ -47,6 +51,6 @@ final class DescribeBatcher {
 
     /** The window a leader waits for others: a twentieth of the delay, at most 50 ms, so it never slows a verdict. */
     static long windowFor(java.time.Duration delay) {
-        return Math.min(delay.toNanos() / 20, TimeUnit.MILLISECONDS.toNanos(50));
+        return Math.min(Durations.toNanos(delay) / 20, TimeUnit.MILLISECONDS.toNanos(50));
     }
 }

@@ -2,24 +2,39 @@ package io.github.ecsrollout.internal;
 
 import java.time.Duration;
 
-/** Duration arithmetic that saturates instead of overflowing: callers may pass any Duration, however long. */
+/**
+ * Durations as the library computes with them: in nanoseconds, so a {@link Duration} a caller may set (up to
+ * {@code ChronoUnit.FOREVER}) is first saturated to what a {@code long} of nanoseconds holds, about 292 years.
+ * Arithmetic here saturates instead of overflowing.
+ */
 final class Durations {
 
-    /** About 292 years: the longest time {@link System#nanoTime()} arithmetic can hold. */
-    static final Duration MAX_NANOS = Duration.ofNanos(Long.MAX_VALUE);
+    /** The longest duration whose nanoseconds fit a {@code long}. */
+    static final Duration MAX = Duration.ofNanos(Long.MAX_VALUE);
 
     private Durations() {
     }
 
-    /** {@code d} in nanoseconds, {@link Long#MAX_VALUE} when longer. */
-    static long toNanos(Duration d) {
-        return d.compareTo(MAX_NANOS) >= 0 ? Long.MAX_VALUE : d.toNanos();
+    /** {@code d}, or {@link #MAX} when {@code d} is longer; {@code null} stays {@code null}. */
+    static Duration saturate(Duration d) {
+        return d == null || d.compareTo(MAX) <= 0 ? d : MAX;
     }
 
-    /** {@code d * n}, at most {@link #MAX_NANOS}. */
+    /** {@code startNanos + nanos} ({@link System#nanoTime()} arithmetic), or {@link Long#MAX_VALUE} on overflow. */
+    static long plus(long startNanos, long nanos) {
+        long sum = startNanos + nanos;
+        return nanos > 0 && sum < startNanos ? Long.MAX_VALUE : sum;
+    }
+
+    /** {@code d} in nanoseconds, {@link Long#MAX_VALUE} when longer. */
+    static long toNanos(Duration d) {
+        return saturate(d).toNanos();
+    }
+
+    /** {@code d * n} for {@code n >= 0}, at most {@link #MAX}. */
     static Duration times(Duration d, long n) {
         long nanos = toNanos(d);
-        return n != 0 && nanos > Long.MAX_VALUE / n ? MAX_NANOS : Duration.ofNanos(nanos * n);
+        return n != 0 && nanos > Long.MAX_VALUE / n ? MAX : Duration.ofNanos(nanos * n);
     }
 
     /** How many whole {@code step}s cover {@code d} (rounded up); {@code step} is positive. */

@@ -63,7 +63,7 @@ final class Judge {
         Failure otherFailure = null;
         for (Failure f : answer.failures()) {
             // A batched answer also carries other chunks' failures: only this chunk's are judged here.
-            Target t = f.arn() == null ? null : byKey.get(Target.shortName(f.arn()));
+            Target t = byKey.get(Target.keyOf(f, chunk.get(0).clusterKey));
             if (t != null && "MISSING".equals(f.reason())) {
                 changes.put(t, t.observeMissing());
             } else if (t != null && otherFailure == null) {

@@ -4,6 +4,7 @@ import io.github.ecsrollout.RolloutListener;
 import io.github.ecsrollout.RolloutNotStableException;
 import io.github.ecsrollout.RolloutResult;
 import io.github.ecsrollout.ServiceState;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -11,16 +12,19 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 
 /**
- * Tells the caller's listener and the log what happens: one listener call at a time, a listener that throws is logged
- * and ignored, and the log gets one INFO line per change of a service's state and per new ECS event, not per poll.
+ * Tells the caller's listener and the log what happens: listener calls go through a {@link ListenerThread} (in order,
+ * one at a time, off the polling threads; what a listener throws is logged and ignored), and the log gets one INFO
+ * line per change of a service's state and per new ECS event, not per poll.
  */
 final class Notifier {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.github.ecsrollout.ServiceRollout");
+    /** The least time the end of a rollout call waits for its listener calls to be delivered. */
+    static final Duration LISTENER_GRACE = Duration.ofSeconds(1);
 
     private final RolloutListener listener;
     private final String label;
-    private final Object lock = new Object();
+    private final ListenerThread deliveries = new ListenerThread();
 
     /** {@code label} names the run in the log: {@code Rollout}, or {@code Rollback} for a rollback's wait. */
     Notifier(RolloutListener listener, String label) {
@@ -88,6 +92,16 @@ final class Notifier {
         tell("onRollbackFinished", l -> l.onRollbackFinished(restored, notRestored));
     }
 
+    /**
+     * Waits, once the run has ended, until the listener has heard every call made before: until the deadline if one is
+     * set, else for one poll delay, and at least {@link #LISTENER_GRACE} either way. Calls not delivered by then are
+     * dropped (see {@link ListenerThread#finish(long)}).
+     */
+    void finish(Deadline deadline, Duration delay) {
+        long wait = deadline.isSet() ? deadline.remainingNanos() : Durations.saturate(delay).toNanos();
+        deliveries.finish(Math.max(wait, LISTENER_GRACE.toNanos()));
+    }
+
     /** A person-readable line about a service's state: verdict, counts, deployments, rolloutState. */
     static String describe(ServiceState s) {
         StringBuilder sb = new StringBuilder().append(s.verdict())
@@ -117,12 +131,6 @@ final class Notifier {
         if (listener == RolloutListener.NONE) {
             return;
         }
-        synchronized (lock) {
-            try {
-                call.accept(listener);
-            } catch (RuntimeException e) {
-                LOG.warn("RolloutListener.{} threw; the rollout goes on", method, e);
-            }
-        }
+        deliveries.submit(method, () -> call.accept(listener));
     }
 }

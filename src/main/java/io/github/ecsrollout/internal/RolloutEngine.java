@@ -29,6 +29,8 @@ public final class RolloutEngine {
             return run.rollOut(requests);
         } catch (RolloutRun.Failed failed) {
             throw Conclusion.of(run, failed, this::rollBack);
+        } finally {
+            run.finish();
         }
     }
 
@@ -39,6 +41,8 @@ public final class RolloutEngine {
             return run.awaitStable(cluster, services);
         } catch (RolloutRun.Failed failed) {
             throw Conclusion.of(run, failed, this::rollBack);
+        } finally {
+            run.finish();
         }
     }
 

@@ -140,6 +140,11 @@ final class RolloutRun {
         return await();
     }
 
+    /** Ends the run's listener calls once it has returned or thrown: see {@link Notifier#finish}. */
+    void finish() {
+        notifier.finish(deadline, settings.delay());
+    }
+
     /** Waits for targets whose expected deployments are already known (a rollback's restores). */
     RolloutResult awaitTargets(List<Target> restored) {
         targets.addAll(restored);
@@ -170,13 +175,19 @@ final class RolloutRun {
         for (List<Target> chunk : ChunkWatcher.chunks(targets)) {
             DescribeServicesResponse answer;
             try {
-                pacer.acquire();
+                if (!pacer.acquire(deadline.remainingNanos())) {
+                    throw new Failed(Reason.TIMED_OUT, "the timeout of " + settings.timeout() + " passed while pacing "
+                            + "the DescribeServices calls that read the services before updating them; nothing was "
+                            + "updated", null, null);
+                }
                 answer = ecs.describeServices(deadline.bound(DescribeServicesRequest.builder()
                         .cluster(chunk.get(0).cluster).services(chunk.stream().map(t -> t.service).toList())).build());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new Failed(Reason.INTERRUPTED, "interrupted while reading the services before updating them", e,
                         null);
+            } catch (Failed e) {
+                throw e;
             } catch (RuntimeException e) {
                 if (deadline.cutShort(e)) {
                     Thread.interrupted();

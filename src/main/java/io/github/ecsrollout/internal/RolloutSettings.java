@@ -30,6 +30,18 @@ public record RolloutSettings(EcsClient ecs, Duration delay, Integer maxAttempts
     public static final int DEFAULT_MAX_ATTEMPTS = 40;
     /** DescribeServices calls allowed per poll delay unless a rate is set. */
     public static final int DEFAULT_DESCRIBE_SERVICES_PER_DELAY = 150;
+    /** The slowest default rate: 10 DescribeServices calls a second, 150 per default 15-second delay. */
+    public static final double MIN_DEFAULT_DESCRIBE_SERVICES_PER_SECOND = 10;
+
+    /**
+     * Saturates each duration to what a {@code long} of nanoseconds holds (about 292 years), so that every part of a
+     * rollout can take any duration the builder accepted, {@code ChronoUnit.FOREVER} included, in nanoseconds.
+     */
+    public RolloutSettings {
+        delay = Durations.saturate(delay);
+        timeout = Durations.saturate(timeout);
+        rollbackTimeout = Durations.saturate(rollbackTimeout);
+    }
 
     /**
      * The polls each chunk may make: the caller's {@code maxAttempts}; else, with a timeout, as many as the timeout
@@ -46,13 +58,15 @@ public record RolloutSettings(EcsClient ecs, Duration delay, Integer maxAttempts
 
     /**
      * The most DescribeServices calls a second: the caller's rate, else {@link #DEFAULT_DESCRIBE_SERVICES_PER_DELAY}
-     * per delay; 0 (no limit) for a zero delay.
+     * per delay but never fewer than {@link #MIN_DEFAULT_DESCRIBE_SERVICES_PER_SECOND} (what the default delay
+     * gives), so that a long delay does not starve the calls; 0 (no limit) for a zero delay.
      */
     public double describeServicesPerSecond() {
         if (maxDescribeServicesPerSecond != null) {
             return maxDescribeServicesPerSecond;
         }
-        return delay.isZero() ? 0 : DEFAULT_DESCRIBE_SERVICES_PER_DELAY * 1e9 / delay.toNanos();
+        return delay.isZero() ? 0 : Math.max(MIN_DEFAULT_DESCRIBE_SERVICES_PER_SECOND,
+                DEFAULT_DESCRIBE_SERVICES_PER_DELAY * 1e9 / delay.toNanos());
     }
 
     /** These settings for a rollback's own wait: no listener, no diagnostics, no rollback of the rollback. */

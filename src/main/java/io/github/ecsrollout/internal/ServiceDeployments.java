@@ -60,7 +60,9 @@ final class ServiceDeployments {
         this.pacer = pacer;
         this.deadline = deadline;
         this.describes = new CallBatcher<>(MAX_PER_CALL, windowNanos, (unused, arns) -> {
-            pacer.acquire();
+            if (!pacer.acquire(deadline.remainingNanos())) {
+                return null;
+            }
             return ecs.describeServiceDeployments(deadline.bound(DescribeServiceDeploymentsRequest.builder()
                     .serviceDeploymentArns(arns)).build());
         });
@@ -166,10 +168,8 @@ final class ServiceDeployments {
             if (sent != null) {
                 request.createdAt(c -> c.after(sent.minus(CLOCK_SKEW)));
             }
-            ListServiceDeploymentsResponse answer = call(() -> {
-                pacer.acquire();
-                return ecs.listServiceDeployments(deadline.bound(request).build());
-            });
+            ListServiceDeploymentsResponse answer = call(() -> pacer.acquire(deadline.remainingNanos())
+                    ? ecs.listServiceDeployments(deadline.bound(request).build()) : null);
             if (answer == null) {
                 return null;
             }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookDetail;
+import software.amazon.awssdk.services.ecs.model.Failure;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
 import software.amazon.awssdk.services.ecs.model.ServiceDeploymentLifecycleStage;
@@ -75,6 +76,15 @@ final class Target {
     /** The key of the service an ECS answer describes, to match it with a {@link #key}. */
     static String keyOf(Service answer) {
         return answer.serviceName() != null ? answer.serviceName() : shortName(answer.serviceArn());
+    }
+
+    /**
+     * The key of the service a DescribeServices failure names, to match it with a {@link #key} of the cluster asked
+     * about; {@code null} when its ARN names no service, or one of another cluster.
+     */
+    static String keyOf(Failure failure, String clusterKey) {
+        String arn = failure.arn();
+        return arn == null || !EcsNames.mayBeInCluster(arn, clusterKey) ? null : shortName(arn);
     }
 
     /** Records that this rollout is about to send the service's UpdateService. */

@@ -1,0 +1,54 @@
+package io.github.ecsrollout;
+
+import static io.github.ecsrollout.support.Model.deploying;
+import static io.github.ecsrollout.support.Model.stable;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+
+import io.github.ecsrollout.RolloutNotStableException.Reason;
+import io.github.ecsrollout.support.ScriptedEcs;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
+
+/** Waiting for a DescribeServices call's turn ends at the deadline, wherever the call is made. */
+class PacingTest {
+
+    private static final String D1 = "ecs-svc/1000000000000000001";
+
+    private final ScriptedEcs fake = new ScriptedEcs().acceptUpdates();
+
+    @Test
+    void readingTheTaskDefinitionsToRestoreEndsAtTheDeadline() {
+        List<String> services = IntStream.range(0, 25).mapToObj(i -> "svc-" + i).toList();
+        services.forEach(s -> fake.script(s, stable(s, D1)));
+        ServiceRollout rollout = ServiceRollout.builder().ecsClient(fake.ecs).delay(Duration.ZERO)
+                .maxDescribeServicesPerSecond(0.1).timeout(Duration.ofMillis(300)).rollbackOnFailure(true).build();
+
+        RolloutNotStableException e = assertThrows(RolloutNotStableException.class, () -> rollout.rollOut(
+                services.stream().map(s -> UpdateServiceRequest.builder().cluster("prod").service(s)
+                        .taskDefinition("app:2").build()).toList()));
+
+        assertEquals(Reason.TIMED_OUT, e.reason());
+        assertEquals(1, fake.describeCallCount(), "the second chunk's turn came 10 s after the first");
+        verify(fake.ecs, never()).updateService(any(UpdateServiceRequest.class));
+    }
+
+    @Test
+    void pollingEndsAtTheDeadline() {
+        fake.script("web", deploying("web", D1));
+        ServiceRollout rollout = ServiceRollout.builder().ecsClient(fake.ecs).delay(Duration.ZERO)
+                .maxDescribeServicesPerSecond(0.1).timeout(Duration.ofMillis(300)).fetchStoppedTasks(false).build();
+
+        RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
+                () -> rollout.rollOut("prod", "web", "app:2"));
+
+        assertEquals(Reason.TIMED_OUT, e.reason());
+        assertEquals(1, fake.describeCallCount());
+    }
+}
