@@ -18,11 +18,13 @@ final class EcsApi {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final EcsModel model;
+    private final ServiceDeploymentApi serviceDeployments;
     /** ECS sometimes writes epoch seconds as 1.620044996111E9; the SDK must cope, so we can send that too. */
     volatile boolean scientificTimestamps;
 
     EcsApi(EcsModel model) {
         this.model = model;
+        this.serviceDeployments = new ServiceDeploymentApi(model, this);
     }
 
     JsonNode call(String operation, JsonNode request) {
@@ -32,6 +34,10 @@ final class EcsApi {
                 case "UpdateService" -> updateService(request);
                 case "ListTasks" -> listTasks(request);
                 case "DescribeTasks" -> describeTasks(request);
+                case "ListServiceDeployments" -> serviceDeployments.list(request);
+                case "DescribeServiceDeployments" -> serviceDeployments.describe(request);
+                case "StopServiceDeployment" -> serviceDeployments.stop(request);
+                case "ContinueServiceDeployment" -> serviceDeployments.resume(request);
                 default -> throw new EcsError("UnknownOperationException", "Unknown operation " + operation);
             };
         }
@@ -108,6 +114,14 @@ final class EcsApi {
     }
 
     private static void applyDeploymentConfiguration(SimService s, JsonNode config) {
+        if (config.has("strategy")
+                && !List.of("ROLLING", "BLUE_GREEN", "LINEAR", "CANARY").contains(config.get("strategy").asText())) {
+            throw EcsError.invalidParameter("Invalid deployment strategy: " + config.get("strategy").asText());
+        }
+        int bake = config.path("bakeTimeInMinutes").asInt(0);
+        if (bake < 0 || bake > 1440) {
+            throw EcsError.invalidParameter("bakeTimeInMinutes must be between 0 and 1440.");
+        }
         JsonNode breaker = config.path("deploymentCircuitBreaker");
         if (breaker.has("enable")) {
             s.breakerEnabled = breaker.get("enable").asBoolean();
@@ -120,6 +134,13 @@ final class EcsApi {
         }
         if (config.has("minimumHealthyPercent")) {
             s.minimumHealthyPercent = config.get("minimumHealthyPercent").asInt();
+        }
+        // ECS keeps what it was given and echoes it; a field left out keeps its previous value.
+        for (String field : List.of("strategy", "bakeTimeInMinutes", "linearConfiguration", "canaryConfiguration", "alarms",
+                "lifecycleHooks", "earlySuccessCriteria")) {
+            if (config.has(field)) {
+                s.configuration.set(field, config.get(field).deepCopy());
+            }
         }
     }
 
@@ -201,10 +222,10 @@ final class EcsApi {
         o.put("platformVersion", "LATEST");
         o.put("platformFamily", "Linux");
         o.put("taskDefinition", s.taskDefinition);
-        ObjectNode config = o.putObject("deploymentConfiguration");
-        config.putObject("deploymentCircuitBreaker").put("enable", s.breakerEnabled).put("rollback", s.breakerRollback);
-        config.put("maximumPercent", s.maximumPercent);
-        config.put("minimumHealthyPercent", s.minimumHealthyPercent);
+        o.set("deploymentConfiguration", s.deploymentConfiguration());
+        if (s.currentServiceDeployment() != null && !s.codeDeploy) {
+            o.put("currentServiceDeployment", s.currentServiceDeployment());
+        }
         if (s.codeDeploy) {
             o.putArray("taskSets").add(taskSet(s));
         } else {
@@ -305,7 +326,7 @@ final class EcsApi {
     }
 
     /** Epoch seconds with milliseconds, as ECS writes them: 1693489983.922 (or 1.693489983922E9). */
-    private JsonNode time(Instant at) {
+    JsonNode time(Instant at) {
         long millis = at.toEpochMilli();
         if (scientificTimestamps) {
             return NODES.numberNode(millis / 1000.0);
@@ -313,12 +334,12 @@ final class EcsApi {
         return NODES.numberNode(BigDecimal.valueOf(millis, 3).stripTrailingZeros());
     }
 
-    private static String text(JsonNode request, String field) {
+    static String text(JsonNode request, String field) {
         JsonNode n = request.get(field);
         return n == null || n.isNull() ? null : n.asText();
     }
 
-    private static List<String> strings(JsonNode request, String field) {
+    static List<String> strings(JsonNode request, String field) {
         List<String> out = new ArrayList<>();
         request.path(field).forEach(n -> out.add(n.asText()));
         return out;
