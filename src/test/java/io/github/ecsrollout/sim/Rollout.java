@@ -247,7 +247,7 @@ final class Rollout {
         primary.failedTasks = Math.max(primary.failedTasks, 1);
         SimServiceDeployment sd = serviceDeployment;
         sd.breakerStatus = "TRIGGERED";
-        sd.failureCount = Math.max(sd.threshold(), primary.failedTasks);
+        sd.failureCount = sd.threshold(); // the breaker trips when the count reaches the threshold
         fail(BREAKER_REASON, "tasks failed to start.", rollback);
     }
 
