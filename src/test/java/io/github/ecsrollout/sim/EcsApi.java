@@ -53,22 +53,16 @@ final class EcsApi {
         }
         EcsModel.Cluster cluster = model.cluster(text(request, "cluster"));
         Instant now = model.now();
-        ArrayNode services = NODES.arrayNode();
-        ArrayNode failures = NODES.arrayNode();
-        for (String name : names) {
-            SimService s = cluster.services.get(EcsModel.serviceName(name));
+        List<String> arns = names.stream()
+                .map(n -> n.startsWith("arn:") ? n : model.arn("service/" + cluster.name + "/" + n)).toList();
+        return describeEach("services", arns, arn -> {
+            SimService s = cluster.services.get(EcsModel.serviceName(arn));
             if (s == null) {
-                String arn = name.startsWith("arn:") ? name : model.arn("service/" + cluster.name + "/" + name);
-                failures.addObject().put("arn", arn).put("reason", "MISSING");
-            } else {
-                s.catchUp(now);
-                services.add(service(s));
+                return null;
             }
-        }
-        ObjectNode response = NODES.objectNode();
-        response.set("services", services);
-        response.set("failures", failures);
-        return response;
+            s.catchUp(now);
+            return service(s);
+        });
     }
 
     private JsonNode updateService(JsonNode request) {
@@ -188,19 +182,28 @@ final class EcsApi {
         }
         EcsModel.Cluster cluster = model.cluster(text(request, "cluster"));
         model.catchUp(cluster);
-        ArrayNode tasks = NODES.arrayNode();
-        ArrayNode failures = NODES.arrayNode();
-        for (String id : ids) {
-            String arn = id.startsWith("arn:") ? id : model.arn("task/" + cluster.name + "/" + id);
+        List<String> arns = ids.stream().map(id -> id.startsWith("arn:") ? id : model.arn("task/" + cluster.name + "/" + id))
+                .toList();
+        return describeEach("tasks", arns, arn -> {
             SimTask t = cluster.tasks.get(arn);
-            if (t == null) {
+            return t == null ? null : task(t);
+        });
+    }
+
+    /** ECS's describe answer: what {@code lookup} finds under {@code member}, every other ARN in failures as MISSING. */
+    static ObjectNode describeEach(String member, List<String> arns, java.util.function.Function<String, ObjectNode> lookup) {
+        ArrayNode found = NODES.arrayNode();
+        ArrayNode failures = NODES.arrayNode();
+        for (String arn : arns) {
+            ObjectNode doc = lookup.apply(arn);
+            if (doc == null) {
                 failures.addObject().put("arn", arn).put("reason", "MISSING");
             } else {
-                tasks.add(task(t));
+                found.add(doc);
             }
         }
         ObjectNode response = NODES.objectNode();
-        response.set("tasks", tasks);
+        response.set(member, found);
         response.set("failures", failures);
         return response;
     }

@@ -82,20 +82,10 @@ final class ServiceDeploymentApi {
         if (arns.size() > MAX_DESCRIBE) {
             throw EcsError.invalidParameter("serviceDeploymentArns can have at most 20 items.");
         }
-        ArrayNode found = NODES.arrayNode();
-        ArrayNode failures = NODES.arrayNode();
-        for (String arn : arns) {
+        return EcsApi.describeEach("serviceDeployments", arns, arn -> {
             SimServiceDeployment sd = model.serviceDeployment(arn);
-            if (sd == null || sd.missing) {
-                failures.addObject().put("arn", arn).put("reason", "MISSING");
-            } else {
-                found.add(document(sd));
-            }
-        }
-        ObjectNode response = NODES.objectNode();
-        response.set("serviceDeployments", found);
-        response.set("failures", failures);
-        return response;
+            return sd == null || sd.missing ? null : document(sd);
+        });
     }
 
     /**
@@ -166,12 +156,15 @@ final class ServiceDeploymentApi {
 
     // ---- documents -------------------------------------------------------------------------------
 
+    /** The members a ServiceDeploymentBrief has; a ServiceDeployment has them too, and more. */
     private ObjectNode brief(SimServiceDeployment sd) {
         ObjectNode o = NODES.objectNode();
         o.put("serviceDeploymentArn", sd.arn);
         o.put("serviceArn", sd.service.arn);
         o.put("clusterArn", model.clusterArn(sd.service.clusterName));
-        times(o, sd, false);
+        o.set("createdAt", api.time(sd.createdAt));
+        optionalTime(o, "startedAt", sd.startedAt);
+        optionalTime(o, "finishedAt", sd.finishedAt);
         o.put("targetServiceRevisionArn", sd.targetRevisionArn());
         o.put("status", sd.status);
         if (sd.statusReason != null) {
@@ -181,11 +174,10 @@ final class ServiceDeploymentApi {
     }
 
     private ObjectNode document(SimServiceDeployment sd) {
-        ObjectNode o = NODES.objectNode();
-        o.put("serviceDeploymentArn", sd.arn);
-        o.put("serviceArn", sd.service.arn);
-        o.put("clusterArn", model.clusterArn(sd.service.clusterName));
-        times(o, sd, true);
+        ObjectNode o = brief(sd);
+        o.remove("targetServiceRevisionArn");
+        optionalTime(o, "stoppedAt", sd.stoppedAt);
+        o.set("updatedAt", api.time(sd.updatedAt));
         ArrayNode sources = o.putArray("sourceServiceRevisions");
         Double sourceWeight = sd.productionWeight == null ? null : 100.0 - sd.productionWeight;
         Double sourceTest = sd.testWeight == null ? null : 100.0 - sd.testWeight;
@@ -193,10 +185,6 @@ final class ServiceDeploymentApi {
             sources.add(revision(SimServiceDeployment.revisionArn(sd.service, d), d, sourceWeight, sourceTest));
         }
         o.set("targetServiceRevision", revision(sd.targetRevisionArn(), sd.target, sd.productionWeight, sd.testWeight));
-        o.put("status", sd.status);
-        if (sd.statusReason != null) {
-            o.put("statusReason", sd.statusReason);
-        }
         if (sd.lifecycleStage != null) {
             o.put("lifecycleStage", sd.lifecycleStage);
         }
@@ -234,19 +222,9 @@ final class ServiceDeploymentApi {
         return o;
     }
 
-    private void times(ObjectNode o, SimServiceDeployment sd, boolean all) {
-        o.set("createdAt", api.time(sd.createdAt));
-        if (sd.startedAt != null) {
-            o.set("startedAt", api.time(sd.startedAt));
-        }
-        if (sd.finishedAt != null) {
-            o.set("finishedAt", api.time(sd.finishedAt));
-        }
-        if (all && sd.stoppedAt != null) {
-            o.set("stoppedAt", api.time(sd.stoppedAt));
-        }
-        if (all) {
-            o.set("updatedAt", api.time(sd.updatedAt));
+    private void optionalTime(ObjectNode o, String member, Instant at) {
+        if (at != null) {
+            o.set(member, api.time(at));
         }
     }
 

@@ -11,8 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.AccessDeniedException;
@@ -34,25 +32,11 @@ import software.amazon.awssdk.services.ecs.model.ServiceRevisionCleanup;
 import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentStopType;
 
 /** The four service-deployment operations, their shapes and errors, through the real SDK client. */
-class ServiceDeploymentApiTest {
+class ServiceDeploymentApiTest extends SimTestBase {
 
     private static final String ARN = "arn:aws:ecs:us-east-1:123456789012:";
     private static final String TD = ARN + "task-definition/";
 
-    private final SimClock clock = SimClock.manual();
-    private SimulatedEcs ecs;
-    private EcsClient client;
-
-    @BeforeEach
-    void start() {
-        ecs = SimulatedEcs.start(clock);
-        client = ecs.client();
-    }
-
-    @AfterEach
-    void stop() {
-        ecs.close();
-    }
 
     private Service describe(String name) {
         return client.describeServices(b -> b.cluster("prod").services(name)).services().get(0);

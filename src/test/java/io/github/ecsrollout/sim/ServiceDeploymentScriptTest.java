@@ -9,10 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookAction;
 import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookDetail;
 import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookStatus;
@@ -25,26 +22,12 @@ import software.amazon.awssdk.services.ecs.model.ServiceDeploymentRollbackMonito
 import software.amazon.awssdk.services.ecs.model.ServiceDeploymentStatus;
 
 /** What a poller of DescribeServices and DescribeServiceDeployments sees, stage by stage, for each script. */
-class ServiceDeploymentScriptTest {
+class ServiceDeploymentScriptTest extends SimTestBase {
 
     private static final String TD = "arn:aws:ecs:us-east-1:123456789012:task-definition/";
     private static final Duration STAGE = Duration.ofSeconds(10);
 
-    private final SimClock clock = SimClock.manual();
-    private SimulatedEcs ecs;
-    private EcsClient client;
     private String arn;
-
-    @BeforeEach
-    void start() {
-        ecs = SimulatedEcs.start(clock);
-        client = ecs.client();
-    }
-
-    @AfterEach
-    void stop() {
-        ecs.close();
-    }
 
     private void create(ServiceSpec spec) {
         ecs.createService(spec);

@@ -218,11 +218,8 @@ public final class ServiceScript {
      */
     public static ServiceScript linear(Duration eachStage, double stepPercent, int stepBakeTimeInMinutes,
             int bakeTimeInMinutes) {
-        requireNonNegative(eachStage);
-        ObjectNode config = strategyConfig("LINEAR", bakeTimeInMinutes);
-        config.putObject("linearConfiguration").put("stepPercent", stepPercent)
-                .put("stepBakeTimeInMinutes", stepBakeTimeInMinutes);
-        return configured("linear(" + eachStage + ", " + stepPercent + "%)", config, r -> LifecycleStages.run(r, eachStage));
+        return shifting("LINEAR", eachStage, bakeTimeInMinutes, "linearConfiguration", "stepPercent", stepPercent,
+                "stepBakeTimeInMinutes", stepBakeTimeInMinutes);
     }
 
     /**
@@ -232,11 +229,8 @@ public final class ServiceScript {
      */
     public static ServiceScript canary(Duration eachStage, double canaryPercent, int canaryBakeTimeInMinutes,
             int bakeTimeInMinutes) {
-        requireNonNegative(eachStage);
-        ObjectNode config = strategyConfig("CANARY", bakeTimeInMinutes);
-        config.putObject("canaryConfiguration").put("canaryPercent", canaryPercent)
-                .put("canaryBakeTimeInMinutes", canaryBakeTimeInMinutes);
-        return configured("canary(" + eachStage + ", " + canaryPercent + "%)", config, r -> LifecycleStages.run(r, eachStage));
+        return shifting("CANARY", eachStage, bakeTimeInMinutes, "canaryConfiguration", "canaryPercent", canaryPercent,
+                "canaryBakeTimeInMinutes", canaryBakeTimeInMinutes);
     }
 
     /**
@@ -332,6 +326,16 @@ public final class ServiceScript {
         hook.putArray("lifecycleStages").add(stage);
         hook.putObject("timeoutConfiguration").put("timeoutInMinutes", timeoutInMinutes).put("action", timeoutAction);
         return hook;
+    }
+
+    /** LINEAR or CANARY: blue/green stages with the production traffic shift its {@code member} configures. */
+    private static ServiceScript shifting(String strategy, Duration eachStage, int bakeTimeInMinutes, String member,
+            String percentField, double percent, String stepBakeField, int stepBakeTimeInMinutes) {
+        requireNonNegative(eachStage);
+        ObjectNode config = strategyConfig(strategy, bakeTimeInMinutes);
+        config.putObject(member).put(percentField, percent).put(stepBakeField, stepBakeTimeInMinutes);
+        return configured(strategy.toLowerCase(java.util.Locale.ROOT) + "(" + eachStage + ", " + percent + "%)", config,
+                r -> LifecycleStages.run(r, eachStage));
     }
 
     private static ObjectNode strategyConfig(String strategy, int bakeTimeInMinutes) {
