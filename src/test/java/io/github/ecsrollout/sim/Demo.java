@@ -12,6 +12,11 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookAction;
+import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookDetail;
+import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookStatus;
+import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
 /**
@@ -28,6 +33,12 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
  *       circuit breaker fails the deployment (and rolls it back); the rollout reports it on the next poll and the demo
  *       prints the typed failure.</li>
  *   <li>{@code -Ddemo.scenario=success}: every service settles; the demo prints the {@link RolloutResult}.</li>
+ *   <li>{@code -Ddemo.scenario=bluegreen}: six BLUE_GREEN services walk their lifecycle stages (green beside blue,
+ *       traffic shifts, a one-minute bake, clean-up) on a clock running {@value #SPEEDUP} times faster than ECS; the
+ *       demo prints each service deployment's stage as it moves, then the result.</li>
+ *   <li>{@code -Ddemo.scenario=paused}: as bluegreen, but {@code checkout} stops at a PAUSE lifecycle hook after its
+ *       test traffic shift; an operator (a thread of the demo) finds it with DescribeServiceDeployments and approves
+ *       it with ContinueServiceDeployment, and the rollout finishes.</li>
  * </ul>
  *
  * <p>Exits 0 when the scenario played out as it should, 1 otherwise.
@@ -51,13 +62,24 @@ public final class Demo {
 
     public static void main(String[] args) {
         String scenario = System.getProperty("demo.scenario", "failure");
-        if (!scenario.equals("failure") && !scenario.equals("success")) {
-            System.out.println("Unknown -Ddemo.scenario=" + scenario + "; use failure (the default) or success.");
-            System.exit(2);
-        }
         boolean ok;
-        try (SimulatedEcs ecs = SimulatedEcs.start()) {
-            ok = run(ecs, scenario.equals("failure"));
+        switch (scenario) {
+            case "failure", "success" -> {
+                try (SimulatedEcs ecs = SimulatedEcs.start()) {
+                    ok = run(ecs, scenario.equals("failure"));
+                }
+            }
+            case "bluegreen", "paused" -> {
+                try (SimulatedEcs ecs = SimulatedEcs.start(SimClock.scaled(SPEEDUP))) {
+                    ok = runBlueGreen(ecs, scenario.equals("paused"));
+                }
+            }
+            default -> {
+                System.out.println("Unknown -Ddemo.scenario=" + scenario
+                        + "; use failure (the default), success, bluegreen or paused.");
+                ok = false;
+                System.exit(2);
+            }
         }
         System.exit(ok ? 0 : 1);
     }
@@ -98,6 +120,91 @@ public final class Demo {
             e.getMessage().lines().forEach(line -> System.out.println("      " + line));
             printCalls(ecs);
             return withFailure && e.reason() == RolloutNotStableException.Reason.DEPLOYMENT_FAILED;
+        }
+    }
+
+    private static final List<String> BLUE_GREEN_FLEET = List.of("web", "api", "checkout", "search", "cart", "users");
+    private static final String PAUSED = "checkout";
+
+    /**
+     * BLUE_GREEN services on a clock {@value #SPEEDUP} times faster than ECS, so their scripts are timed in ECS's
+     * own units: 15 s per lifecycle stage, a one-minute bake.
+     */
+    private static boolean runBlueGreen(SimulatedEcs ecs, boolean paused) {
+        System.out.println();
+        System.out.println("Simulated ECS listening on " + ecs.endpoint() + "; its clock runs " + SPEEDUP
+                + "x faster than real time.");
+        List<UpdateServiceRequest> requests = new ArrayList<>();
+        for (String name : BLUE_GREEN_FLEET) {
+            ServiceScript script = ServiceScript.blueGreen(Duration.ofSeconds(15), 1);
+            if (paused && name.equals(PAUSED)) {
+                script = script.withPauseHook("POST_TEST_TRAFFIC_SHIFT", 60, "ROLLBACK");
+            }
+            ecs.createService(ServiceSpec.of(CLUSTER, name).taskDefinition(name + ":41").desiredCount(2).script(script));
+            requests.add(UpdateServiceRequest.builder().cluster(CLUSTER).service(name).taskDefinition(name + ":42").build());
+        }
+        System.out.println("Rolling out " + requests.size() + " BLUE_GREEN services to revision 42"
+                + (paused ? "; " + PAUSED + " waits at a PAUSE hook for an operator" : "") + ".");
+        System.out.println();
+        Thread watcher = new Thread(() -> watchStages(ecs, paused), "demo-operator");
+        watcher.setDaemon(true);
+        watcher.start();
+        ServiceRollout rollout = ServiceRollout.builder()
+                .ecsClient(ecs.client())
+                .delay(POLL_DELAY)
+                .timeout(Duration.ofHours(1).dividedBy(SPEEDUP))
+                .listener(new Progress(requests.size()))
+                .build();
+        try {
+            RolloutResult result = rollout.rollOut(requests);
+            watcher.interrupt();
+            System.out.println();
+            System.out.println("==> Rollout succeeded: " + result);
+            printCalls(ecs);
+            return true;
+        } catch (RolloutNotStableException e) {
+            watcher.interrupt();
+            System.out.println();
+            System.out.println("==> Rollout failed: " + e.reason());
+            e.getMessage().lines().forEach(line -> System.out.println("      " + line));
+            printCalls(ecs);
+            return false;
+        }
+    }
+
+    /**
+     * What an operator watching DescribeServiceDeployments would see: each stage change of {@code checkout}'s
+     * deployment; with {@code approve}, a paused hook is continued a few (simulated) minutes after it appears.
+     */
+    private static void watchStages(SimulatedEcs ecs, boolean approve) {
+        EcsClient client = ecs.client();
+        String last = "";
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                Thread.sleep(POLL_DELAY.toMillis());
+                String arn = client.describeServices(b -> b.cluster(CLUSTER).services(PAUSED)).services().get(0)
+                        .currentServiceDeployment();
+                ServiceDeployment sd = client.describeServiceDeployments(b -> b.serviceDeploymentArns(arn))
+                        .serviceDeployments().get(0);
+                String now = sd.statusAsString() + " " + sd.lifecycleStageAsString();
+                if (!now.equals(last)) {
+                    LOG.info(">> {} service deployment: {}", PAUSED, now);
+                    last = now;
+                }
+                DeploymentLifecycleHookDetail hook = sd.lifecycleHookDetails().stream()
+                        .filter(h -> h.status() == DeploymentLifecycleHookStatus.AWAITING_ACTION).findFirst().orElse(null);
+                if (approve && hook != null) {
+                    LOG.info(">> {} waits at hook {} (expires {}); the operator approves it", PAUSED, hook.hookId(),
+                            hook.expiresAt());
+                    Thread.sleep(POLL_DELAY.toMillis() * 6);
+                    client.continueServiceDeployment(b -> b.serviceDeploymentArn(arn).hookId(hook.hookId())
+                            .action(DeploymentLifecycleHookAction.CONTINUE));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn(">> the operator gave up watching: {}", e.toString());
         }
     }
 

@@ -18,11 +18,13 @@ final class EcsApi {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final EcsModel model;
+    private final ServiceDeploymentApi serviceDeployments;
     /** ECS sometimes writes epoch seconds as 1.620044996111E9; the SDK must cope, so we can send that too. */
     volatile boolean scientificTimestamps;
 
     EcsApi(EcsModel model) {
         this.model = model;
+        this.serviceDeployments = new ServiceDeploymentApi(model, this);
     }
 
     JsonNode call(String operation, JsonNode request) {
@@ -32,6 +34,10 @@ final class EcsApi {
                 case "UpdateService" -> updateService(request);
                 case "ListTasks" -> listTasks(request);
                 case "DescribeTasks" -> describeTasks(request);
+                case "ListServiceDeployments" -> serviceDeployments.list(request);
+                case "DescribeServiceDeployments" -> serviceDeployments.describe(request);
+                case "StopServiceDeployment" -> serviceDeployments.stop(request);
+                case "ContinueServiceDeployment" -> serviceDeployments.resume(request);
                 default -> throw new EcsError("UnknownOperationException", "Unknown operation " + operation);
             };
         }
@@ -47,22 +53,16 @@ final class EcsApi {
         }
         EcsModel.Cluster cluster = model.cluster(text(request, "cluster"));
         Instant now = model.now();
-        ArrayNode services = NODES.arrayNode();
-        ArrayNode failures = NODES.arrayNode();
-        for (String name : names) {
-            SimService s = cluster.services.get(EcsModel.serviceName(name));
+        List<String> arns = names.stream()
+                .map(n -> n.startsWith("arn:") ? n : model.arn("service/" + cluster.name + "/" + n)).toList();
+        return describeEach("services", arns, arn -> {
+            SimService s = cluster.services.get(EcsModel.serviceName(arn));
             if (s == null) {
-                String arn = name.startsWith("arn:") ? name : model.arn("service/" + cluster.name + "/" + name);
-                failures.addObject().put("arn", arn).put("reason", "MISSING");
-            } else {
-                s.catchUp(now);
-                services.add(service(s));
+                return null;
             }
-        }
-        ObjectNode response = NODES.objectNode();
-        response.set("services", services);
-        response.set("failures", failures);
-        return response;
+            s.catchUp(now);
+            return service(s);
+        });
     }
 
     private JsonNode updateService(JsonNode request) {
@@ -108,6 +108,14 @@ final class EcsApi {
     }
 
     private static void applyDeploymentConfiguration(SimService s, JsonNode config) {
+        if (config.has("strategy")
+                && !List.of("ROLLING", "BLUE_GREEN", "LINEAR", "CANARY").contains(config.get("strategy").asText())) {
+            throw EcsError.invalidParameter("Invalid deployment strategy: " + config.get("strategy").asText());
+        }
+        int bake = config.path("bakeTimeInMinutes").asInt(0);
+        if (bake < 0 || bake > 1440) {
+            throw EcsError.invalidParameter("bakeTimeInMinutes must be between 0 and 1440.");
+        }
         JsonNode breaker = config.path("deploymentCircuitBreaker");
         if (breaker.has("enable")) {
             s.breakerEnabled = breaker.get("enable").asBoolean();
@@ -120,6 +128,13 @@ final class EcsApi {
         }
         if (config.has("minimumHealthyPercent")) {
             s.minimumHealthyPercent = config.get("minimumHealthyPercent").asInt();
+        }
+        // ECS keeps what it was given and echoes it; a field left out keeps its previous value.
+        for (String field : List.of("strategy", "bakeTimeInMinutes", "linearConfiguration", "canaryConfiguration", "alarms",
+                "lifecycleHooks", "earlySuccessCriteria")) {
+            if (config.has(field)) {
+                s.configuration.set(field, config.get(field).deepCopy());
+            }
         }
     }
 
@@ -167,19 +182,28 @@ final class EcsApi {
         }
         EcsModel.Cluster cluster = model.cluster(text(request, "cluster"));
         model.catchUp(cluster);
-        ArrayNode tasks = NODES.arrayNode();
-        ArrayNode failures = NODES.arrayNode();
-        for (String id : ids) {
-            String arn = id.startsWith("arn:") ? id : model.arn("task/" + cluster.name + "/" + id);
+        List<String> arns = ids.stream().map(id -> id.startsWith("arn:") ? id : model.arn("task/" + cluster.name + "/" + id))
+                .toList();
+        return describeEach("tasks", arns, arn -> {
             SimTask t = cluster.tasks.get(arn);
-            if (t == null) {
+            return t == null ? null : task(t);
+        });
+    }
+
+    /** ECS's describe answer: what {@code lookup} finds under {@code member}, every other ARN in failures as MISSING. */
+    static ObjectNode describeEach(String member, List<String> arns, java.util.function.Function<String, ObjectNode> lookup) {
+        ArrayNode found = NODES.arrayNode();
+        ArrayNode failures = NODES.arrayNode();
+        for (String arn : arns) {
+            ObjectNode doc = lookup.apply(arn);
+            if (doc == null) {
                 failures.addObject().put("arn", arn).put("reason", "MISSING");
             } else {
-                tasks.add(task(t));
+                found.add(doc);
             }
         }
         ObjectNode response = NODES.objectNode();
-        response.set("tasks", tasks);
+        response.set(member, found);
         response.set("failures", failures);
         return response;
     }
@@ -201,10 +225,10 @@ final class EcsApi {
         o.put("platformVersion", "LATEST");
         o.put("platformFamily", "Linux");
         o.put("taskDefinition", s.taskDefinition);
-        ObjectNode config = o.putObject("deploymentConfiguration");
-        config.putObject("deploymentCircuitBreaker").put("enable", s.breakerEnabled).put("rollback", s.breakerRollback);
-        config.put("maximumPercent", s.maximumPercent);
-        config.put("minimumHealthyPercent", s.minimumHealthyPercent);
+        o.set("deploymentConfiguration", s.deploymentConfiguration());
+        if (s.currentServiceDeployment() != null && !s.codeDeploy) {
+            o.put("currentServiceDeployment", s.currentServiceDeployment());
+        }
         if (s.codeDeploy) {
             o.putArray("taskSets").add(taskSet(s));
         } else {
@@ -305,7 +329,7 @@ final class EcsApi {
     }
 
     /** Epoch seconds with milliseconds, as ECS writes them: 1693489983.922 (or 1.693489983922E9). */
-    private JsonNode time(Instant at) {
+    JsonNode time(Instant at) {
         long millis = at.toEpochMilli();
         if (scientificTimestamps) {
             return NODES.numberNode(millis / 1000.0);
@@ -313,12 +337,12 @@ final class EcsApi {
         return NODES.numberNode(BigDecimal.valueOf(millis, 3).stripTrailingZeros());
     }
 
-    private static String text(JsonNode request, String field) {
+    static String text(JsonNode request, String field) {
         JsonNode n = request.get(field);
         return n == null || n.isNull() ? null : n.asText();
     }
 
-    private static List<String> strings(JsonNode request, String field) {
+    static List<String> strings(JsonNode request, String field) {
         List<String> out = new ArrayList<>();
         request.path(field).forEach(n -> out.add(n.asText()));
         return out;

@@ -55,8 +55,7 @@ final class EcsHttpHandler implements HttpHandler {
             }
             int services = operation.equals("DescribeServices") ? request.path("services").size()
                     : operation.equals("UpdateService") ? 1 : 0;
-            SimStats.Entry call = stats.arrived(operation, request.path("cluster").asText("default"), services,
-                    arrived, model.now());
+            SimStats.Entry call = stats.arrived(operation, cluster(request), services, arrived, model.now());
             try {
                 serve(exchange, call, operation, target, request);
             } catch (RuntimeException e) {
@@ -69,6 +68,18 @@ final class EcsHttpHandler implements HttpHandler {
         } finally {
             exchange.close();
         }
+    }
+
+    /** The cluster a request is about: its {@code cluster}, else the one its service-deployment ARN names. */
+    private static String cluster(JsonNode request) {
+        String arn = request.has("serviceDeploymentArn") ? request.get("serviceDeploymentArn").asText()
+                : request.path("serviceDeploymentArns").path(0).asText(null);
+        String marker = ":service-deployment/";
+        if (!request.has("cluster") && arn != null && arn.contains(marker)) {
+            String rest = arn.substring(arn.indexOf(marker) + marker.length());
+            return rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;
+        }
+        return request.path("cluster").asText("default");
     }
 
     private void serve(HttpExchange exchange, SimStats.Entry call, String operation, String target, JsonNode request)

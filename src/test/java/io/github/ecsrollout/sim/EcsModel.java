@@ -84,6 +84,21 @@ final class EcsModel {
         return service;
     }
 
+    /** A service deployment by ARN in any cluster, or null. */
+    SimServiceDeployment serviceDeployment(String arn) {
+        for (Cluster c : clusters.values()) {
+            for (SimService s : c.services.values()) {
+                for (SimServiceDeployment sd : s.serviceDeployments) {
+                    if (sd.arn.equals(arn)) {
+                        s.catchUp(now());
+                        return sd;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
     synchronized SimService service(String cluster, String name) {
         Cluster c = clusters.get(cluster);
         return c == null ? null : c.services.get(name);
@@ -167,6 +182,16 @@ final class EcsModel {
     /** {@code ecs-svc/} and 19 digits, like real deployment ids. */
     String newDeploymentId() {
         return "ecs-svc/" + (1_000_000_000_000_000_000L + random.nextLong(8_000_000_000_000_000_000L));
+    }
+
+    /** 21 characters of the kind ECS ends a service-deployment ARN with, unrelated to any other id. */
+    String newServiceDeploymentToken() {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_";
+        StringBuilder token = new StringBuilder();
+        for (int i = 0; i < 21; i++) {
+            token.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return token.toString();
     }
 
     /** 32 hex digits, like the ids of tasks in clusters created since 2018. */

@@ -12,14 +12,12 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
 import software.amazon.awssdk.core.waiters.WaiterResponse;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
-import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ClusterNotFoundException;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
 import software.amazon.awssdk.services.ecs.model.Failure;
@@ -29,22 +27,11 @@ import software.amazon.awssdk.services.ecs.model.ServiceNotFoundException;
 import software.amazon.awssdk.services.ecs.waiters.EcsWaiter;
 
 /** The answers and errors of the simulated ECS, as the real SDK client (and its waiter) sees them. */
-class EcsProtocolTest {
-
-    private final SimClock clock = SimClock.manual();
-    private SimulatedEcs ecs;
-    private EcsClient client;
+class EcsProtocolTest extends SimTestBase {
 
     @BeforeEach
-    void start() {
-        ecs = SimulatedEcs.start(clock);
-        client = ecs.client();
+    void createWeb() {
         ecs.createService("prod", "web", ServiceScript.stableAfter(Duration.ofSeconds(10)));
-    }
-
-    @AfterEach
-    void stop() {
-        ecs.close();
     }
 
     @Test

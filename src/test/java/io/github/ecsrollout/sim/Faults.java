@@ -22,6 +22,7 @@ import java.util.Objects;
  * sim.faults().next(1, "DescribeServices").delay(Duration.ofSeconds(2)); // slow, then the real answer
  * sim.faults().always("DescribeServices").replay("05-draining-describe-services-custodian-placebo.json");
  * sim.faults().latency(Duration.ofMillis(20));                 // every request, until clear()
+ * sim.faults().denyServiceDeployments();                       // the four service-deployment operations: AccessDenied
  * }</pre>
  */
 public final class Faults {
@@ -80,6 +81,19 @@ public final class Faults {
         return this;
     }
 
+    /** The operations on service deployments, which need IAM permissions of their own. */
+    public static final List<String> SERVICE_DEPLOYMENT_OPERATIONS = List.of("ListServiceDeployments",
+            "DescribeServiceDeployments", "StopServiceDeployment", "ContinueServiceDeployment");
+
+    /**
+     * A caller whose IAM policy predates service deployments: the four operations on them answer
+     * AccessDeniedException (HTTP 400) until {@link #clear()}; DescribeServices and the rest still work.
+     */
+    public Faults denyServiceDeployments() {
+        SERVICE_DEPLOYMENT_OPERATIONS.forEach(op -> always(op).accessDenied());
+        return this;
+    }
+
     /** Removes every rule and every latency. */
     public synchronized void clear() {
         rules.clear();
@@ -130,6 +144,17 @@ public final class Faults {
         /** ECS throttling: HTTP 400 (not 429) ThrottlingException "Rate exceeded"; the SDK retries it. */
         public Faults throttle() {
             return error(400, "ThrottlingException", "Rate exceeded");
+        }
+
+        /**
+         * HTTP 400 AccessDeniedException, worded as IAM words a missing permission; the SDK does not retry it.
+         * (The message names no resource: a rule does not know the request it will answer.)
+         */
+        public Faults accessDenied() {
+            String action = operation.equals(ANY) ? "ecs:*" : "ecs:" + operation;
+            return error(400, "AccessDeniedException", "User: arn:aws:sts::" + EcsModel.ACCOUNT
+                    + ":assumed-role/deployer/session is not authorized to perform: " + action
+                    + " because no identity-based policy allows the " + action + " action");
         }
 
         /** HTTP 500 ServerException, the one 5xx ECS sends; the SDK retries it. */

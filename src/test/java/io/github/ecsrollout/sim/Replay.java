@@ -54,8 +54,29 @@ public final class Replay {
         }
     }
 
-    /** Every recorded {@code .json} payload, sorted by name. */
+    /**
+     * Every recorded DescribeServices or UpdateService answer and error document, sorted by name: the
+     * payloads that can stand in for a DescribeServices answer. The service-deployment answers are in
+     * {@link #serviceDeploymentFiles()}.
+     */
     public static List<String> files() {
+        return allFiles().stream().filter(f -> !isServiceDeploymentAnswer(f)).toList();
+    }
+
+    /** Every recorded ListServiceDeployments or DescribeServiceDeployments answer, sorted by name. */
+    public static List<String> serviceDeploymentFiles() {
+        return allFiles().stream().filter(Replay::isServiceDeploymentAnswer).toList();
+    }
+
+    private static boolean isServiceDeploymentAnswer(String file) {
+        try {
+            return JSON.readTree(load(file).body()).has("serviceDeployments");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> allFiles() {
         URL dir = Replay.class.getClassLoader().getResource(DIRECTORY);
         if (dir == null) {
             throw new IllegalStateException(DIRECTORY + " is not on the test classpath");

@@ -22,9 +22,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookAction;
+import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookDetail;
+import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookStatus;
 import software.amazon.awssdk.services.ecs.model.DeploymentRolloutState;
+import software.amazon.awssdk.services.ecs.model.DeploymentStrategy;
 import software.amazon.awssdk.services.ecs.model.EcsException;
 import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
+import software.amazon.awssdk.services.ecs.model.ServiceDeploymentBrief;
+import software.amazon.awssdk.services.ecs.model.ServiceDeploymentRollbackMonitorsStatus;
+import software.amazon.awssdk.services.ecs.model.ServiceDeploymentStatus;
 import software.amazon.awssdk.services.ecs.waiters.EcsWaiter;
 
 /** Every recorded ECS payload, served byte for byte and read by the real SDK client. */
@@ -50,9 +58,74 @@ class ReplayTest {
         ecs.close();
     }
 
+    static List<String> serviceDeploymentPayloads() {
+        return Replay.serviceDeploymentFiles();
+    }
+
     @Test
     void allRecordingsAreThere() {
         assertEquals(11, payloads().size(), payloads().toString());
+        assertEquals(List.of("20-list-service-deployments-awscli-docs.json",
+                "20b-describe-service-deployments-successful-rolling-awscli-docs.json",
+                "21b-describe-service-deployments-bluegreen-paused-hook-apiref-sample.json"), serviceDeploymentPayloads());
+    }
+
+    /** The recorded service-deployment answers, read by the SDK as ListServiceDeployments or DescribeServiceDeployments. */
+    @ParameterizedTest
+    @MethodSource("serviceDeploymentPayloads")
+    void serviceDeploymentRecordingsParseAsRecorded(String file) throws Exception {
+        JsonNode recorded = JSON.readTree(Replay.load(file).body()).get("serviceDeployments").get(0);
+        String target;
+        String revision;
+        if (file.startsWith("20-")) {
+            ecs.faults().next(1, "ListServiceDeployments").replay(file);
+            ServiceDeploymentBrief brief = client.listServiceDeployments(b -> b.service("s")).serviceDeployments().get(0);
+            assertEquals(recorded.get("serviceDeploymentArn").asText(), brief.serviceDeploymentArn());
+            assertEquals(ServiceDeploymentStatus.SUCCESSFUL, brief.status());
+            assertEquals(instant(recorded.get("finishedAt")), brief.finishedAt());
+            target = brief.targetServiceRevisionArn();
+            revision = recorded.get("targetServiceRevisionArn").asText();
+        } else {
+            ecs.faults().next(1, "DescribeServiceDeployments").replay(file);
+            ServiceDeployment sd = client.describeServiceDeployments(b -> b.serviceDeploymentArns("x")).serviceDeployments().get(0);
+            assertEquals(recorded.get("status").asText(), sd.statusAsString());
+            assertEquals(instant(recorded.get("updatedAt")), sd.updatedAt());
+            assertEquals(recorded.at("/targetServiceRevision/runningTaskCount").asInt(), sd.targetServiceRevision().runningTaskCount());
+            if (file.startsWith("21b")) {
+                DeploymentLifecycleHookDetail hook = sd.lifecycleHookDetails().get(0);
+                assertEquals(DeploymentLifecycleHookStatus.AWAITING_ACTION, hook.status());
+                assertEquals(DeploymentLifecycleHookAction.ROLLBACK, hook.timeoutAction());
+                assertEquals(instant(recorded.at("/lifecycleHookDetails/0/expiresAt")), hook.expiresAt());
+                assertEquals(DeploymentStrategy.BLUE_GREEN, sd.deploymentConfiguration().strategy());
+                assertEquals("PAUSE", sd.deploymentConfiguration().lifecycleHooks().get(0).targetTypeAsString());
+            } else {
+                assertEquals(ServiceDeploymentRollbackMonitorsStatus.MONITORING_COMPLETE, sd.deploymentCircuitBreaker().status());
+                assertEquals(ServiceDeploymentRollbackMonitorsStatus.DISABLED, sd.alarms().status());
+                assertTrue(sd.sourceServiceRevisions().isEmpty());
+            }
+            target = sd.targetServiceRevision().arn();
+            revision = recorded.at("/targetServiceRevision/arn").asText();
+        }
+        assertEquals(revision, target);
+        assertTrue(target.matches("arn:aws:ecs:[a-z0-9-]+:\\d{12}:service-revision/[^/]+/[^/]+/\\d+"), target);
+    }
+
+    /** What the simulator answers has the recorded shape: the same members, at least, as the recorded success. */
+    @Test
+    void simulatedServiceDeploymentsHaveTheRecordedMembers() throws Exception {
+        ecs.createService("prod", "web", ServiceScript.stableAfter(java.time.Duration.ZERO));
+        String arn = client.describeServices(b -> b.cluster("prod").services("web")).services().get(0).currentServiceDeployment();
+        HttpResponse<byte[]> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(ecs.endpoint() + "/"))
+                .header("X-Amz-Target", "AmazonEC2ContainerServiceV20141113.DescribeServiceDeployments")
+                .header("Content-Type", "application/x-amz-json-1.1")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"serviceDeploymentArns\":[\"" + arn + "\"]}")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        JsonNode simulated = JSON.readTree(r.body()).get("serviceDeployments").get(0);
+        JsonNode recorded = JSON.readTree(Replay.load("20b-describe-service-deployments-successful-rolling-awscli-docs.json")
+                .body()).get("serviceDeployments").get(0);
+        recorded.fieldNames().forEachRemaining(f -> assertTrue(simulated.has(f), "missing " + f + " in " + simulated));
+        recorded.get("deploymentConfiguration").fieldNames().forEachRemaining(
+                f -> assertTrue(simulated.get("deploymentConfiguration").has(f), "missing deploymentConfiguration." + f));
     }
 
     @ParameterizedTest

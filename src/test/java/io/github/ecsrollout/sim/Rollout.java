@@ -22,6 +22,12 @@ final class Rollout {
     private final int generation;
     private Instant now;
     private int crashes;
+    /** The script that started this rollout (its hook outcomes). */
+    ServiceScript script;
+    /** This deployment's record in the service-deployment history. */
+    SimServiceDeployment serviceDeployment;
+    /** Set on a rollback deployment: the service deployment it rolls back, ROLLBACK_SUCCESSFUL when this completes. */
+    private SimServiceDeployment rollingBack;
 
     Rollout(SimService service, Deployment primary, Deployment previous, Instant start, int generation) {
         this.service = service;
@@ -35,6 +41,23 @@ final class Rollout {
     /** Runs {@code step} at {@code offset} after the deployment started. */
     void at(Duration offset, Consumer<Rollout> step) {
         schedule(start.plus(offset), step);
+    }
+
+    /** Runs {@code step} at the simulator's {@code instant} (not before the step running now). */
+    void atInstant(Instant instant, Consumer<Rollout> step) {
+        schedule(instant.isBefore(now) ? now : instant, step);
+    }
+
+    Instant now() {
+        return now;
+    }
+
+    SimService service() {
+        return service;
+    }
+
+    Deployment previous() {
+        return previous;
     }
 
     /** Runs {@code step} {@code delay} after the step currently running. */
@@ -67,6 +90,7 @@ final class Rollout {
     void matchDesiredCount() {
         primary.desiredCount = service.desiredCount;
         primary.updatedAt = now;
+        serviceDeployment.started(now);
     }
 
     /** Starts one new task (if the primary is short) and stops one task of an older deployment. */
@@ -90,15 +114,54 @@ final class Rollout {
 
     /** The steady end of a deployment: one PRIMARY, COMPLETED, running == desired. */
     void complete() {
+        drainOld();
+        declareCompleted();
+        service.event(now.plusMillis(1), "has reached a steady state.");
+    }
+
+    /** The new deployment at its desired count, every older one gone; nothing judged yet. */
+    void drainOld() {
         settleCounts();
+        removeOlderDeployments();
+    }
+
+    void removeOlderDeployments() {
         for (Deployment old : oldestFirst()) {
             removeDeployment(old);
         }
+    }
+
+    /**
+     * A CloudWatch alarm of the deployment goes to ALARM: alarms TRIGGERED with its name, the deployment
+     * FAILED, and with {@code rollback} a rollback that takes {@code rollbackTakes}.
+     */
+    void alarmFires(String alarm, boolean rollback, Duration rollbackTakes) {
+        SimServiceDeployment sd = serviceDeployment;
+        sd.alarmsStatus = "TRIGGERED";
+        sd.triggeredAlarms.add(alarm);
+        String reason = "ECS deployment alarms: " + alarm + " is in ALARM state.";
+        fail(reason, "alarm " + alarm + " is in ALARM state.", rollback);
+        if (rollback) {
+            rollBack(rollbackTakes, reason);
+        }
+    }
+
+    /**
+     * ECS judges the deployment a success: COMPLETED, "deployment completed.", the service deployment
+     * SUCCESSFUL; with early success criteria this can come before the service is steady.
+     */
+    void declareCompleted() {
+        serviceDeployment.succeeded(now);
+        if (rollingBack != null) {
+            rollingBack.rollbackSucceeded(now);
+        }
+        if ("COMPLETED".equals(primary.rolloutState)) {
+            return;
+        }
         primary.rolloutState = "COMPLETED";
         primary.rolloutStateReason = "ECS deployment " + primary.id + " completed.";
-        service.event(now, "(deployment " + primary.id + ") deployment completed.");
         // ECS stamps the steady-state event a millisecond after "deployment completed".
-        service.event(now.plusMillis(1), "has reached a steady state.");
+        service.event(now, "(deployment " + primary.id + ") deployment completed.");
     }
 
     /** After a desiredCount-only UpdateService: the PRIMARY starts or stops tasks, no new deployment. */
@@ -126,6 +189,12 @@ final class Rollout {
         }
         primary.desiredCount = service.desiredCount;
         primary.updatedAt = now;
+    }
+
+    /** A task of the new deployment starts and runs; nothing of the old deployments stops (blue/green). */
+    void startNewTask() {
+        SimTask task = service.startTask(primary, now, true);
+        service.event(now, "has started 1 tasks: " + taskList(List.of(task)) + ".");
     }
 
     SimTask startPendingTask() {
@@ -170,26 +239,57 @@ final class Rollout {
                 + "available. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.");
     }
 
-    void failDeployment() {
+    /**
+     * The circuit breaker trips: the deployment FAILED, its service deployment's breaker TRIGGERED at
+     * the threshold; without {@code rollback} the service deployment is STOPPED, with it a rollback follows.
+     */
+    void failDeployment(boolean rollback) {
         primary.failedTasks = Math.max(primary.failedTasks, 1);
+        SimServiceDeployment sd = serviceDeployment;
+        sd.breakerStatus = "TRIGGERED";
+        sd.failureCount = sd.threshold(); // the breaker trips when the count reaches the threshold
+        fail(BREAKER_REASON, "tasks failed to start.", rollback);
+    }
+
+    static final String BREAKER_REASON = "ECS deployment circuit breaker: tasks failed to start.";
+
+    /** rolloutState FAILED for {@code reason}; the service deployment STOPPED unless a rollback will follow. */
+    void fail(String reason, String eventReason, boolean rollback) {
         primary.rolloutState = "FAILED";
-        primary.rolloutStateReason = "ECS deployment circuit breaker: tasks failed to start.";
+        primary.rolloutStateReason = reason;
         primary.updatedAt = now;
-        service.event(now, "(deployment " + primary.id + ") deployment failed: tasks failed to start.");
+        service.event(now, "(deployment " + primary.id + ") deployment failed: " + eventReason);
+        if (!rollback || previous == null) {
+            serviceDeployment.statusReason = reason;
+            serviceDeployment.stopped(now);
+        }
     }
 
     /** Circuit-breaker rollback: a new PRIMARY on the previous task definition, rolled out like stableAfter. */
     void rollBack(Duration takes) {
+        rollBack(takes, BREAKER_REASON);
+    }
+
+    /**
+     * A rollback for {@code reason}: this service deployment goes ROLLBACK_REQUESTED, ROLLBACK_IN_PROGRESS
+     * (a quarter of {@code takes} later) and ROLLBACK_SUCCESSFUL when a new PRIMARY deployment on the previous
+     * task definition, rolled out like stableAfter, completes.
+     */
+    void rollBack(Duration takes, String reason) {
         if (previous == null) {
             return; // Nothing to go back to: ECS leaves the failed deployment as it is.
         }
+        SimServiceDeployment failed = serviceDeployment;
+        failed.rollbackRequested(reason, previous, now);
         Rollout back = service.startDeployment(previous.taskDefinition, now);
+        back.rollingBack = failed;
         service.event(now, "rolling back to deployment " + previous.id + ".");
+        back.at(takes.dividedBy(4), r -> failed.status("ROLLBACK_IN_PROGRESS", r.now));
         back.at(takes.dividedBy(2), r -> r.removeDeployment(primary));
         ServiceScript.rollToCompletion(back, takes);
     }
 
-    private void removeDeployment(Deployment d) {
+    void removeDeployment(Deployment d) {
         if (!service.deployments.contains(d) || d == primary) {
             return;
         }
@@ -197,6 +297,11 @@ final class Rollout {
             stopScaledDown(d, t);
         }
         service.deployments.remove(d);
+        for (SimServiceDeployment sd : service.serviceDeployments) {
+            if (sd.target == d && "STOP_REQUESTED".equals(sd.status)) {
+                sd.stopped(now); // a replaced deployment is STOPPED once its tasks are gone
+            }
+        }
     }
 
     private void stopScaledDown(Deployment from, SimTask task) {

@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Deployment;
 import software.amazon.awssdk.services.ecs.model.DeploymentRolloutState;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
@@ -19,24 +16,9 @@ import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
 
 /** Each script's observable progression, through the real SDK client, on a manual clock. */
-class ScriptProgressionTest {
+class ScriptProgressionTest extends SimTestBase {
 
     private static final String TD = "arn:aws:ecs:us-east-1:123456789012:task-definition/";
-
-    private final SimClock clock = SimClock.manual();
-    private SimulatedEcs ecs;
-    private EcsClient client;
-
-    @BeforeEach
-    void start() {
-        ecs = SimulatedEcs.start(clock);
-        client = ecs.client();
-    }
-
-    @AfterEach
-    void stop() {
-        ecs.close();
-    }
 
     private software.amazon.awssdk.services.ecs.model.Service describe(String name) {
         return client.describeServices(b -> b.cluster("prod").services(name)).services().get(0);

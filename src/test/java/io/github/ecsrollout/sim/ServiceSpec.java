@@ -1,6 +1,10 @@
 package io.github.ecsrollout.sim;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -25,6 +29,10 @@ public final class ServiceSpec {
     boolean codeDeploy;
     Boolean circuitBreakerEnabled;
     Boolean circuitBreakerRollback;
+    /** deploymentConfiguration fields set here win over the script's defaults. */
+    final ObjectNode configuration = JsonNodeFactory.instance.objectNode();
+    boolean staleCurrentServiceDeployment;
+    boolean noServiceDeploymentHistory;
 
     private ServiceSpec(String cluster, String name) {
         this.cluster = Objects.requireNonNull(cluster, "cluster");
@@ -83,6 +91,71 @@ public final class ServiceSpec {
     public ServiceSpec circuitBreaker(boolean enable, boolean rollback) {
         this.circuitBreakerEnabled = enable;
         this.circuitBreakerRollback = rollback;
+        return this;
+    }
+
+    /** deploymentConfiguration.strategy: ROLLING, BLUE_GREEN, LINEAR or CANARY (default: what the script does). */
+    public ServiceSpec strategy(String strategy) {
+        if (!List.of("ROLLING", "BLUE_GREEN", "LINEAR", "CANARY").contains(strategy)) {
+            throw new IllegalArgumentException("unknown strategy: " + strategy);
+        }
+        configuration.put("strategy", strategy);
+        return this;
+    }
+
+    public ServiceSpec bakeTimeInMinutes(int minutes) {
+        if (minutes < 0) {
+            throw new IllegalArgumentException("bakeTimeInMinutes < 0");
+        }
+        configuration.put("bakeTimeInMinutes", minutes);
+        return this;
+    }
+
+    public ServiceSpec linearConfiguration(double stepPercent, int stepBakeTimeInMinutes) {
+        configuration.putObject("linearConfiguration").put("stepPercent", stepPercent)
+                .put("stepBakeTimeInMinutes", stepBakeTimeInMinutes);
+        return this;
+    }
+
+    public ServiceSpec canaryConfiguration(double canaryPercent, int canaryBakeTimeInMinutes) {
+        configuration.putObject("canaryConfiguration").put("canaryPercent", canaryPercent)
+                .put("canaryBakeTimeInMinutes", canaryBakeTimeInMinutes);
+        return this;
+    }
+
+    /** deploymentConfiguration.alarms, enabled, with these CloudWatch alarm names. */
+    public ServiceSpec alarms(boolean rollback, String... alarmNames) {
+        ArrayNode names = configuration.putObject("alarms").put("enable", true).put("rollback", rollback)
+                .putArray("alarmNames");
+        for (String name : alarmNames) {
+            names.add(name);
+        }
+        return this;
+    }
+
+    /** deploymentConfiguration.earlySuccessCriteria, enabled; cleanup is BLOCKING or DEFERRED. */
+    public ServiceSpec earlySuccessCriteria(int healthyPercent, String sourceServiceRevisionCleanup) {
+        configuration.putObject("earlySuccessCriteria").put("enable", true).put("healthyPercent", healthyPercent)
+                .put("sourceServiceRevisionCleanup", sourceServiceRevisionCleanup);
+        return this;
+    }
+
+    /**
+     * {@code Service.currentServiceDeployment} lags one deployment behind: it keeps naming the service
+     * deployment before the newest, as it has been seen to do.
+     */
+    public ServiceSpec staleCurrentServiceDeployment() {
+        this.staleCurrentServiceDeployment = true;
+        return this;
+    }
+
+    /**
+     * ECS has no service-deployment history for this service: ListServiceDeployments lists none and
+     * DescribeServiceDeployments answers {@code failures} MISSING, even for the ARN that
+     * {@code currentServiceDeployment} names.
+     */
+    public ServiceSpec noServiceDeploymentHistory() {
+        this.noServiceDeploymentHistory = true;
         return this;
     }
 }

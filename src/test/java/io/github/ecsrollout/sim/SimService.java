@@ -1,5 +1,7 @@
 package io.github.ecsrollout.sim;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -41,7 +43,16 @@ public final class SimService {
     boolean breakerRollback;
     int maximumPercent = 200;
     int minimumHealthyPercent = 100;
+    /**
+     * The rest of deploymentConfiguration as last set (strategy, bakeTimeInMinutes, linearConfiguration,
+     * canaryConfiguration, alarms, lifecycleHooks, earlySuccessCriteria): ECS echoes what it was given.
+     */
+    final ObjectNode configuration = JsonNodeFactory.instance.objectNode();
     ServiceScript script;
+    /** Every service deployment, oldest first. */
+    final List<SimServiceDeployment> serviceDeployments = new ArrayList<>();
+    final boolean staleCurrentServiceDeployment;
+    final boolean noServiceDeploymentHistory;
     /** PRIMARY first, then ACTIVE ones newest first, as ECS lists them. */
     final List<Deployment> deployments = new ArrayList<>();
     /** Newest first. */
@@ -68,6 +79,10 @@ public final class SimService {
         this.script = spec.script;
         this.breakerEnabled = spec.circuitBreakerEnabled != null ? spec.circuitBreakerEnabled : spec.script.circuitBreaker;
         this.breakerRollback = spec.circuitBreakerRollback != null ? spec.circuitBreakerRollback : spec.script.rollback;
+        this.configuration.setAll(spec.script.configuration);
+        this.configuration.setAll(spec.configuration);
+        this.staleCurrentServiceDeployment = spec.staleCurrentServiceDeployment;
+        this.noServiceDeploymentHistory = spec.noServiceDeploymentHistory;
     }
 
     // ---- public handle for tests and demos -------------------------------------------------------
@@ -145,6 +160,29 @@ public final class SimService {
         }
     }
 
+    /**
+     * Deploys {@code taskDefinition} as if somebody else had called UpdateService just now: a
+     * deployment in progress is replaced (its service deployment goes STOP_REQUESTED, then STOPPED
+     * "Replaced by a new service deployment" once its tasks are gone). Returns the new deployment id.
+     */
+    public String deployAsSomeoneElse(String taskDefinition) {
+        synchronized (model) {
+            Instant now = model.now();
+            catchUp(now);
+            Rollout r = startDeployment(model.resolveTaskDefinition(taskDefinition), now);
+            script.start(r);
+            return r.primary.id;
+        }
+    }
+
+    /** The ARN of the newest service deployment (what {@code currentServiceDeployment} says, unless stale), or null. */
+    public String latestServiceDeploymentArn() {
+        synchronized (model) {
+            catchUp(model.now());
+            return serviceDeployments.isEmpty() ? null : serviceDeployments.get(serviceDeployments.size() - 1).arn;
+        }
+    }
+
     /** Event messages, newest first. */
     public List<String> eventMessages() {
         synchronized (model) {
@@ -180,6 +218,8 @@ public final class SimService {
         d.rolloutState = "COMPLETED";
         d.rolloutStateReason = "ECS deployment " + d.id + " completed.";
         deployments.add(d);
+        SimServiceDeployment sd = recordServiceDeployment(d, List.of(), now);
+        sd.succeeded(now);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < desiredCount; i++) {
             ids.add("(task " + startTask(d, now, true).id + ")");
@@ -200,9 +240,50 @@ public final class SimService {
         }
         taskDefinition = newTaskDefinition;
         Deployment d = new Deployment(model.newDeploymentId(), newTaskDefinition, now);
+        List<Deployment> sources = List.copyOf(deployments);
         deployments.add(0, d);
         generation++;
-        return new Rollout(this, d, previous, now, generation);
+        for (SimServiceDeployment older : serviceDeployments) {
+            older.stopRequested(REPLACED, now);
+        }
+        Rollout rollout = new Rollout(this, d, previous, now, generation);
+        rollout.serviceDeployment = recordServiceDeployment(d, sources, now);
+        rollout.serviceDeployment.rollout = rollout;
+        return rollout;
+    }
+
+    static final String REPLACED = "Replaced by a new service deployment";
+
+    private SimServiceDeployment recordServiceDeployment(Deployment d, List<Deployment> sources, Instant now) {
+        SimServiceDeployment sd = new SimServiceDeployment(this,
+                model.arn("service-deployment/" + clusterName + "/" + name + "/" + model.newServiceDeploymentToken()),
+                d, sources, deploymentConfiguration(), now);
+        sd.missing = noServiceDeploymentHistory;
+        serviceDeployments.add(sd);
+        return sd;
+    }
+
+    /** What {@code Service.currentServiceDeployment} names: the newest, or with a stale spec the one before it. */
+    String currentServiceDeployment() {
+        int n = serviceDeployments.size() - (staleCurrentServiceDeployment ? 2 : 1);
+        return n < 0 ? null : serviceDeployments.get(n).arn;
+    }
+
+    /** The whole deploymentConfiguration as DescribeServices shows it. */
+    ObjectNode deploymentConfiguration() {
+        ObjectNode config = JsonNodeFactory.instance.objectNode();
+        config.putObject("deploymentCircuitBreaker").put("enable", breakerEnabled).put("rollback", breakerRollback);
+        config.put("maximumPercent", maximumPercent);
+        config.put("minimumHealthyPercent", minimumHealthyPercent);
+        config.put("strategy", "ROLLING");
+        config.putObject("alarms").put("rollback", false).put("enable", false).putArray("alarmNames");
+        config.setAll(configuration.deepCopy());
+        return config;
+    }
+
+    /** Stops whatever the running rollout had scheduled; returns the generation new steps must carry. */
+    int halt() {
+        return ++generation;
     }
 
     /** An UpdateService that only changes desiredCount: the PRIMARY follows, no new deployment. */
