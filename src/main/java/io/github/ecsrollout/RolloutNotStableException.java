@@ -54,6 +54,7 @@ public class RolloutNotStableException extends RuntimeException {
     private final List<String> updatedServices;
     private final List<String> rolledBackServices;
     private final List<ServiceState> serviceStates;
+    private final List<String> possiblyUpdatedServices;
 
     /**
      * Makes the exception; the rollout makes these, and tests of code that handles them may too.
@@ -68,10 +69,30 @@ public class RolloutNotStableException extends RuntimeException {
      */
     public RolloutNotStableException(Reason reason, String message, Throwable cause, List<String> unstableServices,
             List<String> updatedServices, List<String> rolledBackServices, List<ServiceState> serviceStates) {
+        this(reason, message, cause, unstableServices, updatedServices, List.of(), rolledBackServices, serviceStates);
+    }
+
+    /**
+     * Makes the exception, with the services whose update may have been applied although ECS's answer was lost.
+     *
+     * @param reason why the rollout failed
+     * @param message the full message
+     * @param cause the SDK exception behind it, or {@code null}
+     * @param unstableServices services not confirmed stable, as the caller spelled them
+     * @param updatedServices services whose UpdateService ECS accepted
+     * @param possiblyUpdatedServices services whose UpdateService was sent but whose answer was lost
+     * @param rolledBackServices services put back on their previous task definition and stable
+     * @param serviceStates every service's last observed state, in the caller's order
+     */
+    public RolloutNotStableException(Reason reason, String message, Throwable cause, List<String> unstableServices,
+            List<String> updatedServices, List<String> possiblyUpdatedServices, List<String> rolledBackServices,
+            List<ServiceState> serviceStates) {
         super(message, cause);
         this.reason = Objects.requireNonNull(reason, "reason");
         this.unstableServices = List.copyOf(Objects.requireNonNull(unstableServices, "unstableServices"));
         this.updatedServices = List.copyOf(Objects.requireNonNull(updatedServices, "updatedServices"));
+        this.possiblyUpdatedServices = List.copyOf(Objects.requireNonNull(possiblyUpdatedServices,
+                "possiblyUpdatedServices"));
         this.rolledBackServices = List.copyOf(Objects.requireNonNull(rolledBackServices, "rolledBackServices"));
         this.serviceStates = List.copyOf(Objects.requireNonNull(serviceStates, "serviceStates"));
     }
@@ -92,6 +113,15 @@ public class RolloutNotStableException extends RuntimeException {
     /** The services whose UpdateService ECS accepted (empty for {@code awaitStable}), in the caller's order. */
     public List<String> updatedServices() {
         return updatedServices;
+    }
+
+    /**
+     * The services whose UpdateService was sent but whose answer never arrived (the call was interrupted, cut short
+     * by the timeout, or lost its connection): ECS may or may not have applied them. Not in
+     * {@link #updatedServices()}; {@code rollbackOnFailure} treats them as changed.
+     */
+    public List<String> possiblyUpdatedServices() {
+        return possiblyUpdatedServices;
     }
 
     /**

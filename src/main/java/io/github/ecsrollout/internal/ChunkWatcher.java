@@ -37,6 +37,9 @@ final class ChunkWatcher {
     static final int CHUNK_SIZE = 10;
     private static final AtomicLong RUNS = new AtomicLong();
 
+    /** The time left for the HTTP call of the poll made just before the deadline. */
+    static final long LAST_POLL_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
     private final Duration delay;
     private final int attempts;
     private final Duration timeout;
@@ -94,10 +97,16 @@ final class ChunkWatcher {
     /** One chunk: wait on the caller's own thread, no pool needed. */
     private ChunkOutcome inline(List<Target> chunk) {
         ChunkWatch watch = new ChunkWatch(chunk);
-        ChunkOutcome outcome;
-        do {
+        ChunkOutcome outcome = watch.poll(Integer.MAX_VALUE);
+        while (outcome == ChunkOutcome.AGAIN) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(watch.nextTurnNanos);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new ChunkOutcome(Reason.INTERRUPTED, "the calling thread was interrupted", e);
+            }
             outcome = watch.poll(Integer.MAX_VALUE);
-        } while (outcome == ChunkOutcome.AGAIN);
+        }
         return outcome.succeeded() ? null : outcome;
     }
 
@@ -126,7 +135,7 @@ final class ChunkWatcher {
                     }
                     if (outcome == ChunkOutcome.AGAIN) {
                         try {
-                            pool.schedule(this, delay.toNanos(), TimeUnit.NANOSECONDS);
+                            pool.schedule(this, watch.nextTurnNanos, TimeUnit.NANOSECONDS);
                         } catch (RejectedExecutionException stopping) {
                             finished.add(ChunkOutcome.STOPPED);
                         }
@@ -208,6 +217,10 @@ final class ChunkWatcher {
     private final class ChunkWatch {
         private final List<Target> chunk;
         private final ChunkClient client;
+        /** How long to wait before the next turn, when a turn ends {@link ChunkOutcome#AGAIN}. */
+        private long nextTurnNanos;
+        /** Whether the poll just before the deadline has been made. */
+        private boolean lastPollDone;
 
         ChunkWatch(List<Target> chunk) {
             this.chunk = chunk;
@@ -249,8 +262,23 @@ final class ChunkWatcher {
                     return outcome;
                 }
                 // The waiter gave up: this turn's polls are used, or the next poll would pass the deadline.
-                boolean outOfTime = deadline.isSet() && deadline.remainingNanos() <= delay.toNanos();
-                return client.polls >= attempts || outOfTime ? timedOut() : ChunkOutcome.AGAIN;
+                if (client.polls >= attempts) {
+                    return timedOut();
+                }
+                long left = deadline.remainingNanos();
+                if (deadline.isSet() && left <= Durations.toNanos(delay)) {
+                    // No sleep of a whole delay fits before the deadline: look once more just before it, so the
+                    // verdict is the state at the deadline and none of the caller's time is given away.
+                    long margin = Math.min(LAST_POLL_MARGIN_NANOS, left / 4);
+                    if (lastPollDone || left <= margin) {
+                        return timedOut();
+                    }
+                    lastPollDone = true;
+                    nextTurnNanos = left - margin;
+                    return ChunkOutcome.AGAIN;
+                }
+                nextTurnNanos = Durations.toNanos(delay);
+                return ChunkOutcome.AGAIN;
             } finally {
                 batcher.chunkFinished(chunk.get(0).clusterKey);
                 if (deployments != null) {

@@ -38,15 +38,22 @@ final class Conclusion {
                     .forEach(t -> StoppedTasks.fetch(settings.ecs(), t, run.deadline()));
         }
         Rollback.Outcome outcome = null;
-        if (settings.rollbackOnFailure() && reason != Reason.INTERRUPTED && !run.updated().isEmpty()) {
+        if (settings.rollbackOnFailure() && reason != Reason.INTERRUPTED
+                && !(run.updated().isEmpty() && run.possiblyUpdated().isEmpty())) {
             Map<Target, String> changed = new LinkedHashMap<>();
             run.updated().forEach(t -> changed.put(t, run.previousTaskDefinitions().get(t)));
+            run.possiblyUpdated().forEach(t -> changed.put(t, run.previousTaskDefinitions().get(t)));
             outcome = rollback.start(run.notifier(), changed, rollbackBound(run));
         }
         List<ServiceState> states = run.states();
         List<String> unstable = failed.unstable != null ? failed.unstable : run.unstable();
         List<String> updatedNames = run.updated().stream().map(t -> t.service).toList();
         String tail = outcome == null ? null : outcome.summary();
+        if (!run.possiblyUpdated().isEmpty()) {
+            String note = "update sent but its answer lost (ECS may have applied it): "
+                    + RolloutRun.names(run.possiblyUpdated());
+            tail = tail == null ? note : note + "\n  " + tail;
+        }
         String noDeployments = run.whyNoServiceDeployments();
         if (noDeployments != null) {
             String note = "service deployments unavailable (" + noDeployments + "): judged from DescribeServices alone";
@@ -54,8 +61,9 @@ final class Conclusion {
         }
         String message = Messages.failure(reason, failed.headline, states, unstable, updatedNames, run.maxPolls(),
                 run.elapsed(), tail);
+        List<String> possiblyUpdated = run.possiblyUpdated().stream().map(t -> t.service).toList();
         RolloutNotStableException failure = new RolloutNotStableException(reason, message, failed.getCause(),
-                unstable, updatedNames, outcome == null ? List.of() : outcome.restored(), states);
+                unstable, updatedNames, possiblyUpdated, outcome == null ? List.of() : outcome.restored(), states);
         if (outcome != null && outcome.error() != null) {
             failure.addSuppressed(outcome.error());
         }

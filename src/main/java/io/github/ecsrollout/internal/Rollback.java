@@ -87,7 +87,7 @@ final class Rollback {
                 continue;
             }
             try {
-                restore.updateSent(java.time.Instant.now());
+                restore.updateSent(java.time.Instant.now(), taskDefinition);
                 UpdateServiceResponse answer = ecs.updateService(restoreDeadline.bound(UpdateServiceRequest.builder()
                         .cluster(changed.cluster).service(changed.service).taskDefinition(taskDefinition).build()));
                 restore.updateAccepted(answer == null ? null : answer.service());

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
@@ -56,6 +57,8 @@ final class RolloutRun {
     private final Deadline deadline;
     private final List<Target> targets = new ArrayList<>();
     private final List<Target> updated = new ArrayList<>();
+    /** Services whose update was sent but whose answer was lost: ECS may have applied it. */
+    private final List<Target> possiblyUpdated = new ArrayList<>();
     /** Each service's task definition before the rollout; filled only with rollbackOnFailure. */
     private final Map<Target, String> previousTaskDefinitions = new LinkedHashMap<>();
     private int attempts;
@@ -106,9 +109,13 @@ final class RolloutRun {
             }
             UpdateServiceResponse answer;
             try {
-                t.updateSent(Instant.now());
+                t.updateSent(Instant.now(), requests.get(i).taskDefinition());
                 answer = ecs.updateService(deadline.bound(requests.get(i)));
             } catch (RuntimeException e) {
+                if (Causes.find(e, AwsServiceException.class) == null) {
+                    // No answer from ECS: the request may have reached it and been applied all the same.
+                    possiblyUpdated.add(t);
+                }
                 if (deadline.cutShort(e)) {
                     Thread.interrupted();
                     throw new Failed(Reason.TIMED_OUT, "the timeout of " + settings.timeout()
@@ -117,7 +124,9 @@ final class RolloutRun {
                 }
                 if (Causes.isInterruption(e)) {
                     Thread.currentThread().interrupt();
-                    throw new Failed(Reason.INTERRUPTED, "interrupted while updating " + t.service, e, null);
+                    throw new Failed(Reason.INTERRUPTED, "interrupted while updating " + t.service
+                            + " (ECS may or may not have applied that update); not updated: "
+                            + names(targets.subList(i + 1, targets.size())), e, null);
                 }
                 throw updateRejected(t, e);
             }
@@ -295,7 +304,9 @@ final class RolloutRun {
 
     private Failed updateRejected(Target t, RuntimeException e) {
         List<Target> notAttempted = targets.subList(targets.indexOf(t) + 1, targets.size());
-        String headline = "ECS rejected the update of " + t.service + ": " + e.getMessage()
+        String headline = (possiblyUpdated.contains(t) ? "the update of " + t.service + " failed without an answer "
+                + "from ECS (it may or may not have been applied): " : "ECS rejected the update of " + t.service + ": ")
+                + e.getMessage()
                 + (notAttempted.isEmpty() ? "" : "; not attempted: " + names(notAttempted));
         return new Failed(Reason.UPDATE_FAILED, headline, e, List.of(t.service));
     }
@@ -320,6 +331,11 @@ final class RolloutRun {
 
     List<Target> updated() {
         return updated;
+    }
+
+    /** The services whose update was sent but whose answer was lost. */
+    List<Target> possiblyUpdated() {
+        return possiblyUpdated;
     }
 
     Map<Target, String> previousTaskDefinitions() {

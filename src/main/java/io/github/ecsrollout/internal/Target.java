@@ -49,6 +49,7 @@ final class Target {
     private String stoppedTasksUnavailableReason;
     /** When this rollout sent the service's UpdateService; {@code null} when it sent none. */
     private Instant updateSentAt;
+    private String requestedTaskDefinition;
     /** The service deployment this rollout started, once found. */
     private String serviceDeploymentArn;
     private ServiceDeployment serviceDeployment;
@@ -87,9 +88,14 @@ final class Target {
         return arn == null || !EcsNames.mayBeInCluster(arn, clusterKey) ? null : shortName(arn);
     }
 
-    /** Records that this rollout is about to send the service's UpdateService. */
-    synchronized void updateSent(Instant at) {
+    /**
+     * Records that this rollout is about to send the service's UpdateService.
+     *
+     * @param taskDefinition the task definition the request names, or {@code null}
+     */
+    synchronized void updateSent(Instant at, String taskDefinition) {
         updateSentAt = at;
+        requestedTaskDefinition = taskDefinition;
     }
 
     /** Records ECS's answer to UpdateService: the deployment to track, and the events that were there before. */
@@ -120,7 +126,17 @@ final class Target {
         if (deployment != null) {
             serviceDeployment = deployment;
         }
+        boolean unknownDeployment = expectedDeploymentId == null && updateSentAt != null;
+        if (unknownDeployment) {
+            // ECS's answer to the update named no deployment: find the one the update started, or wait.
+            expectedDeploymentId = Verdicts.deploymentStartedBy(answer, updateSentAt, requestedTaskDefinition);
+            unknownDeployment = expectedDeploymentId == null;
+        }
         verdict = Verdicts.evaluate(answer, serviceDeployment, expectedDeploymentId, succeedAtStage);
+        if (unknownDeployment && verdict == Verdict.STABLE) {
+            // Stable on a deployment that existed before the update is not this rollout's success.
+            verdict = Verdict.IN_PROGRESS;
+        }
         List<ServiceEvent> fresh = new ArrayList<>();
         for (ServiceEvent e : answer.events()) {
             boolean old = !baselineTaken && e.createdAt() != null && e.createdAt().isBefore(since);

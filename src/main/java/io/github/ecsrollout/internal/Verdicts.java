@@ -1,6 +1,7 @@
 package io.github.ecsrollout.internal;
 
 import io.github.ecsrollout.ServiceState.Verdict;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -239,6 +240,42 @@ public final class Verdicts {
         boolean earlySuccess = config.earlySuccessCriteria() != null
                 && !Boolean.FALSE.equals(config.earlySuccessCriteria().enable());
         return otherStrategy || alarms || earlySuccess || !config.lifecycleHooks().isEmpty();
+    }
+
+    /** How far ECS's clock may run behind ours when a deployment's createdAt is compared with when we sent an update. */
+    static final Duration CLOCK_SKEW = Duration.ofSeconds(5);
+
+    /**
+     * The deployment an UpdateService started, when ECS's answer to it named none: the PRIMARY deployment, if it was
+     * created after the update was sent (less {@link #CLOCK_SKEW}) and runs the task definition the request named;
+     * {@code null} while there is none such (ECS may never have got the update).
+     */
+    public static String deploymentStartedBy(Service service, Instant updateSent, String requestedTaskDefinition) {
+        Optional<Deployment> p = primary(service.deployments());
+        if (p.isEmpty() || p.get().id() == null) {
+            return null;
+        }
+        Instant created = p.get().createdAt();
+        boolean newer = created != null && !created.isBefore(updateSent.minus(CLOCK_SKEW));
+        boolean runsRequested = requestedTaskDefinition != null
+                && isTaskDefinition(p.get().taskDefinition(), requestedTaskDefinition);
+        if (requestedTaskDefinition != null && !runsRequested) {
+            return null;
+        }
+        return newer || (created == null && runsRequested) ? p.get().id() : null;
+    }
+
+    /** Whether a deployment's task definition (usually an ARN) is the one a request named (ARN, family:revision or family). */
+    static boolean isTaskDefinition(String actual, String requested) {
+        if (actual == null) {
+            return false;
+        }
+        if (actual.equals(requested)) {
+            return true;
+        }
+        String familyRevision = lastSegment(actual);
+        String wanted = requested.startsWith("arn:") ? lastSegment(requested) : requested;
+        return wanted.contains(":") ? familyRevision.equals(wanted) : familyRevision.startsWith(wanted + ":");
     }
 
     /** The service deployment's revision number: the last segment of its target revision ARN, or {@code null}. */
