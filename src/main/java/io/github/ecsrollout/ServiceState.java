@@ -64,6 +64,22 @@ public final class ServiceState {
         }
     }
 
+    /** What {@code rollbackOnFailure} did about a service, chosen from the state of its deployment. */
+    public enum RollbackAction {
+        /** Nothing: no rollback was asked for, or the rollout did not change this service. */
+        NONE,
+        /** StopServiceDeployment with stopType ROLLBACK: ECS rolls back the deployment in flight, on itself. */
+        STOPPED_WITH_ROLLBACK,
+        /** ContinueServiceDeployment with action ROLLBACK, for a deployment paused at a PAUSE lifecycle hook. */
+        CONTINUED_WITH_ROLLBACK,
+        /** ECS was already rolling the deployment back (circuit breaker, alarms, a hook): only watched. */
+        WATCHED_ECS_ROLLBACK,
+        /** UpdateService back to the previous task definition, a new deployment. */
+        RESTORED_BY_UPDATE,
+        /** Left alone: another deployment superseded this rollout's, which is not ours to undo. */
+        LEFT_ALONE
+    }
+
     private final String cluster;
     private final String service;
     private final Verdict verdict;
@@ -73,6 +89,7 @@ public final class ServiceState {
     private final List<Task> stoppedTasks;
     private final String stoppedTasksUnavailableReason;
     private final ServiceDeployment serviceDeployment;
+    private final RollbackAction rollbackAction;
 
     private ServiceState(Builder b) {
         this.cluster = Objects.requireNonNull(b.cluster, "cluster");
@@ -84,6 +101,7 @@ public final class ServiceState {
         this.stoppedTasks = List.copyOf(b.stoppedTasks);
         this.stoppedTasksUnavailableReason = b.stoppedTasksUnavailableReason;
         this.serviceDeployment = b.serviceDeployment;
+        this.rollbackAction = Objects.requireNonNull(b.rollbackAction, "rollbackAction");
     }
 
     /** A builder, for the rollout itself and for tests of code that consumes these states. */
@@ -232,6 +250,11 @@ public final class ServiceState {
                 .filter(h -> h.status() == DeploymentLifecycleHookStatus.AWAITING_ACTION).findFirst();
     }
 
+    /** What {@code rollbackOnFailure} did about this service; {@link RollbackAction#NONE} when nothing. */
+    public RollbackAction rollbackAction() {
+        return rollbackAction;
+    }
+
     /** The ECS service events that appeared during the rollout, oldest first. */
     public List<ServiceEvent> events() {
         return events;
@@ -265,7 +288,7 @@ public final class ServiceState {
                 && Objects.equals(expectedDeploymentId, that.expectedDeploymentId)
                 && events.equals(that.events) && stoppedTasks.equals(that.stoppedTasks)
                 && Objects.equals(stoppedTasksUnavailableReason, that.stoppedTasksUnavailableReason)
-                && Objects.equals(serviceDeployment, that.serviceDeployment);
+                && Objects.equals(serviceDeployment, that.serviceDeployment) && rollbackAction == that.rollbackAction;
     }
 
     @Override
@@ -289,6 +312,9 @@ public final class ServiceState {
                 sb.append(", rolloutState=").append(rolloutState());
             }
         }
+        if (rollbackAction != RollbackAction.NONE) {
+            sb.append(", rollbackAction=").append(rollbackAction);
+        }
         if (serviceDeployment != null) {
             sb.append(", serviceDeployment=").append(serviceDeployment.statusAsString());
             if (serviceDeployment.lifecycleStage() != null) {
@@ -309,6 +335,7 @@ public final class ServiceState {
         private List<Task> stoppedTasks = List.of();
         private String stoppedTasksUnavailableReason;
         private ServiceDeployment serviceDeployment;
+        private RollbackAction rollbackAction = RollbackAction.NONE;
 
         private Builder() {
         }
@@ -323,6 +350,7 @@ public final class ServiceState {
             this.stoppedTasks = s.stoppedTasks;
             this.stoppedTasksUnavailableReason = s.stoppedTasksUnavailableReason;
             this.serviceDeployment = s.serviceDeployment;
+            this.rollbackAction = s.rollbackAction;
         }
 
         /** The cluster as the caller spelled it. */
@@ -376,6 +404,12 @@ public final class ServiceState {
         /** The service deployment the rollout started, as last described; may be {@code null} (unknown). */
         public Builder serviceDeployment(ServiceDeployment serviceDeployment) {
             this.serviceDeployment = serviceDeployment;
+            return this;
+        }
+
+        /** What the rollback did about the service; defaults to {@link RollbackAction#NONE}. */
+        public Builder rollbackAction(RollbackAction rollbackAction) {
+            this.rollbackAction = Objects.requireNonNull(rollbackAction, "rollbackAction");
             return this;
         }
 

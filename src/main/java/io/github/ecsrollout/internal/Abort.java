@@ -14,9 +14,22 @@ final class Abort extends RuntimeException {
     /** {@code null} when the rollout was stopped because of another chunk. */
     final transient Reason reason;
 
+    /** Whether the deadline itself ended the wait (no turn left before it), so the plain timeout message applies. */
+    final transient boolean atDeadline;
+
     Abort(Reason reason, String detail) {
+        this(reason, detail, false);
+    }
+
+    private Abort(Reason reason, String detail, boolean atDeadline) {
         super(detail, null, false, false);
         this.reason = reason;
+        this.atDeadline = atDeadline;
+    }
+
+    /** The deadline came before the next paced call could go out. */
+    static Abort deadlineBeforeTurn(String detail) {
+        return new Abort(Reason.TIMED_OUT, detail, true);
     }
 
     static Abort stopped() {

@@ -293,6 +293,9 @@ final class ChunkWatcher {
     private ChunkOutcome classify(RuntimeException e) {
         Abort abort = Causes.find(e, Abort.class);
         if (abort != null) {
+            if (abort.reason == Reason.TIMED_OUT && abort.atDeadline) {
+                return timedOut();
+            }
             return abort.reason == null ? ChunkOutcome.STOPPED
                     : new ChunkOutcome(abort.reason, abort.getMessage(), null);
         }

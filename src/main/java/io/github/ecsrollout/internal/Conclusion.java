@@ -67,21 +67,22 @@ final class Conclusion {
         if (outcome != null && outcome.error() != null) {
             failure.addSuppressed(outcome.error());
         }
+        if (outcome != null) {
+            outcome.refusals().forEach(failure::addSuppressed);
+        }
         run.notifier().failed(failure);
         return failure;
     }
 
     /**
-     * How long a rollback may wait: the rollback timeout if set, else what is left of the timeout (at least one poll,
-     * since the restores have been sent either way), else {@code null} for maxAttempts.
+     * How long a rollback may take: with a timeout, what is left of it (the forward wait ended early enough to leave
+     * the rollbackTimeout), so the whole call stays within the timeout; else the rollbackTimeout, or {@code null} for
+     * maxAttempts.
      */
     private static Duration rollbackBound(RolloutRun run) {
-        if (run.settings().rollbackTimeout() != null) {
-            return run.settings().rollbackTimeout();
+        if (run.settings().timeout() != null) {
+            return Duration.ofNanos(Math.max(run.remainingOfTimeoutNanos(), TimeUnit.MILLISECONDS.toNanos(1)));
         }
-        if (!run.deadline().isSet()) {
-            return null;
-        }
-        return Duration.ofNanos(Math.max(run.deadline().remainingNanos(), TimeUnit.MILLISECONDS.toNanos(1)));
+        return run.settings().rollbackTimeout();
     }
 }

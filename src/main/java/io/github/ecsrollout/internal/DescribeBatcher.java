@@ -1,6 +1,5 @@
 package io.github.ecsrollout.internal;
 
-import io.github.ecsrollout.RolloutNotStableException.Reason;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -20,7 +19,7 @@ final class DescribeBatcher {
     DescribeBatcher(EcsClient ecs, CallPacer pacer, long windowNanos, Deadline deadline) {
         this.batcher = new CallBatcher<>(RolloutRun.CHUNK_SIZE, windowNanos, (cluster, services) -> {
             if (!pacer.acquire(deadline.remainingNanos())) {
-                throw new Abort(Reason.TIMED_OUT, "the timeout passed before the pacing of DescribeServices calls "
+                throw Abort.deadlineBeforeTurn("the timeout passed before the pacing of DescribeServices calls "
                         + "(maxDescribeServicesPerSecond) allowed another one");
             }
             return ecs.describeServices(deadline.bound(DescribeServicesRequest.builder()

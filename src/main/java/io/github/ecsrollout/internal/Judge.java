@@ -98,8 +98,9 @@ final class Judge {
         answered.forEach((t, s) -> {
             String expected = t.expectedDeploymentId();
             Verdict fromServices = Verdicts.evaluate(s, null, expected, succeedAtStage);
-            if (expected != null && (t.serviceDeployment() != null
-                    || Verdicts.needsServiceDeployment(s, fromServices, succeedAtStage))) {
+            boolean watchingRollback = t.watchesRollback() && t.serviceDeploymentArn() != null;
+            if (watchingRollback || (expected != null && (t.serviceDeployment() != null
+                    || Verdicts.needsServiceDeployment(s, fromServices, succeedAtStage)))) {
                 needed.put(t, s);
             }
         });

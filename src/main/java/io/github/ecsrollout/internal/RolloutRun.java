@@ -73,7 +73,7 @@ final class RolloutRun {
         this.pacer = pacer;
         this.ecs = settings.ecs();
         this.notifier = new Notifier(settings.listener(), label);
-        this.deadline = Deadline.after(startNanos, settings.timeout(), ecs);
+        this.deadline = Deadline.after(startNanos, settings.forwardTimeout(), ecs);
         long window = DescribeBatcher.windowFor(settings.delay());
         this.batcher = new DescribeBatcher(ecs, pacer, window, deadline);
         this.deployments = deploymentsPacer == null ? null
@@ -358,6 +358,12 @@ final class RolloutRun {
     /** The services not judged STABLE, as the caller spelled them. */
     List<String> unstable() {
         return targets.stream().filter(t -> t.verdict() != Verdict.STABLE).map(t -> t.service).toList();
+    }
+
+    /** Nanoseconds left of the whole call's timeout (rollback included); {@link Long#MAX_VALUE} without one. */
+    long remainingOfTimeoutNanos() {
+        return settings.timeout() == null ? Long.MAX_VALUE
+                : Durations.plus(startNanos, Durations.toNanos(settings.timeout())) - System.nanoTime();
     }
 
     Duration elapsed() {

@@ -69,6 +69,19 @@ public record RolloutSettings(EcsClient ecs, Duration delay, Integer maxAttempts
                 DEFAULT_DESCRIBE_SERVICES_PER_DELAY * 1e9 / delay.toNanos());
     }
 
+    /**
+     * How long the forward part of a call (updates and wait) may take: the timeout, less the rollbackTimeout when a
+     * rollback may follow (at most half the timeout is kept back), so the rollback fits in the same timeout;
+     * {@code null} without a timeout.
+     */
+    public Duration forwardTimeout() {
+        if (timeout == null || !rollbackOnFailure || rollbackTimeout == null) {
+            return timeout;
+        }
+        Duration reserve = rollbackTimeout.compareTo(timeout.dividedBy(2)) < 0 ? rollbackTimeout : timeout.dividedBy(2);
+        return timeout.minus(reserve);
+    }
+
     /** These settings for a rollback's own wait: no listener, no diagnostics, no rollback of the rollback. */
     RolloutSettings forRollbackWait(Duration bound) {
         return new RolloutSettings(ecs, delay, bound == null ? Integer.valueOf(attempts()) : null, bound,

@@ -105,10 +105,10 @@ final class ServiceDeployments {
         Map<String, Target> hints = new HashMap<>();
         for (Map.Entry<Target, Service> e : answers.entrySet()) {
             Target t = e.getKey();
-            if (t.expectedDeploymentId() == null || t.whyNoServiceDeployment() != null) {
+            String arn = t.serviceDeploymentArn();
+            if ((arn == null && t.expectedDeploymentId() == null) || t.whyNoServiceDeployment() != null) {
                 continue;
             }
-            String arn = t.serviceDeploymentArn();
             if (arn == null) {
                 String hint = e.getValue().currentServiceDeployment();
                 if (hint != null && !t.isRejectedHint(hint) && !byArn.containsKey(hint)) {

@@ -58,6 +58,9 @@ final class Target {
     private int fruitlessLookups;
     /** Why this service's deployment cannot be looked up (no history); {@code null} while it can. */
     private String noServiceDeployment;
+    /** The task definition a rollback waits to see restored; {@code null} unless this target watches a rollback. */
+    private String restoring;
+    private ServiceState.RollbackAction rollbackAction = ServiceState.RollbackAction.NONE;
     /** The PAUSE hooks the listener has heard about. */
     private final Set<String> pausesHeard = new HashSet<>();
 
@@ -126,14 +129,15 @@ final class Target {
         if (deployment != null) {
             serviceDeployment = deployment;
         }
-        boolean unknownDeployment = expectedDeploymentId == null && updateSentAt != null;
+        boolean unknownDeployment = restoring == null && expectedDeploymentId == null && updateSentAt != null;
         if (unknownDeployment) {
             // ECS's answer to the update named no deployment: find the one the update started, or wait.
             expectedDeploymentId = Verdicts.deploymentStartedBy(answer, updateSentAt, requestedTaskDefinition);
             unknownDeployment = expectedDeploymentId == null;
         }
-        verdict = Verdicts.evaluate(answer, serviceDeployment, expectedDeploymentId, succeedAtStage);
-        if (unknownDeployment && verdict == Verdict.STABLE) {
+        verdict = restoring != null ? Verdicts.restoration(answer, serviceDeployment, restoring)
+                : Verdicts.evaluate(answer, serviceDeployment, expectedDeploymentId, succeedAtStage);
+        if (restoring == null && unknownDeployment && verdict == Verdict.STABLE) {
             // Stable on a deployment that existed before the update is not this rollout's success.
             verdict = Verdict.IN_PROGRESS;
         }
@@ -193,6 +197,24 @@ final class Target {
         return serviceDeployment;
     }
 
+    /**
+     * Makes this target watch ECS rolling a deployment back: it is restored when that service deployment is
+     * ROLLBACK_SUCCESSFUL, or (without one) when the service is stable on {@code previousTaskDefinition}.
+     */
+    synchronized void watchRollback(String previousTaskDefinition, String serviceDeploymentArn) {
+        restoring = previousTaskDefinition;
+        this.serviceDeploymentArn = serviceDeploymentArn;
+    }
+
+    /** Whether this target watches a rollback ECS performs. */
+    synchronized boolean watchesRollback() {
+        return restoring != null;
+    }
+
+    synchronized void rollbackAction(ServiceState.RollbackAction action) {
+        rollbackAction = action;
+    }
+
     /** Adopts the service deployment this rollout started, once found by its revision. */
     synchronized void serviceDeploymentFound(String arn) {
         serviceDeploymentArn = arn;
@@ -233,6 +255,7 @@ final class Target {
                 .stoppedTasks(stoppedTasks)
                 .stoppedTasksUnavailableReason(stoppedTasksUnavailableReason)
                 .serviceDeployment(serviceDeployment)
+                .rollbackAction(rollbackAction)
                 .build();
     }
 

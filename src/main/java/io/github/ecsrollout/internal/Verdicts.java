@@ -115,6 +115,39 @@ public final class Verdicts {
         return Verdict.IN_PROGRESS;
     }
 
+    /**
+     * Judges a rollback ECS performs on a service deployment (one this library stopped with ROLLBACK, continued with
+     * ROLLBACK, or found rolling back): STABLE once restored, DEPLOYMENT_FAILED when it cannot be, else IN_PROGRESS.
+     *
+     * @param service ECS's DescribeServices answer
+     * @param sd the service deployment being rolled back, as last described, or {@code null} when not known
+     * @param previousTaskDefinition what the service ran before the rollout
+     */
+    public static Verdict restoration(Service service, ServiceDeployment sd, String previousTaskDefinition) {
+        Verdict plain = evaluate(service, null, null, null);
+        if (plain == Verdict.UNKNOWN || plain == Verdict.INACTIVE || plain == Verdict.UNSUPPORTED) {
+            return plain;
+        }
+        if (sd != null && sd.status() != null) {
+            switch (sd.status()) {
+                case ROLLBACK_SUCCESSFUL:
+                    return Verdict.STABLE;
+                case ROLLBACK_FAILED:
+                case SUCCESSFUL:
+                case STOPPED:
+                    // Failed to roll back, or went on or stopped instead: not restored.
+                    return Verdict.DEPLOYMENT_FAILED;
+                default:
+                    return Verdict.IN_PROGRESS;
+            }
+        }
+        Optional<Deployment> p = primary(service.deployments());
+        boolean onPrevious = p.isPresent() && previousTaskDefinition != null
+                && isTaskDefinition(p.get().taskDefinition(), previousTaskDefinition);
+        return onPrevious && plain == Verdict.STABLE ? Verdict.STABLE
+                : plain == Verdict.DEPLOYMENT_FAILED ? Verdict.DEPLOYMENT_FAILED : Verdict.IN_PROGRESS;
+    }
+
     /** Today's rules from DescribeServices alone, with a rolloutState still IN_PROGRESS never stable. */
     private static Verdict fromDescribeServices(Service service, String expectedDeploymentId) {
         List<Deployment> deployments = service.deployments();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.ecsrollout.RolloutListener;
 import io.github.ecsrollout.RolloutNotStableException;
 import io.github.ecsrollout.RolloutNotStableException.Reason;
+import io.github.ecsrollout.ServiceState.RollbackAction;
 import io.github.ecsrollout.sim.ServiceScript;
 import io.github.ecsrollout.sim.ServiceSpec;
 import java.time.Duration;
@@ -103,13 +104,22 @@ class RollbackOnFailureIT extends ItBase {
             }
         };
 
+        sim.stopRollbackTakes(Duration.ofMillis(100));
+
+        // One budget: the forward wait ends 600 ms early to leave the rollback its time inside the timeout.
         RolloutNotStableException e = failure(() -> rollout().rollbackOnFailure(true).listener(healBad)
-                .timeout(Duration.ofMillis(600)).rollbackTimeout(Duration.ofSeconds(5)).build()
+                .timeout(Duration.ofMillis(1800)).rollbackTimeout(Duration.ofMillis(600)).build()
                 .rollOut(toRevision("prod", services, 2)));
 
         assertEquals(Reason.TIMED_OUT, e.reason());
         assertTrue(e.unstableServices().contains(BAD));
         assertEquals(new HashSet<>(services), new HashSet<>(e.rolledBackServices()));
         assertAllOnTheirPreviousTaskDefinition(services);
+        // BAD is still in flight: ECS stops its deployment and rolls it back; the others had succeeded, in a rollout
+        // that failed elsewhere: a new deployment restores each of them.
+        for (String s : services) {
+            assertEquals(s.equals(BAD) ? RollbackAction.STOPPED_WITH_ROLLBACK : RollbackAction.RESTORED_BY_UPDATE,
+                    e.serviceState(s).orElseThrow().rollbackAction(), s + "\n" + e.getMessage());
+        }
     }
 }

@@ -18,7 +18,7 @@ final class EcsApi {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final EcsModel model;
-    private final ServiceDeploymentApi serviceDeployments;
+    final ServiceDeploymentApi serviceDeployments;
     /** ECS sometimes writes epoch seconds as 1.620044996111E9; the SDK must cope, so we can send that too. */
     volatile boolean scientificTimestamps;
 

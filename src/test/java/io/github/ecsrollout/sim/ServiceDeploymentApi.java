@@ -27,6 +27,9 @@ final class ServiceDeploymentApi {
     /** How long an ABORT stays STOP_REQUESTED before it is STOPPED (not documented; chosen). */
     static final java.time.Duration ABORT_TAKES = java.time.Duration.ofSeconds(1);
 
+    /** How long a rollback StopServiceDeployment asks for takes in this simulator; tests on real time shorten it. */
+    volatile java.time.Duration stopRollbackTakes = STOP_ROLLBACK_TAKES;
+
     private final EcsModel model;
     private final EcsApi api;
 
@@ -110,7 +113,7 @@ final class ServiceDeploymentApi {
                 throw new EcsError("ConflictException", "The service deployment " + sd.arn
                         + " has no previous service revision to roll back to.");
             }
-            sd.rollout.atInstant(now, r -> r.rollBack(STOP_ROLLBACK_TAKES, "Rolled back by StopServiceDeployment."));
+            sd.rollout.atInstant(now, r -> r.rollBack(stopRollbackTakes, "Rolled back by StopServiceDeployment."));
         } else if (!alreadyStopping) {
             sd.stopRequested("Stopped by StopServiceDeployment (ABORT).", now);
             int generation = sd.service.halt(); // whatever the deployment still had to do does not happen

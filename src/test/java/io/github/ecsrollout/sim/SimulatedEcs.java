@@ -145,6 +145,12 @@ public final class SimulatedEcs implements AutoCloseable {
     }
 
     /** A real SDK client against this endpoint, with the SDK's default retries and timeouts. */
+    /** How long the rollback that StopServiceDeployment(ROLLBACK) asks for takes; 10 s unless set. */
+    public SimulatedEcs stopRollbackTakes(Duration takes) {
+        api.serviceDeployments.stopRollbackTakes = java.util.Objects.requireNonNull(takes, "takes");
+        return this;
+    }
+
     public EcsClient client() {
         return client(o -> { });
     }
