@@ -55,6 +55,7 @@ public class RolloutNotStableException extends RuntimeException {
     private final List<String> rolledBackServices;
     private final List<ServiceState> serviceStates;
     private final List<String> possiblyUpdatedServices;
+    private final RolloutCheckpoint checkpoint;
 
     /**
      * Makes the exception; the rollout makes these, and tests of code that handles them may too.
@@ -87,7 +88,28 @@ public class RolloutNotStableException extends RuntimeException {
     public RolloutNotStableException(Reason reason, String message, Throwable cause, List<String> unstableServices,
             List<String> updatedServices, List<String> possiblyUpdatedServices, List<String> rolledBackServices,
             List<ServiceState> serviceStates) {
+        this(reason, message, cause, unstableServices, updatedServices, possiblyUpdatedServices, rolledBackServices,
+                serviceStates, null);
+    }
+
+    /**
+     * Makes the exception of a rollout left unfinished but alive, with the checkpoint to go on from.
+     *
+     * @param reason why the rollout failed
+     * @param message the full message
+     * @param cause the SDK exception behind it, or {@code null}
+     * @param unstableServices services not confirmed stable, as the caller spelled them
+     * @param updatedServices services whose UpdateService ECS accepted
+     * @param possiblyUpdatedServices services whose UpdateService was sent but whose answer was lost
+     * @param rolledBackServices services put back on their previous task definition and stable
+     * @param serviceStates every service's last observed state, in the caller's order
+     * @param checkpoint the rollout written down, or {@code null} when it cannot or should not go on
+     */
+    public RolloutNotStableException(Reason reason, String message, Throwable cause, List<String> unstableServices,
+            List<String> updatedServices, List<String> possiblyUpdatedServices, List<String> rolledBackServices,
+            List<ServiceState> serviceStates, RolloutCheckpoint checkpoint) {
         super(message, cause);
+        this.checkpoint = checkpoint;
         this.reason = Objects.requireNonNull(reason, "reason");
         this.unstableServices = List.copyOf(Objects.requireNonNull(unstableServices, "unstableServices"));
         this.updatedServices = List.copyOf(Objects.requireNonNull(updatedServices, "updatedServices"));
@@ -141,5 +163,17 @@ public class RolloutNotStableException extends RuntimeException {
     public Optional<ServiceState> serviceState(String service) {
         Objects.requireNonNull(service, "service");
         return serviceStates.stream().filter(s -> s.service().equals(service)).findFirst();
+    }
+
+    /**
+     * The rollout written down, when this failure leaves it unfinished but alive ({@link Reason#TIMED_OUT},
+     * {@link Reason#INTERRUPTED}, or {@link Reason#API_ERROR}, with nothing rolled back): pass it to
+     * {@link ServiceRollout#check} or {@link ServiceRollout#resume}, in this invocation or the next, to go on judging
+     * the same deployments. Empty after a terminal verdict, a rejected update, a rollback, or when nothing was updated.
+     *
+     * @return the checkpoint, or empty
+     */
+    public Optional<RolloutCheckpoint> checkpoint() {
+        return Optional.ofNullable(checkpoint);
     }
 }

@@ -151,6 +151,74 @@ public final class ServiceRollout implements AutoCloseable {
      * @throws RolloutNotStableException when an update is rejected or a service does not become stable
      */
     public RolloutResult rollOut(Collection<UpdateServiceRequest> requests) {
+        List<UpdateServiceRequest> list = checked(requests);
+        ensureOpen();
+        return engine.rollOut(list);
+    }
+
+    /**
+     * Starts a rollout without waiting for it, for a rollout that outlives one process (an AWS Lambda invocation, a
+     * Step Functions loop): checks the requests, reads what a rollback needs, and sends the updates exactly as
+     * {@link #rollOut(Collection)} does (the same rules for a rejected update), then returns the rollout written down.
+     * Pass the checkpoint to {@link #check(RolloutCheckpoint)} or {@link #resume(RolloutCheckpoint)}, in this JVM or
+     * another.
+     *
+     * @param requests one request per service, checked like {@link #rollOut(Collection)}'s
+     * @return the checkpoint of the rollout just started
+     * @throws RolloutNotStableException when an update is rejected (rolled back when {@code rollbackOnFailure} is set)
+     */
+    public RolloutCheckpoint start(Collection<UpdateServiceRequest> requests) {
+        List<UpdateServiceRequest> list = checked(requests);
+        ensureOpen();
+        return engine.start(list);
+    }
+
+    /**
+     * Starts a rollout without waiting for it.
+     *
+     * @param requests one request per service
+     * @return the checkpoint of the rollout just started
+     * @see #start(Collection)
+     */
+    public RolloutCheckpoint start(UpdateServiceRequest... requests) {
+        Objects.requireNonNull(requests, "requests");
+        return start(Arrays.asList(requests));
+    }
+
+    /**
+     * Looks once at a rollout a checkpoint carries, without sleeping: one DescribeServices call per 10 services not yet
+     * confirmed stable, plus their service deployments where those decide the verdict. The rollout is judged with the
+     * {@code succeedAtStage} and {@code rollbackOnFailure} it started with (the checkpoint's), and this
+     * {@code ServiceRollout}'s listener, client and timeout (which bounds this call's ECS calls).
+     *
+     * @param checkpoint the checkpoint from {@link #start}, an earlier check, or a failure
+     * @return whether the rollout is done, and the checkpoint to pass next time
+     * @throws RolloutNotStableException on a terminal verdict, exactly as {@link #rollOut(Collection)} would throw it
+     *     (the rollback included when the rollout started with {@code rollbackOnFailure})
+     */
+    public RolloutProgress check(RolloutCheckpoint checkpoint) {
+        Objects.requireNonNull(checkpoint, "checkpoint");
+        ensureOpen();
+        return engine.check(checkpoint);
+    }
+
+    /**
+     * Waits for a rollout a checkpoint carries, like {@link #rollOut(Collection)}, from where the checkpoint left off,
+     * bounded by this {@code ServiceRollout}'s own timeout or maxAttempts. A failure that leaves the rollout unfinished
+     * (a timeout) carries the checkpoint to go on from next time.
+     *
+     * @param checkpoint the checkpoint from {@link #start}, a check, or a failure
+     * @return every service's final state
+     * @throws RolloutNotStableException when a service does not become stable
+     */
+    public RolloutResult resume(RolloutCheckpoint checkpoint) {
+        Objects.requireNonNull(checkpoint, "checkpoint");
+        ensureOpen();
+        return engine.resume(checkpoint);
+    }
+
+    /** The requests, checked against ECS's rules before anything is sent. */
+    private List<UpdateServiceRequest> checked(Collection<UpdateServiceRequest> requests) {
         Objects.requireNonNull(requests, "requests");
         if (requests.isEmpty()) {
             throw new IllegalArgumentException("requests must not be empty");
@@ -171,8 +239,7 @@ public final class ServiceRollout implements AutoCloseable {
             list.add(r);
             i++;
         }
-        ensureOpen();
-        return engine.rollOut(list);
+        return list;
     }
 
     /**

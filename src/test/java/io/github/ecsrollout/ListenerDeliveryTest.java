@@ -163,8 +163,9 @@ class ListenerDeliveryTest {
                 heard.add("succeeded");
             }
         };
+        // The timeout bounds how long the listener is waited for; generous so a loaded machine still polls in time.
         ServiceRollout rollout = ServiceRollout.builder().ecsClient(fake.ecs).delay(Duration.ZERO)
-                .timeout(Duration.ofMillis(100)).listener(stuck).build();
+                .timeout(Duration.ofSeconds(2)).listener(stuck).build();
 
         try {
             RolloutResult result = assertTimeoutPreemptively(Duration.ofSeconds(NEVER_SECONDS),

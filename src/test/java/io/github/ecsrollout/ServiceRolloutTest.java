@@ -248,7 +248,9 @@ class ServiceRolloutTest {
 
     @Test
     void rollbackIsNeverASuccessEvenWhenTheServiceLooksStable() {
-        fake.script("web", deploying("web", D1), stable("web", "ecs-svc/rollback")).acceptUpdates();
+        // ECS's rollback: a new PRIMARY on what ran before (app:1), ours gone; it looks stable.
+        fake.script("web", deploying("web", D1), service("web", 2, 2,
+                primary("ecs-svc/rollback", "app:1", 2, 2, DeploymentRolloutState.COMPLETED))).acceptUpdates();
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
                 () -> rollout().fetchStoppedTasks(false).build().rollOut("prod", "web", "app:2"));

@@ -77,6 +77,55 @@ final class ChunkWatcher {
         return chunks.size() == 1 ? inline(chunks.get(0)) : pooled(chunks);
     }
 
+    /**
+     * Polls every chunk once, without sleeping (a check of a rollout another process may have started), on up to
+     * maxConcurrency threads. A chunk whose poll saw no terminal verdict is simply not done yet.
+     *
+     * @return the first terminal verdict, error or interrupt, or {@code null} when there was none
+     */
+    ChunkOutcome round(List<Target> targets) {
+        List<List<Target>> chunks = chunks(targets);
+        if (chunks.size() == 1) {
+            return failureOf(new ChunkWatch(chunks.get(0)).poll(1));
+        }
+        List<Thread> workers = new ArrayList<>();
+        ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.min(chunks.size(), maxConcurrency), threadFactory(workers));
+        List<java.util.concurrent.Future<ChunkOutcome>> polls = new ArrayList<>();
+        for (List<Target> chunk : chunks) {
+            ChunkWatch watch = new ChunkWatch(chunk);
+            polls.add(pool.submit(() -> watch.poll(1)));
+        }
+        pool.shutdown();
+        ChunkOutcome failure = null;
+        try {
+            for (java.util.concurrent.Future<ChunkOutcome> poll : polls) {
+                ChunkOutcome outcome;
+                try {
+                    outcome = poll.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    outcome = new ChunkOutcome(Reason.API_ERROR, "unexpected failure while checking: " + e.getCause(),
+                            e.getCause());
+                }
+                if (failure == null) {
+                    failure = failureOf(outcome);
+                }
+            }
+        } catch (InterruptedException e) {
+            stopped.set(true);
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+            return new ChunkOutcome(Reason.INTERRUPTED, "the calling thread was interrupted", e);
+        }
+        return failure;
+    }
+
+    /** A round's outcome for one chunk: a timeout (its one poll used) is not a failure of a check. */
+    private static ChunkOutcome failureOf(ChunkOutcome outcome) {
+        return outcome.succeeded() || outcome.reason == Reason.TIMED_OUT || outcome == ChunkOutcome.AGAIN ? null
+                : outcome;
+    }
+
     /** The most DescribeServices polls any one chunk made. */
     int maxPolls() {
         return maxPolls.get();

@@ -62,8 +62,11 @@ final class Conclusion {
         String message = Messages.failure(reason, failed.headline, states, unstable, updatedNames, run.maxPolls(),
                 run.elapsed(), tail);
         List<String> possiblyUpdated = run.possiblyUpdated().stream().map(t -> t.service).toList();
+        boolean alive = outcome == null
+                && (reason == Reason.TIMED_OUT || reason == Reason.INTERRUPTED || reason == Reason.API_ERROR);
         RolloutNotStableException failure = new RolloutNotStableException(reason, message, failed.getCause(),
-                unstable, updatedNames, possiblyUpdated, outcome == null ? List.of() : outcome.restored(), states);
+                unstable, updatedNames, possiblyUpdated, outcome == null ? List.of() : outcome.restored(), states,
+                alive ? run.checkpoint() : null);
         if (outcome != null && outcome.error() != null) {
             failure.addSuppressed(outcome.error());
         }

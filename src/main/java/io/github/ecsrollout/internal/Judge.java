@@ -99,7 +99,9 @@ final class Judge {
             String expected = t.expectedDeploymentId();
             Verdict fromServices = Verdicts.evaluate(s, null, expected, succeedAtStage);
             boolean watchingRollback = t.watchesRollback() && t.serviceDeploymentArn() != null;
+            // A known ARN (found earlier, or carried by a checkpoint) means the verdict was found to depend on it.
             if (watchingRollback || (expected != null && (t.serviceDeployment() != null
+                    || t.serviceDeploymentArn() != null
                     || Verdicts.needsServiceDeployment(s, fromServices, succeedAtStage)))) {
                 needed.put(t, s);
             }

@@ -1,7 +1,10 @@
 package io.github.ecsrollout.internal;
 
+import io.github.ecsrollout.RolloutCheckpoint;
+import io.github.ecsrollout.RolloutProgress;
 import io.github.ecsrollout.RolloutResult;
 import java.util.List;
+import software.amazon.awssdk.services.ecs.model.ServiceDeploymentLifecycleStage;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
 /**
@@ -44,6 +47,52 @@ public final class RolloutEngine {
         } finally {
             run.finish();
         }
+    }
+
+    /** Updates, and returns the rollout written down instead of waiting; input already validated. */
+    public RolloutCheckpoint start(List<UpdateServiceRequest> requests) {
+        RolloutRun run = new RolloutRun(settings, pacer, deploymentsPacer, "Rollout");
+        try {
+            return run.start(requests);
+        } catch (RolloutRun.Failed failed) {
+            throw Conclusion.of(run, failed, this::rollBack);
+        } finally {
+            run.finish();
+        }
+    }
+
+    /** One round of observation of a rollout a checkpoint carries. */
+    public RolloutProgress check(RolloutCheckpoint checkpoint) {
+        RolloutRun run = restored(checkpoint);
+        try {
+            return run.check();
+        } catch (RolloutRun.Failed failed) {
+            throw Conclusion.of(run, failed, this::rollBack);
+        } finally {
+            run.finish();
+        }
+    }
+
+    /** Waits for a rollout a checkpoint carries, from where it left off. */
+    public RolloutResult resume(RolloutCheckpoint checkpoint) {
+        RolloutRun run = restored(checkpoint);
+        try {
+            return run.resume();
+        } catch (RolloutRun.Failed failed) {
+            throw Conclusion.of(run, failed, this::rollBack);
+        } finally {
+            run.finish();
+        }
+    }
+
+    /** A run of the checkpoint's rollout, judging with the verdict settings the rollout started with. */
+    private RolloutRun restored(RolloutCheckpoint checkpoint) {
+        ServiceDeploymentLifecycleStage stage = checkpoint.succeedAtStage() == null ? null
+                : ServiceDeploymentLifecycleStage.fromValue(checkpoint.succeedAtStage());
+        RolloutRun run = new RolloutRun(settings.following(stage, checkpoint.rollbackOnFailure()), pacer,
+                deploymentsPacer, "Rollout");
+        run.restore(checkpoint);
+        return run;
     }
 
     private Rollback.Outcome rollBack(Notifier notifier, java.util.Map<Target, String> changed,

@@ -1,6 +1,8 @@
 package io.github.ecsrollout.internal;
 
+import io.github.ecsrollout.RolloutCheckpoint;
 import io.github.ecsrollout.RolloutNotStableException.Reason;
+import io.github.ecsrollout.RolloutProgress;
 import io.github.ecsrollout.RolloutResult;
 import io.github.ecsrollout.ServiceState;
 import io.github.ecsrollout.ServiceState.Verdict;
@@ -59,9 +61,9 @@ final class RolloutRun {
     private final List<Target> updated = new ArrayList<>();
     /** Services whose update was sent but whose answer was lost: ECS may have applied it. */
     private final List<Target> possiblyUpdated = new ArrayList<>();
-    /** Each service's task definition before the rollout; filled only with rollbackOnFailure. */
-    private final Map<Target, String> previousTaskDefinitions = new LinkedHashMap<>();
     private int attempts;
+    /** When the rollout started: this run's start, or the start a checkpoint carries. */
+    private Instant rolloutStartedAt = startInstant;
     private ChunkWatcher watcher;
 
     /**
@@ -83,6 +85,78 @@ final class RolloutRun {
     }
 
     RolloutResult rollOut(List<UpdateServiceRequest> requests) {
+        sendUpdates(requests);
+        growBoundIfUnset(requests);
+        return await();
+    }
+
+    /** Sends the updates as {@link #rollOut} does, and returns the rollout written down instead of waiting. */
+    RolloutCheckpoint start(List<UpdateServiceRequest> requests) {
+        sendUpdates(requests);
+        return checkpoint();
+    }
+
+    /**
+     * Takes up a rollout where a checkpoint left it: its services, the deployments it started, what was confirmed and
+     * told. Call once, before {@link #check()} or {@link #resume()}.
+     */
+    void restore(RolloutCheckpoint checkpoint) {
+        rolloutStartedAt = Instant.parse(checkpoint.startedAt());
+        for (String line : checkpoint.services()) {
+            Target t = Target.restore(CheckpointEntry.parse(line, rolloutStartedAt,
+                    checkpoint.serviceDeploymentArnPrefix()));
+            targets.add(t);
+            (t.toEntry().possiblyUpdated() ? possiblyUpdated : updated).add(t);
+        }
+    }
+
+    /** Waits like {@link #rollOut} from where the restored checkpoint left off. */
+    RolloutResult resume() {
+        Notifier.log().info("Resuming the rollout of {} service(s) started at {}: {}", targets.size(),
+                rolloutStartedAt, names(targets));
+        return await();
+    }
+
+    /**
+     * One round of observation of a restored rollout, without sleeping: one DescribeServices per 10 services not yet
+     * confirmed (and their service deployments where they decide).
+     *
+     * @throws Failed on a terminal verdict, as {@link #rollOut} would
+     */
+    RolloutProgress check() {
+        watcher = new ChunkWatcher(settings, 1, deadline, batcher, deployments, judge);
+        List<Target> open = targets.stream().filter(t -> t.verdict() != Verdict.STABLE).toList();
+        ChunkWatcher.ChunkOutcome failure = open.isEmpty() ? null : watcher.round(open);
+        if (failure != null) {
+            throw new Failed(failure.reason, failure.headline, failure.cause, null);
+        }
+        RolloutResult result = null;
+        if (targets.stream().allMatch(t -> t.verdict() == Verdict.STABLE)) {
+            result = new RolloutResult(states(), maxPolls(), Duration.between(rolloutStartedAt, Instant.now()));
+            notifier.succeeded(result);
+        }
+        return new RolloutProgress(result, checkpoint(), states());
+    }
+
+    /**
+     * The rollout written down: the services it updated (or may have), with everything learned about them so far;
+     * {@code null} when it updated none.
+     */
+    RolloutCheckpoint checkpoint() {
+        List<CheckpointEntry> entries = targets.stream().filter(t -> updated.contains(t) || possiblyUpdated.contains(t))
+                .map(Target::toEntry).toList();
+        if (entries.isEmpty()) {
+            return null;
+        }
+        String prefix = entries.stream().map(e -> CheckpointEntry.prefixOf(e.serviceDeploymentArn()))
+                .filter(p -> p != null).findFirst().orElse(null);
+        List<String> lines = entries.stream().map(e -> e.format(rolloutStartedAt, prefix)).toList();
+        return new RolloutCheckpoint(RolloutCheckpoint.CURRENT_VERSION, rolloutStartedAt.toString(),
+                settings.succeedAtStage() == null ? null : settings.succeedAtStage().toString(),
+                settings.rollbackOnFailure(), prefix, lines);
+    }
+
+    private void sendUpdates(List<UpdateServiceRequest> requests) {
         Map<String, Target> byKey = new HashMap<>();
         for (int i = 0; i < requests.size(); i++) {
             UpdateServiceRequest r = requests.get(i);
@@ -115,6 +189,7 @@ final class RolloutRun {
                 if (Causes.find(e, AwsServiceException.class) == null) {
                     // No answer from ECS: the request may have reached it and been applied all the same.
                     possiblyUpdated.add(t);
+                    t.updateAnswerLost();
                 }
                 if (deadline.cutShort(e)) {
                     Thread.interrupted();
@@ -134,8 +209,6 @@ final class RolloutRun {
             updated.add(t);
             notifier.updateAccepted(t);
         }
-        growBoundIfUnset(requests);
-        return await();
     }
 
     RolloutResult awaitStable(String cluster, List<String> services) {
@@ -224,7 +297,7 @@ final class RolloutRun {
                 }
                 read.put(t, s);
                 if (settings.rollbackOnFailure()) {
-                    previousTaskDefinitions.put(t, Verdicts.primary(s.deployments()).map(d -> d.taskDefinition())
+                    t.previousTaskDefinition(Verdicts.primary(s.deployments()).map(d -> d.taskDefinition())
                             .orElse(s.taskDefinition()));
                 }
             }
@@ -338,8 +411,15 @@ final class RolloutRun {
         return possiblyUpdated;
     }
 
+    /** Each service's task definition before the rollout, as read for a rollback (only with rollbackOnFailure). */
     Map<Target, String> previousTaskDefinitions() {
-        return previousTaskDefinitions;
+        Map<Target, String> previous = new LinkedHashMap<>();
+        targets.forEach(t -> {
+            if (t.previousTaskDefinition() != null) {
+                previous.put(t, t.previousTaskDefinition());
+            }
+        });
+        return previous;
     }
 
     /** Why service deployments could not be read in this run, or {@code null}. */

@@ -87,4 +87,10 @@ public record RolloutSettings(EcsClient ecs, Duration delay, Integer maxAttempts
         return new RolloutSettings(ecs, delay, bound == null ? Integer.valueOf(attempts()) : null, bound,
                 maxConcurrency, RolloutListener.NONE, false, false, null, maxDescribeServicesPerSecond, null);
     }
+
+    /** These settings, judging by the verdict settings a checkpoint carries, which the rollout started with. */
+    public RolloutSettings following(ServiceDeploymentLifecycleStage checkpointStage, boolean checkpointRollback) {
+        return new RolloutSettings(ecs, delay, maxAttempts, timeout, maxConcurrency, listener, fetchStoppedTasks,
+                checkpointRollback, rollbackTimeout, maxDescribeServicesPerSecond, checkpointStage);
+    }
 }

@@ -63,6 +63,14 @@ final class Target {
     private ServiceState.RollbackAction rollbackAction = ServiceState.RollbackAction.NONE;
     /** The PAUSE hooks the listener has heard about. */
     private final Set<String> pausesHeard = new HashSet<>();
+    /** The task definition a rollback puts back; {@code null} until read (only with rollbackOnFailure). */
+    private String previousTaskDefinition;
+    /** Whether the update was sent but its answer lost: ECS may have applied it. */
+    private boolean possiblyUpdated;
+    /** The newest event seen (from the update's answer on): a checkpoint carries it so events are not told twice. */
+    private Instant eventsSeenUntil;
+    /** For a target read back from a checkpoint: events created until then were seen by an earlier process. */
+    private Instant eventsCutoff;
 
     Target(String cluster, String service) {
         this.cluster = cluster;
@@ -104,10 +112,66 @@ final class Target {
     /** Records ECS's answer to UpdateService: the deployment to track, and the events that were there before. */
     synchronized void updateAccepted(Service answer) {
         expectedDeploymentId = Verdicts.primaryId(answer);
+        if (answer != null && previousTaskDefinition == null) {
+            // What ran before: the newest deployment other than the one the update started.
+            previousTaskDefinition = answer.deployments().stream()
+                    .filter(d -> d.id() != null && !d.id().equals(expectedDeploymentId) && d.taskDefinition() != null)
+                    .max(Comparator.comparing(d -> d.createdAt() == null ? Instant.MIN : d.createdAt()))
+                    .map(d -> d.taskDefinition()).orElse(null);
+        }
         if (answer != null) {
             last = answer;
-            answer.events().forEach(e -> seenEventIds.add(eventKey(e)));
+            answer.events().forEach(e -> {
+                seenEventIds.add(eventKey(e));
+                noteEventTime(e);
+            });
             baselineTaken = true;
+        }
+    }
+
+    /** Records that the update was sent but its answer lost. */
+    synchronized void updateAnswerLost() {
+        possiblyUpdated = true;
+    }
+
+    synchronized void previousTaskDefinition(String taskDefinition) {
+        previousTaskDefinition = taskDefinition;
+    }
+
+    synchronized String previousTaskDefinition() {
+        return previousTaskDefinition;
+    }
+
+    /**
+     * A target read back from a checkpoint entry: it goes on from where the process that wrote it left off (a service
+     * confirmed STABLE is not polled again; events seen then are not told again).
+     */
+    static Target restore(CheckpointEntry e) {
+        Target t = new Target(e.cluster(), e.service());
+        t.updateSentAt = e.updateSentAt();
+        t.requestedTaskDefinition = e.requestedTaskDefinition();
+        t.expectedDeploymentId = e.deploymentId();
+        t.serviceDeploymentArn = e.serviceDeploymentArn();
+        t.previousTaskDefinition = e.previousTaskDefinition();
+        t.possiblyUpdated = e.possiblyUpdated();
+        t.verdict = e.verdict();
+        t.sawStable = e.verdict() == Verdict.STABLE;
+        t.eventsCutoff = e.eventsSeenUntil();
+        t.eventsSeenUntil = e.eventsSeenUntil();
+        t.pausesHeard.addAll(e.pausesHeard());
+        return t;
+    }
+
+    /** This target written down for a checkpoint. */
+    synchronized CheckpointEntry toEntry() {
+        return new CheckpointEntry(cluster, service, possiblyUpdated, expectedDeploymentId, serviceDeploymentArn,
+                previousTaskDefinition, expectedDeploymentId == null ? requestedTaskDefinition : null,
+                updateSentAt, verdict, eventsSeenUntil, List.copyOf(pausesHeard));
+    }
+
+    private void noteEventTime(ServiceEvent e) {
+        if (e.createdAt() != null && (eventsSeenUntil == null || e.createdAt().isAfter(eventsSeenUntil))) {
+            eventsSeenUntil = e.createdAt();
         }
     }
 
@@ -136,17 +200,20 @@ final class Target {
             unknownDeployment = expectedDeploymentId == null;
         }
         verdict = restoring != null ? Verdicts.restoration(answer, serviceDeployment, restoring)
-                : Verdicts.evaluate(answer, serviceDeployment, expectedDeploymentId, succeedAtStage);
+                : Verdicts.evaluate(answer, serviceDeployment, expectedDeploymentId, succeedAtStage,
+                        previousTaskDefinition);
         if (restoring == null && unknownDeployment && verdict == Verdict.STABLE) {
             // Stable on a deployment that existed before the update is not this rollout's success.
             verdict = Verdict.IN_PROGRESS;
         }
         List<ServiceEvent> fresh = new ArrayList<>();
         for (ServiceEvent e : answer.events()) {
-            boolean old = !baselineTaken && e.createdAt() != null && e.createdAt().isBefore(since);
+            boolean old = !baselineTaken && e.createdAt() != null && (eventsCutoff != null
+                    ? !e.createdAt().isAfter(eventsCutoff) : e.createdAt().isBefore(since));
             if (seenEventIds.add(eventKey(e)) && !old) {
                 fresh.add(e);
             }
+            noteEventTime(e);
         }
         baselineTaken = true;
         // ECS lists events newest first: reversed, then stably sorted by time, events of one instant stay in order.

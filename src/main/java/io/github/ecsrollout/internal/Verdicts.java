@@ -63,6 +63,18 @@ public final class Verdicts {
      */
     public static Verdict evaluate(Service service, ServiceDeployment deployment, String expectedDeploymentId,
             ServiceDeploymentLifecycleStage succeedAtStage) {
+        return evaluate(service, deployment, expectedDeploymentId, succeedAtStage, null);
+    }
+
+    /**
+     * Judges a service as {@link #evaluate(Service, ServiceDeployment, String, ServiceDeploymentLifecycleStage)}
+     * does, telling from DescribeServices alone a deployment someone else replaced from one ECS rolled back when the
+     * task definition the service ran before the rollout is known.
+     *
+     * @param previousTaskDefinition what the service ran before the rollout's update, or {@code null} when unknown
+     */
+    public static Verdict evaluate(Service service, ServiceDeployment deployment, String expectedDeploymentId,
+            ServiceDeploymentLifecycleStage succeedAtStage, String previousTaskDefinition) {
         if (service == null) {
             return Verdict.UNKNOWN;
         }
@@ -76,7 +88,7 @@ public final class Verdicts {
             return Verdict.UNSUPPORTED;
         }
         return deployment != null ? fromServiceDeployment(service, deployment, expectedDeploymentId, succeedAtStage)
-                : fromDescribeServices(service, expectedDeploymentId);
+                : fromDescribeServices(service, expectedDeploymentId, previousTaskDefinition);
     }
 
     /** The verdict when the service deployment is known: its status decides, DescribeServices adds the details. */
@@ -149,21 +161,22 @@ public final class Verdicts {
     }
 
     /** Today's rules from DescribeServices alone, with a rolloutState still IN_PROGRESS never stable. */
-    private static Verdict fromDescribeServices(Service service, String expectedDeploymentId) {
+    private static Verdict fromDescribeServices(Service service, String expectedDeploymentId,
+            String previousTaskDefinition) {
         List<Deployment> deployments = service.deployments();
         Optional<Deployment> watched;
         if (expectedDeploymentId != null && !deployments.isEmpty()) {
             watched = find(deployments, expectedDeploymentId);
             if (watched.isEmpty()) {
                 // Gone: the circuit breaker rolled it back (possibly already finished), or someone deployed over it.
-                return Verdict.ROLLED_BACK;
+                return rolledBackOrReplaced(deployments, previousTaskDefinition);
             }
             if (watched.get().rolloutState() == DeploymentRolloutState.FAILED) {
                 return Verdict.DEPLOYMENT_FAILED;
             }
             if (!"PRIMARY".equals(watched.get().status())) {
                 // Another deployment took over as PRIMARY: ours can never become the stable one.
-                return Verdict.ROLLED_BACK;
+                return rolledBackOrReplaced(deployments, previousTaskDefinition);
             }
         } else {
             watched = primary(deployments);
@@ -179,6 +192,22 @@ public final class Verdicts {
             return Verdict.IN_PROGRESS;
         }
         return isStable(service) ? Verdict.STABLE : Verdict.IN_PROGRESS;
+    }
+
+    /**
+     * What took over from the rollout's deployment, seen from DescribeServices alone: ECS's rollback when the PRIMARY
+     * says it rolls back or runs the task definition from before the rollout (or that is unknown); else another
+     * deployment, not this rollout's, replaced it.
+     */
+    private static Verdict rolledBackOrReplaced(List<Deployment> deployments, String previousTaskDefinition) {
+        Optional<Deployment> p = primary(deployments);
+        if (p.isEmpty() || previousTaskDefinition == null || p.get().taskDefinition() == null) {
+            return Verdict.ROLLED_BACK;
+        }
+        String reason = p.get().rolloutStateReason() == null ? ""
+                : p.get().rolloutStateReason().toLowerCase(Locale.ROOT);
+        return reason.contains("rolling back") || isTaskDefinition(p.get().taskDefinition(), previousTaskDefinition)
+                ? Verdict.ROLLED_BACK : Verdict.SUPERSEDED;
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.github.ecsrollout.internal;
 
+import io.github.ecsrollout.support.Model;
+
 import static io.github.ecsrollout.support.Model.active;
 import static io.github.ecsrollout.support.Model.deploying;
 import static io.github.ecsrollout.support.Model.failed;
@@ -111,6 +113,29 @@ class VerdictsTest {
     void aRecordedStableServiceIsRolledBackForARolloutThatExpectedAnotherDeployment() {
         Service s = Recorded.service("01b-stable-completed-custodian-placebo-describe-services.json");
         assertEquals(Verdict.ROLLED_BACK, Verdicts.evaluate(s, "ecs-svc/0000000000000000000"));
+    }
+
+    /** Issue 9: from DescribeServices alone, what took over tells someone else's deployment from ECS's rollback. */
+    @Test
+    void aDeploymentGoneFromDescribeServicesIsSupersededUnlessThePrimaryRunsWhatRanBefore() {
+        String mine = "ecs-svc/mine";
+        Service theirs = Model.service("web", 2, 2,
+                Model.primary("ecs-svc/theirs", "app:3", 1, 2, DeploymentRolloutState.IN_PROGRESS),
+                Model.active(mine, "app:2", 1, 2, DeploymentRolloutState.IN_PROGRESS));
+        assertEquals(Verdict.SUPERSEDED, Verdicts.evaluate(theirs, null, mine, null, "app:1"));
+        assertEquals(Verdict.ROLLED_BACK, Verdicts.evaluate(theirs, null, mine, null, null),
+                "what ran before unknown: today's rule");
+
+        Service restored = Model.service("web", 2, 2,
+                Model.primary("ecs-svc/restore", "app:1", 2, 2, DeploymentRolloutState.COMPLETED));
+        assertEquals(Verdict.ROLLED_BACK, Verdicts.evaluate(restored, null, mine, null, "app:1"),
+                "back on what ran before, our deployment gone: rolled back, never a success");
+
+        Service breakerRollback = Model.service("web", 1, 2,
+                Model.deployment("ecs-svc/rb", "PRIMARY", "app:0", 1, 2, DeploymentRolloutState.IN_PROGRESS,
+                        "ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/older"),
+                Model.failed(mine, "ACTIVE", "ECS deployment circuit breaker: tasks failed to start."));
+        assertEquals(Verdict.DEPLOYMENT_FAILED, Verdicts.evaluate(breakerRollback, null, mine, null, "app:1"));
     }
 
     @Test

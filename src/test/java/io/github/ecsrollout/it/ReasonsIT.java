@@ -130,8 +130,9 @@ class ReasonsIT extends ItBase {
 
     // ---- ROLLED_BACK -------------------------------------------------------------------------------------------
 
+    /** Issue 9: someone else's deployment over ours is not a rollback, and not ours to undo. */
     @Test
-    void anotherUpdateServiceThatSupersedesOursIsRolledBack() {
+    void anotherUpdateServiceThatSupersedesOursIsSuperseded() {
         sim.createService("prod", "web", ServiceScript.stableAfter(Duration.ofSeconds(5)));
         EcsClient someoneElse = sim.client();
         AtomicBoolean superseded = new AtomicBoolean();
@@ -147,9 +148,9 @@ class ReasonsIT extends ItBase {
         RolloutNotStableException e = failure(() -> rollout().listener(deployOverIt).build()
                 .rollOut("prod", "web", "web:2"));
 
-        assertEquals(Reason.ROLLED_BACK, e.reason());
+        assertEquals(Reason.SUPERSEDED, e.reason());
         ServiceState web = e.serviceState("web").orElseThrow();
-        assertEquals(Verdict.ROLLED_BACK, web.verdict());
+        assertEquals(Verdict.SUPERSEDED, web.verdict());
         assertTrue(web.taskDefinition().endsWith(ofRevision("web", 3)), web.taskDefinition());
         assertNotEquals(web.expectedDeploymentId().orElseThrow(), web.primaryDeploymentId());
         assertEquals(List.of("web"), e.unstableServices());
