@@ -3,6 +3,7 @@ package io.github.ecsrollout.internal;
 import io.github.ecsrollout.RolloutCheckpoint;
 import io.github.ecsrollout.RolloutProgress;
 import io.github.ecsrollout.RolloutResult;
+import java.util.function.Supplier;
 import java.util.List;
 import software.amazon.awssdk.services.ecs.model.ServiceDeploymentLifecycleStage;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
@@ -28,61 +29,31 @@ public final class RolloutEngine {
     /** Updates, then waits; input already validated. */
     public RolloutResult rollOut(List<UpdateServiceRequest> requests) {
         RolloutRun run = new RolloutRun(settings, pacer, deploymentsPacer, "Rollout");
-        try {
-            return run.rollOut(requests);
-        } catch (RolloutRun.Failed failed) {
-            throw Conclusion.of(run, failed, this::rollBack);
-        } finally {
-            run.finish();
-        }
+        return conclude(run, () -> run.rollOut(requests));
     }
 
     /** Waits only; input already validated. Judged from DescribeServices alone: no deployment is this call's own. */
     public RolloutResult awaitStable(String cluster, List<String> services) {
         RolloutRun run = new RolloutRun(settings, pacer, null, "Rollout");
-        try {
-            return run.awaitStable(cluster, services);
-        } catch (RolloutRun.Failed failed) {
-            throw Conclusion.of(run, failed, this::rollBack);
-        } finally {
-            run.finish();
-        }
+        return conclude(run, () -> run.awaitStable(cluster, services));
     }
 
     /** Updates, and returns the rollout written down instead of waiting; input already validated. */
     public RolloutCheckpoint start(List<UpdateServiceRequest> requests) {
         RolloutRun run = new RolloutRun(settings, pacer, deploymentsPacer, "Rollout");
-        try {
-            return run.start(requests);
-        } catch (RolloutRun.Failed failed) {
-            throw Conclusion.of(run, failed, this::rollBack);
-        } finally {
-            run.finish();
-        }
+        return conclude(run, () -> run.start(requests));
     }
 
     /** One round of observation of a rollout a checkpoint carries. */
     public RolloutProgress check(RolloutCheckpoint checkpoint) {
         RolloutRun run = restored(checkpoint);
-        try {
-            return run.check();
-        } catch (RolloutRun.Failed failed) {
-            throw Conclusion.of(run, failed, this::rollBack);
-        } finally {
-            run.finish();
-        }
+        return conclude(run, run::check);
     }
 
     /** Waits for a rollout a checkpoint carries, from where it left off. */
     public RolloutResult resume(RolloutCheckpoint checkpoint) {
         RolloutRun run = restored(checkpoint);
-        try {
-            return run.resume();
-        } catch (RolloutRun.Failed failed) {
-            throw Conclusion.of(run, failed, this::rollBack);
-        } finally {
-            run.finish();
-        }
+        return conclude(run, run::resume);
     }
 
     /** A run of the checkpoint's rollout, judging with the verdict settings the rollout started with. */
@@ -93,6 +64,20 @@ public final class RolloutEngine {
                 deploymentsPacer, "Rollout");
         run.restore(checkpoint);
         return run;
+    }
+
+    /**
+     * Runs one call of a run: its failure is concluded here, one level above the run (diagnostics, rollback, the
+     * exception), and its listener calls end with it.
+     */
+    private <T> T conclude(RolloutRun run, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (RolloutRun.Failed failed) {
+            throw Conclusion.of(run, failed, this::rollBack);
+        } finally {
+            run.finish();
+        }
     }
 
     private Rollback.Outcome rollBack(Notifier notifier, java.util.Map<Target, String> changed,

@@ -132,7 +132,7 @@ final class RolloutRun {
         }
         RolloutResult result = null;
         if (targets.stream().allMatch(t -> t.verdict() == Verdict.STABLE)) {
-            result = new RolloutResult(states(), maxPolls(), Duration.between(rolloutStartedAt, Instant.now()));
+            result = new RolloutResult(states(), maxPolls(), elapsed());
             notifier.succeeded(result);
         }
         return new RolloutProgress(result, checkpoint(), states());
