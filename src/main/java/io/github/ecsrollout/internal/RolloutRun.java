@@ -85,14 +85,15 @@ final class RolloutRun {
     }
 
     RolloutResult rollOut(List<UpdateServiceRequest> requests) {
-        sendUpdates(requests);
+        sendUpdates(requests, true);
         growBoundIfUnset(requests);
         return await();
     }
 
     /** Sends the updates as {@link #rollOut} does, and returns the rollout written down instead of waiting. */
     RolloutCheckpoint start(List<UpdateServiceRequest> requests) {
-        sendUpdates(requests);
+        // This call's timeout bounds only the updates: the deployments are waited for by later calls.
+        sendUpdates(requests, false);
         return checkpoint();
     }
 
@@ -156,7 +157,8 @@ final class RolloutRun {
                 settings.rollbackOnFailure(), prefix, lines);
     }
 
-    private void sendUpdates(List<UpdateServiceRequest> requests) {
+    /** @param waits whether this call waits for the deployments too, so that its bound must leave room for them */
+    private void sendUpdates(List<UpdateServiceRequest> requests, boolean waits) {
         Map<String, Target> byKey = new HashMap<>();
         for (int i = 0; i < requests.size(); i++) {
             UpdateServiceRequest r = requests.get(i);
@@ -169,8 +171,8 @@ final class RolloutRun {
             targets.add(t);
         }
         Notifier.log().info("Rolling out {} service(s): {}", targets.size(), names(targets));
-        Map<Target, Service> before = needsServicesBeforeUpdating(requests) ? readServices() : Map.of();
-        checkBounds(requests, before);
+        Map<Target, Service> before = needsServicesBeforeUpdating(requests, waits) ? readServices() : Map.of();
+        checkBounds(requests, before, waits);
         for (int i = 0; i < requests.size(); i++) {
             Target t = targets.get(i);
             if (Thread.currentThread().isInterrupted()) {
@@ -238,11 +240,11 @@ final class RolloutRun {
      * deployment configurations that {@code succeedAtStage} and a set bound are checked against (unless every
      * request names its strategy itself).
      */
-    private boolean needsServicesBeforeUpdating(List<UpdateServiceRequest> requests) {
+    private boolean needsServicesBeforeUpdating(List<UpdateServiceRequest> requests, boolean waits) {
         if (settings.rollbackOnFailure()) {
             return true;
         }
-        boolean checks = settings.succeedAtStage() != null || settings.isBounded();
+        boolean checks = settings.succeedAtStage() != null || (waits && settings.isBounded());
         return checks && requests.stream().anyMatch(r -> r.deploymentConfiguration() == null
                 || r.deploymentConfiguration().strategy() == null);
     }
@@ -309,8 +311,8 @@ final class RolloutRun {
      * Before any update: {@code succeedAtStage} must be a stage every service's strategy has, and a set timeout or
      * maxAttempts must leave room for each service's shortest possible deployment.
      */
-    private void checkBounds(List<UpdateServiceRequest> requests, Map<Target, Service> before) {
-        if (settings.succeedAtStage() == null && !settings.isBounded()) {
+    private void checkBounds(List<UpdateServiceRequest> requests, Map<Target, Service> before, boolean waits) {
+        if (settings.succeedAtStage() == null && !(waits && settings.isBounded())) {
             return;
         }
         Duration byAttempts = settings.maxAttempts() == null || settings.delay().isZero() ? null
@@ -328,6 +330,9 @@ final class RolloutRun {
             String fix = "; raise it" + (settings.succeedAtStage() == null
                     ? ", or set succeedAtStage(BAKE_TIME) to succeed once production traffic is on the new revision"
                     : "");
+            if (!waits) {
+                continue;
+            }
             if (settings.timeout() != null && settings.timeout().compareTo(estimate.shortest()) < 0) {
                 throw new IllegalArgumentException("timeout " + settings.timeout() + " is shorter than the shortest "
                         + "possible deployment of " + t.service + " in cluster " + t.cluster + ", "

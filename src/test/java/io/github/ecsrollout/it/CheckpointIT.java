@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.ecsrollout.RolloutCheckpoint;
@@ -254,6 +255,19 @@ class CheckpointIT extends ItBase {
             assertTrue(done.isDone());
             assertNull(done.result().orElseThrow().services().get(0).pausedHook().orElse(null));
         }
+    }
+
+    @Test
+    void startsTimeoutBoundsOnlyTheUpdatesNotTheDeploymentsBake() {
+        sim.createService(ServiceSpec.of("prod", "h").desiredCount(2)
+                .script(ServiceScript.blueGreen(Duration.ofSeconds(10), 60)));
+        ServiceRollout lambda = rollout().timeout(Duration.ofSeconds(5)).build();
+        assertThrows(IllegalArgumentException.class, () -> lambda.rollOut("prod", "h", "h:2"),
+                "rollOut waits: a 5 s timeout cannot cover a 60-minute bake");
+        assertEquals(0, sim.stats().count("UpdateService"));
+        RolloutCheckpoint started = lambda.start(toRevision("prod", List.of("h"), 2));
+        assertEquals(1, started.services().size());
+        assertEquals(1, sim.stats().count("UpdateService"));
     }
 
     @Test
