@@ -3,10 +3,12 @@ package io.github.ecsrollout.testing;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -15,6 +17,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.EcsServiceClientConfiguration;
+import software.amazon.awssdk.services.ecs.model.AccessDeniedException;
 import software.amazon.awssdk.services.ecs.model.ClusterNotFoundException;
 import software.amazon.awssdk.services.ecs.model.ContinueServiceDeploymentRequest;
 import software.amazon.awssdk.services.ecs.model.ContinueServiceDeploymentResponse;
@@ -76,7 +79,8 @@ import software.amazon.awssdk.services.ecs.waiters.EcsWaiter;
  *   <li>exceptions are the SDK's own types, with the error code and HTTP status 400 ECS sends.</li>
  * </ul>
  * Instants ({@code createdAt} of deployments and events) come from the {@link Builder#clock(Clock) clock}, made
- * strictly increasing. Thread-safe: every call holds the fake's lock.
+ * strictly increasing; {@link Builder#accessDenied(Class[])} makes operations fail as for a role without the
+ * permission. Thread-safe: every call holds the fake's lock.
  */
 public final class FakeEcs implements EcsClient {
 
@@ -97,6 +101,7 @@ public final class FakeEcs implements EcsClient {
     private final Region region;
     private final String accountId;
     private final Clock clock;
+    private final Set<Class<? extends EcsRequest>> denied;
     /** Cluster name → service name → service, in the order declared. */
     private final Map<String, Map<String, FakeService>> clusters = new LinkedHashMap<>();
     private final Map<String, Integer> latestRevisions = new LinkedHashMap<>();
@@ -108,6 +113,7 @@ public final class FakeEcs implements EcsClient {
         this.region = b.region;
         this.accountId = b.accountId;
         this.clock = b.clock;
+        this.denied = Set.copyOf(b.denied);
     }
 
     /**
@@ -532,8 +538,15 @@ public final class FakeEcs implements EcsClient {
 
     // ---- lookups ----------------------------------------------------------------------------------------------
 
+    /** Records a request; throws what ECS answers a role without the permission for it. */
     private void record(EcsRequest request) {
         calls.add(Objects.requireNonNull(request, "request"));
+        if (denied.contains(request.getClass())) {
+            String operation = request.getClass().getSimpleName().replaceFirst("Request$", "");
+            throw (AccessDeniedException) error(AccessDeniedException.builder(), "AccessDeniedException",
+                    "User: arn:aws:sts::" + accountId + ":assumed-role/fake/session is not authorized to perform: ecs:"
+                            + operation + " on resource: *");
+        }
     }
 
     /** The name of a known cluster given by name or ARN ({@code default} when null). */
@@ -651,6 +664,7 @@ public final class FakeEcs implements EcsClient {
         private Region region = DEFAULT_REGION;
         private String accountId = DEFAULT_ACCOUNT_ID;
         private Clock clock = Clock.systemUTC();
+        private final List<Class<? extends EcsRequest>> denied = new ArrayList<>();
 
         private Builder() {
         }
@@ -692,6 +706,22 @@ public final class FakeEcs implements EcsClient {
          */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Makes calls with these request types throw {@code AccessDeniedException} (HTTP 400, as ECS sends it), as
+         * for a role without the permission: {@code ListServiceDeploymentsRequest.class} and
+         * {@code DescribeServiceDeploymentsRequest.class} to test a rollout judged from DescribeServices alone, say.
+         * The calls are still recorded. None by default; each call adds to the ones given before.
+         *
+         * @param requestTypes the request classes of the operations to deny
+         * @return this builder
+         */
+        @SafeVarargs
+        public final Builder accessDenied(Class<? extends EcsRequest>... requestTypes) {
+            Objects.requireNonNull(requestTypes, "requestTypes");
+            Arrays.stream(requestTypes).forEach(t -> denied.add(Objects.requireNonNull(t, "requestTypes[]")));
             return this;
         }
 

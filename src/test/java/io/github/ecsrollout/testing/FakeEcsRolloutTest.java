@@ -22,6 +22,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.ecs.model.ContinueServiceDeploymentRequest;
 import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookAction;
+import software.amazon.awssdk.services.ecs.model.DescribeServiceDeploymentsRequest;
+import software.amazon.awssdk.services.ecs.model.ListServiceDeploymentsRequest;
 import software.amazon.awssdk.services.ecs.model.ServiceDeploymentLifecycleStage;
 import software.amazon.awssdk.services.ecs.model.ServiceNotActiveException;
 import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentRequest;
@@ -201,6 +203,23 @@ class FakeEcsRolloutTest {
 
         assertEquals(4, result.attempts(), "SCALE_UP, TEST_TRAFFIC_SHIFT, PRODUCTION_TRAFFIC_SHIFT, BAKE_TIME");
         assertTrue(result.services().get(0).isConverging(), "both revisions still run");
+    }
+
+    @Test
+    void withoutPermissionForServiceDeploymentsABlueGreenRolloutIsJudgedFromDescribeServices() {
+        FakeEcs denying = FakeEcs.builder().accessDenied(ListServiceDeploymentsRequest.class,
+                DescribeServiceDeploymentsRequest.class).build();
+        denying.service("prod", "web").blueGreen(2);
+
+        RolloutResult result = ServiceRollout.builder().ecsClient(denying).delay(Duration.ZERO).build()
+                .rollOut("prod", "web", "web:2");
+
+        ServiceState web = result.service("web").orElseThrow();
+        assertTrue(web.isStable());
+        assertTrue(web.serviceDeployment().isEmpty());
+        assertEquals(6, result.attempts(), "stable only once the bake is over and one deployment is left");
+        assertEquals(1, denying.calls(ListServiceDeploymentsRequest.class).size()
+                + denying.calls(DescribeServiceDeploymentsRequest.class).size(), "asked once, then not again");
     }
 
     @Test

@@ -30,6 +30,7 @@ import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
 import software.amazon.awssdk.services.ecs.model.EcsRequest;
 import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
+import software.amazon.awssdk.services.ecs.model.ListTasksRequest;
 import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
@@ -543,6 +544,20 @@ class FakeEcsTest {
                     .isPresent());
         }
         assertEquals(1, ecs.service("prod", "web").polls());
+    }
+
+    @Test
+    void deniedOperationsThrowAccessDeniedAndAreStillRecorded() {
+        FakeEcs denying = FakeEcs.builder().accessDenied(ListTasksRequest.class).build();
+        denying.service("prod", "web");
+
+        AccessDeniedException e = assertThrows(AccessDeniedException.class,
+                () -> denying.listTasks(r -> r.cluster("prod")));
+
+        assertEquals("AccessDeniedException", e.awsErrorDetails().errorCode());
+        assertTrue(e.awsErrorDetails().errorMessage().contains("ecs:ListTasks"), e.getMessage());
+        assertEquals(1, denying.calls().size());
+        assertEquals(1, denying.describeServices(r -> r.cluster("prod").services("web")).services().size());
     }
 
     @Test
