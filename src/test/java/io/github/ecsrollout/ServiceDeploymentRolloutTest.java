@@ -15,6 +15,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import io.github.ecsrollout.RolloutNotStableException.Reason;
+import io.github.ecsrollout.ServiceState.RollbackAction;
 import io.github.ecsrollout.ServiceState.Verdict;
 import io.github.ecsrollout.testing.FakeEcs;
 import java.time.Duration;
@@ -43,6 +44,7 @@ import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
 import software.amazon.awssdk.services.ecs.model.ServiceDeploymentBrief;
 import software.amazon.awssdk.services.ecs.model.ServiceDeploymentLifecycleStage;
 import software.amazon.awssdk.services.ecs.model.ServiceDeploymentStatus;
+import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
 
@@ -232,6 +234,33 @@ class ServiceDeploymentRolloutTest {
                 "no restore over someone else's release");
         assertEquals(List.of(), e.rolledBackServices());
         assertTrue(e.getMessage().contains("superseded"), e.getMessage());
+    }
+
+    @Test
+    void aRollingDeploymentSupersededBySomeoneElseIsNotRestoredOverTheirs() {
+        fake.service("prod", "a");
+        fake.service("prod", "web").supersededAfter(1);
+        List<String> heard = Collections.synchronizedList(new ArrayList<>());
+
+        RolloutNotStableException e = assertThrows(RolloutNotStableException.class, () -> rolloutOnFake()
+                .rollbackOnFailure(true).listener(new RolloutListener() {
+                    @Override
+                    public void onRollbackStarted(List<String> services) {
+                        heard.add("started " + services);
+                    }
+                }).build().rollOut(request("a"), request("web")));
+
+        // DescribeServices shows ours no longer PRIMARY on the poll someone else's update lands: rolled back or
+        // replaced, it cannot tell; ECS's service deployment, read before undoing anything, says replaced.
+        assertEquals(Reason.ROLLED_BACK, e.reason());
+        assertEquals(List.of("a->app:2", "web->app:2", "a->" + fake.taskDefinitionArn("a:1")), fake.updates().stream()
+                .map(r -> r.service() + "->" + r.taskDefinition()).toList(), "no restore over someone else's release");
+        assertEquals(List.of(), fake.calls(StopServiceDeploymentRequest.class));
+        assertEquals(RollbackAction.LEFT_ALONE, e.serviceState("web").orElseThrow().rollbackAction());
+        assertEquals(fake.taskDefinitionArn("app:3"), fake.service("prod", "web").describe().orElseThrow()
+                .taskDefinition());
+        assertEquals(List.of("started [a]"), heard);
+        assertTrue(e.getMessage().contains("left alone: web"), e.getMessage());
     }
 
     @Test
