@@ -682,6 +682,16 @@ public final class FakeService {
         }
     }
 
+    /** The task definition one revision on ({@code web:3} for {@code web:2}); the same one if it has no revision. */
+    private String nextRevision(String taskDefinitionArn) {
+        int colon = taskDefinitionArn.lastIndexOf(':');
+        String revision = taskDefinitionArn.substring(colon + 1);
+        if (!revision.matches("[0-9]{1,9}")) {
+            return taskDefinitionArn;
+        }
+        return ecs.taskDefinitionArn(taskDefinitionArn.substring(0, colon + 1) + (Integer.parseInt(revision) + 1));
+    }
+
     /** Brings a deployment up to {@code running} tasks, with ECS's event for the ones started. */
     private void startTasks(Dep d, int running) {
         if (running <= d.running) {
@@ -991,10 +1001,7 @@ public final class FakeService {
                     deactivate();
                     break;
                 default: // SUPERSEDED
-                    String td = dep.taskDefinition;
-                    int colon = td.lastIndexOf(':');
-                    String theirs = td.substring(0, colon + 1) + (Integer.parseInt(td.substring(colon + 1)) + 1);
-                    startDeployment(ecs.taskDefinitionArn(theirs), Script.HEALTHY);
+                    startDeployment(nextRevision(dep.taskDefinition), Script.HEALTHY);
                     break;
             }
         }
