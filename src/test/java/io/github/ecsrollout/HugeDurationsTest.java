@@ -1,6 +1,5 @@
 package io.github.ecsrollout;
 
-import static io.github.ecsrollout.support.Model.deployment;
 import static io.github.ecsrollout.support.Model.service;
 import static io.github.ecsrollout.support.Model.stable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,25 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.when;
 
 import io.github.ecsrollout.RolloutNotStableException.Reason;
 import io.github.ecsrollout.support.ScriptedEcs;
+import io.github.ecsrollout.testing.FakeEcs;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecs.EcsClient;
-import software.amazon.awssdk.services.ecs.model.DeploymentRolloutState;
-import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
-import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
-import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
-import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
-import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
 
 /** Every Duration setter takes any length, ChronoUnit.FOREVER included, without an ArithmeticException anywhere. */
 class HugeDurationsTest {
@@ -62,23 +54,9 @@ class HugeDurationsTest {
 
     @Test
     void aForeverRollbackTimeoutStillRollsBack() {
-        EcsClient ecs = mock(EcsClient.class);
-        List<String> updates = Collections.synchronizedList(new ArrayList<>());
-        when(ecs.describeServices(any(DescribeServicesRequest.class))).thenAnswer(inv -> {
-            String td = updates.isEmpty() ? "app:1" : updates.get(updates.size() - 1);
-            DescribeServicesRequest r = inv.getArgument(0);
-            return DescribeServicesResponse.builder().services(r.services().stream()
-                    .map(name -> onDeployment(name, "ecs-svc/" + updates.size(), td)).toList()).build();
-        });
-        when(ecs.updateService(any(UpdateServiceRequest.class))).thenAnswer(inv -> {
-            UpdateServiceRequest r = inv.getArgument(0);
-            if (r.service().equals("b")) {
-                throw InvalidParameterException.builder().message("no").build();
-            }
-            updates.add(r.taskDefinition());
-            return UpdateServiceResponse.builder().service(onDeployment("a", "ecs-svc/" + updates.size(),
-                    r.taskDefinition())).build();
-        });
+        FakeEcs ecs = FakeEcs.create();
+        ecs.service("prod", "a").taskDefinition("app:1");
+        ecs.service("prod", "b").rejectsUpdates();
         ServiceRollout rollout = ServiceRollout.builder().ecsClient(ecs).delay(Duration.ZERO)
                 .rollbackOnFailure(true).timeout(FOREVER).rollbackTimeout(FOREVER).build();
 
@@ -87,12 +65,9 @@ class HugeDurationsTest {
                 UpdateServiceRequest.builder().cluster("prod").service("b").taskDefinition("app:2").build()));
 
         assertEquals(Reason.UPDATE_FAILED, e.reason());
-        assertEquals(List.of("app:2", "app:1"), updates);
         assertEquals(List.of("a"), e.rolledBackServices());
-    }
-
-    private static Service onDeployment(String name, String id, String taskDefinition) {
-        return service(name, 2, 2, deployment(id, "PRIMARY", taskDefinition, 2, 2, DeploymentRolloutState.COMPLETED,
-                null));
+        assertEquals(1, ecs.calls(StopServiceDeploymentRequest.class).size(), "a's deployment stopped with ROLLBACK");
+        assertEquals(ecs.taskDefinitionArn("app:1"), ecs.service("prod", "a").describe().orElseThrow()
+                .taskDefinition());
     }
 }

@@ -15,7 +15,9 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import io.github.ecsrollout.RolloutNotStableException.Reason;
+import io.github.ecsrollout.ServiceState.RollbackAction;
 import io.github.ecsrollout.ServiceState.Verdict;
+import io.github.ecsrollout.testing.FakeEcs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +31,6 @@ import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.AccessDeniedException;
 import software.amazon.awssdk.services.ecs.model.DeploymentConfiguration;
-import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookStatus;
 import software.amazon.awssdk.services.ecs.model.DeploymentRolloutState;
 import software.amazon.awssdk.services.ecs.model.DeploymentStrategy;
 import software.amazon.awssdk.services.ecs.model.DescribeServiceDeploymentsRequest;
@@ -43,12 +44,15 @@ import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
 import software.amazon.awssdk.services.ecs.model.ServiceDeploymentBrief;
 import software.amazon.awssdk.services.ecs.model.ServiceDeploymentLifecycleStage;
 import software.amazon.awssdk.services.ecs.model.ServiceDeploymentStatus;
+import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
 
 /**
- * Rollouts judged from service deployments, on a mocked client: each service has a script of (DescribeServices,
- * service deployment) pairs, one per poll, the last one repeating.
+ * Rollouts judged from service deployments. Most run on the testkit's {@link FakeEcs}; those that need an exact shape
+ * (a bake time in minutes, a hook's own failure reason, answers without {@code currentServiceDeployment}) run on a
+ * mocked client where each service has a script of (DescribeServices, service deployment) pairs, one per poll, the
+ * last one repeating.
  */
 class ServiceDeploymentRolloutTest {
 
@@ -57,10 +61,10 @@ class ServiceDeploymentRolloutTest {
             .strategy(DeploymentStrategy.BLUE_GREEN).bakeTimeInMinutes(60).build();
 
     private final EcsClient ecs = mock(EcsClient.class);
+    private final FakeEcs fake = FakeEcs.create();
     private final Map<String, List<Step>> scripts = new ConcurrentHashMap<>();
     private final Map<String, Integer> polls = new ConcurrentHashMap<>();
     private final List<String> updates = Collections.synchronizedList(new ArrayList<>());
-    private final List<Integer> describedPerCall = Collections.synchronizedList(new ArrayList<>());
 
     /** One poll's truth about a service. */
     record Step(Service service, ServiceDeployment deployment) {
@@ -91,7 +95,6 @@ class ServiceDeploymentRolloutTest {
         });
         when(ecs.describeServiceDeployments(any(DescribeServiceDeploymentsRequest.class))).thenAnswer(inv -> {
             DescribeServiceDeploymentsRequest r = inv.getArgument(0);
-            describedPerCall.add(r.serviceDeploymentArns().size());
             List<ServiceDeployment> answer = new ArrayList<>();
             for (String arn : r.serviceDeploymentArns()) {
                 String name = arn.substring(arn.lastIndexOf(':') + 1).split("/")[2];
@@ -155,6 +158,10 @@ class ServiceDeploymentRolloutTest {
         return ServiceRollout.builder().ecsClient(ecs).delay(Duration.ofMillis(1)).fetchStoppedTasks(false);
     }
 
+    private ServiceRollout.Builder rolloutOnFake() {
+        return rollout().ecsClient(fake);
+    }
+
     @Test
     void aHealthyBlueGreenRolloutWithItsBakeSucceedsWithDefaultSettings() {
         blueGreen("web", ServiceDeploymentRolloutTest::successful);
@@ -204,37 +211,56 @@ class ServiceDeploymentRolloutTest {
 
     @Test
     void succeedAtStageOnARollingServiceIsRefusedBeforeAnyUpdate() {
-        script("web", new Step(oneRevision("web", id("web"), null), null));
+        fake.service("prod", "web");
 
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> rollout()
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> rolloutOnFake()
                 .succeedAtStage(ServiceDeploymentLifecycleStage.BAKE_TIME).build().rollOut("prod", "web", "app:2"));
 
         assertTrue(e.getMessage().contains("ROLLING"), e.getMessage());
-        assertEquals(List.of(), updates);
+        assertEquals(List.of(), fake.updates());
     }
 
     @Test
     void aDeploymentSupersededBySomeoneElseIsNeitherSuccessNorOursToUndo() {
-        Service theirs = service("web", 2, 2,
-                primary("ecs-svc/theirs", "app:3", 1, 2, DeploymentRolloutState.IN_PROGRESS).toBuilder()
-                        .createdAt(T0.plusSeconds(30)).build(),
-                active(id("web"), "app:2", 1, 2, DeploymentRolloutState.IN_PROGRESS).toBuilder().createdAt(T0)
-                        .build()).toBuilder().deploymentConfiguration(BLUE_GREEN).build();
-        script("web",
-                new Step(twoRevisions("web", BLUE_GREEN), sd("web", ServiceDeploymentStatus.IN_PROGRESS,
-                        ServiceDeploymentLifecycleStage.SCALE_UP)),
-                new Step(theirs, sd("web", ServiceDeploymentStatus.STOPPED, null).toBuilder()
-                        .statusReason("Replaced by a new service deployment").build()));
+        fake.service("prod", "web").blueGreen(5).supersededAfter(2);
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
-                () -> rollout().rollbackOnFailure(true).timeout(Duration.ofHours(2)).build()
+                () -> rolloutOnFake().rollbackOnFailure(true).timeout(Duration.ofHours(2)).build()
                         .rollOut("prod", "web", "app:2"));
 
         assertEquals(Reason.SUPERSEDED, e.reason());
         assertEquals(Verdict.SUPERSEDED, e.serviceState("web").orElseThrow().verdict());
-        assertEquals(List.of("web->app:2"), updates, "no restore over someone else's release");
+        assertEquals(List.of("app:2"), fake.updates().stream().map(UpdateServiceRequest::taskDefinition).toList(),
+                "no restore over someone else's release");
         assertEquals(List.of(), e.rolledBackServices());
         assertTrue(e.getMessage().contains("superseded"), e.getMessage());
+    }
+
+    @Test
+    void aRollingDeploymentSupersededBySomeoneElseIsNotRestoredOverTheirs() {
+        fake.service("prod", "a");
+        fake.service("prod", "web").supersededAfter(1);
+        List<String> heard = Collections.synchronizedList(new ArrayList<>());
+
+        RolloutNotStableException e = assertThrows(RolloutNotStableException.class, () -> rolloutOnFake()
+                .rollbackOnFailure(true).listener(new RolloutListener() {
+                    @Override
+                    public void onRollbackStarted(List<String> services) {
+                        heard.add("started " + services);
+                    }
+                }).build().rollOut(request("a"), request("web")));
+
+        // DescribeServices shows ours no longer PRIMARY on the poll someone else's update lands: rolled back or
+        // replaced, it cannot tell; ECS's service deployment, read before undoing anything, says replaced.
+        assertEquals(Reason.ROLLED_BACK, e.reason());
+        assertEquals(List.of("a->app:2", "web->app:2", "a->" + fake.taskDefinitionArn("a:1")), fake.updates().stream()
+                .map(r -> r.service() + "->" + r.taskDefinition()).toList(), "no restore over someone else's release");
+        assertEquals(List.of(), fake.calls(StopServiceDeploymentRequest.class));
+        assertEquals(RollbackAction.LEFT_ALONE, e.serviceState("web").orElseThrow().rollbackAction());
+        assertEquals(fake.taskDefinitionArn("app:3"), fake.service("prod", "web").describe().orElseThrow()
+                .taskDefinition());
+        assertEquals(List.of("started [a]"), heard);
+        assertTrue(e.getMessage().contains("left alone: web"), e.getMessage());
     }
 
     @Test
@@ -252,17 +278,11 @@ class ServiceDeploymentRolloutTest {
 
     @Test
     void aPauseIsHeardOnceAndTheTimeoutSaysTheDeploymentWasPaused() {
-        ServiceDeployment paused = sd("web", ServiceDeploymentStatus.IN_PROGRESS,
-                ServiceDeploymentLifecycleStage.POST_PRODUCTION_TRAFFIC_SHIFT).toBuilder()
-                .lifecycleHookDetails(h -> h.hookId("ecs-pause-1").targetType("PAUSE")
-                        .status(DeploymentLifecycleHookStatus.AWAITING_ACTION).expiresAt(T0.plusSeconds(3600)))
-                .build();
-        script("web", new Step(twoRevisions("web", DeploymentConfiguration.builder()
-                .strategy(DeploymentStrategy.BLUE_GREEN).build()), paused));
+        fake.service("prod", "web").blueGreen(0).pausesAt(ServiceDeploymentLifecycleStage.POST_PRODUCTION_TRAFFIC_SHIFT);
         List<String> pauses = Collections.synchronizedList(new ArrayList<>());
 
-        RolloutNotStableException e = assertThrows(RolloutNotStableException.class, () -> rollout().maxAttempts(5)
-                .listener(new RolloutListener() {
+        RolloutNotStableException e = assertThrows(RolloutNotStableException.class, () -> rolloutOnFake()
+                .maxAttempts(8).listener(new RolloutListener() {
                     @Override
                     public void onDeploymentPaused(ServiceState state) {
                         pauses.add(state.pausedHook().orElseThrow().hookId());
@@ -270,8 +290,9 @@ class ServiceDeploymentRolloutTest {
                 }).build().rollOut("prod", "web", "app:2"));
 
         assertEquals(Reason.TIMED_OUT, e.reason());
-        assertEquals(List.of("ecs-pause-1"), pauses);
-        assertTrue(e.getMessage().contains("PAUSED at hook ecs-pause-1"), e.getMessage());
+        assertEquals(1, pauses.size(), pauses::toString);
+        assertTrue(pauses.get(0).startsWith("ecs-pause-"), pauses.get(0));
+        assertTrue(e.getMessage().contains("PAUSED at hook " + pauses.get(0)), e.getMessage());
     }
 
     @Test
@@ -292,30 +313,26 @@ class ServiceDeploymentRolloutTest {
 
     @Test
     void plainRollingServicesCostNoServiceDeploymentCall() {
-        for (String name : List.of("a", "b", "c")) {
-            script(name,
-                    new Step(service(name, 2, 2, primary(id(name), "app:2", 1, 2, DeploymentRolloutState.IN_PROGRESS),
-                            active("ecs-svc/old", "app:1", 1, 2, DeploymentRolloutState.COMPLETED)), null),
-                    new Step(oneRevision(name, id(name), null), null));
-        }
+        List.of("a", "b", "c").forEach(name -> fake.service("prod", name).becomesStableAfter(2));
 
-        rollout().build().rollOut(List.of(request("a"), request("b"), request("c")));
+        rolloutOnFake().build().rollOut(List.of(request("a"), request("b"), request("c")));
 
-        verify(ecs, never()).listServiceDeployments(any(ListServiceDeploymentsRequest.class));
-        verify(ecs, never()).describeServiceDeployments(any(DescribeServiceDeploymentsRequest.class));
+        assertEquals(List.of(), fake.calls(ListServiceDeploymentsRequest.class));
+        assertEquals(List.of(), fake.calls(DescribeServiceDeploymentsRequest.class));
     }
 
     @Test
     void serviceDeploymentsOfManyChunksAreDescribedAtMostTwentyACall() {
         List<UpdateServiceRequest> requests = new ArrayList<>();
         for (int i = 0; i < 45; i++) {
-            String name = "svc-" + i;
-            blueGreen(name, ServiceDeploymentRolloutTest::successful);
-            requests.add(request(name));
+            fake.service("prod", "svc-" + i).blueGreen(1);
+            requests.add(request("svc-" + i));
         }
 
-        rollout().build().rollOut(requests);
+        rolloutOnFake().build().rollOut(requests);
 
+        List<Integer> describedPerCall = fake.calls(DescribeServiceDeploymentsRequest.class).stream()
+                .map(r -> r.serviceDeploymentArns().size()).toList();
         assertTrue(describedPerCall.stream().allMatch(n -> n <= 20), describedPerCall.toString());
         assertTrue(describedPerCall.stream().anyMatch(n -> n > 10), "chunks share calls: " + describedPerCall);
     }

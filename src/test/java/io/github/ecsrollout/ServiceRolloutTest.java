@@ -24,6 +24,7 @@ import static org.mockito.Mockito.when;
 import io.github.ecsrollout.RolloutNotStableException.Reason;
 import io.github.ecsrollout.ServiceState.Verdict;
 import io.github.ecsrollout.support.ScriptedEcs;
+import io.github.ecsrollout.testing.FakeEcs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -36,14 +37,10 @@ import org.mockito.ArgumentCaptor;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.AccessDeniedException;
 import software.amazon.awssdk.services.ecs.model.ClusterNotFoundException;
-import software.amazon.awssdk.services.ecs.model.Container;
 import software.amazon.awssdk.services.ecs.model.DeploymentControllerType;
 import software.amazon.awssdk.services.ecs.model.DeploymentRolloutState;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
-import software.amazon.awssdk.services.ecs.model.DescribeTasksRequest;
-import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
 import software.amazon.awssdk.services.ecs.model.ListTasksRequest;
-import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
 import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 import software.amazon.awssdk.services.ecs.model.ServiceNotFoundException;
 import software.amazon.awssdk.services.ecs.model.Task;
@@ -55,6 +52,8 @@ class ServiceRolloutTest {
     private static final String CB = "ECS deployment circuit breaker: tasks failed to start.";
 
     private final ScriptedEcs fake = new ScriptedEcs();
+    /** For the tests a scripted fleet says more simply than hand-built answers. */
+    private final FakeEcs ecs = FakeEcs.create();
 
     @AfterEach
     void noThreadOutlivesTheCall() {
@@ -64,6 +63,10 @@ class ServiceRolloutTest {
 
     private ServiceRollout.Builder rollout() {
         return ServiceRollout.builder().ecsClient(fake.ecs).delay(Duration.ZERO);
+    }
+
+    private ServiceRollout.Builder rolloutOnFake() {
+        return ServiceRollout.builder().ecsClient(ecs).delay(Duration.ZERO);
     }
 
     private static List<String> rolloutThreads() {
@@ -77,24 +80,24 @@ class ServiceRolloutTest {
 
     @Test
     void singleServiceRollsOutAndReportsItsFinalState() {
-        fake.script("web", deploying("web", D1), deploying("web", D1), stable("web", D1)).acceptUpdates();
+        ecs.service("prod", "web").becomesStableAfter(3);
 
-        RolloutResult result = rollout().build().rollOut("prod", "web", "app:2");
+        RolloutResult result = rolloutOnFake().build().rollOut("prod", "web", "app:2");
 
-        ArgumentCaptor<UpdateServiceRequest> sent = ArgumentCaptor.forClass(UpdateServiceRequest.class);
-        verify(fake.ecs).updateService(sent.capture());
-        assertEquals("prod", sent.getValue().cluster());
-        assertEquals("web", sent.getValue().service());
-        assertEquals("app:2", sent.getValue().taskDefinition());
+        UpdateServiceRequest sent = ecs.updates().get(0);
+        assertEquals(1, ecs.updates().size());
+        assertEquals("prod", sent.cluster());
+        assertEquals("web", sent.service());
+        assertEquals("app:2", sent.taskDefinition());
         ServiceState web = result.service("web").orElseThrow();
         assertEquals(Verdict.STABLE, web.verdict());
         assertEquals(2, web.runningCount());
         assertEquals(2, web.desiredCount());
-        assertEquals(D1, web.primaryDeploymentId());
-        assertEquals(D1, web.expectedDeploymentId().orElseThrow());
-        assertEquals("app:2", web.taskDefinition());
+        assertTrue(web.primaryDeploymentId().startsWith("ecs-svc/"), web.primaryDeploymentId());
+        assertEquals(web.primaryDeploymentId(), web.expectedDeploymentId().orElseThrow());
+        assertEquals(ecs.taskDefinitionArn("app:2"), web.taskDefinition());
         assertEquals(3, result.attempts());
-        assertEquals(3, fake.polls("web"));
+        assertEquals(3, ecs.service("prod", "web").polls());
     }
 
     @Test
@@ -204,39 +207,31 @@ class ServiceRolloutTest {
 
     @Test
     void rejectedUpdateStopsAtOnceAndNamesWhatWasChanged() {
-        fake.script("a", stable("a", D1)).script("c", stable("c", D1));
         ServiceNotFoundException rejected = ServiceNotFoundException.builder().message("Service not found.").build();
-        when(fake.ecs.updateService(any(UpdateServiceRequest.class))).thenAnswer(inv -> {
-            UpdateServiceRequest r = inv.getArgument(0);
-            if (r.service().equals("b")) {
-                throw rejected;
-            }
-            return software.amazon.awssdk.services.ecs.model.UpdateServiceResponse.builder()
-                    .service(stable(r.service(), D1)).build();
-        });
+        ecs.service("prod", "a");
+        ecs.service("prod", "b").rejectsUpdates(rejected);
+        ecs.service("prod", "c");
 
-        RolloutNotStableException e = assertThrows(RolloutNotStableException.class, () -> rollout().build().rollOut(
-                update("a"), update("b"), update("c")));
+        RolloutNotStableException e = assertThrows(RolloutNotStableException.class, () -> rolloutOnFake().build()
+                .rollOut(update("a"), update("b"), update("c")));
 
         assertEquals(Reason.UPDATE_FAILED, e.reason());
         assertSame(rejected, e.getCause());
         assertEquals(List.of("b"), e.unstableServices());
         assertEquals(List.of("a"), e.updatedServices());
-        verify(fake.ecs, times(2)).updateService(any(UpdateServiceRequest.class));
-        verify(fake.ecs, never()).describeServices(any(DescribeServicesRequest.class));
+        assertEquals(List.of("a", "b"), ecs.updates().stream().map(UpdateServiceRequest::service).toList());
+        assertEquals(List.of(), ecs.calls(DescribeServicesRequest.class));
     }
 
     @Test
     void failedDeploymentIsReportedOnTheNextPoll() {
-        fake.script("web", deploying("web", D1), withEvents(service("web", 0, 2, failed(D1, "PRIMARY", CB)),
-                "(service web) (deployment " + D1 + ") deployment failed: tasks failed to start."))
-                .acceptUpdates();
+        ecs.service("prod", "web").circuitBreakerTripsAfter(2);
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
-                () -> rollout().fetchStoppedTasks(false).build().rollOut("prod", "web", "app:2"));
+                () -> rolloutOnFake().fetchStoppedTasks(false).build().rollOut("prod", "web", "app:2"));
 
         assertEquals(Reason.DEPLOYMENT_FAILED, e.reason());
-        assertEquals(2, fake.polls("web"));
+        assertEquals(2, ecs.service("prod", "web").polls());
         assertEquals(List.of("web"), e.unstableServices());
         assertEquals(List.of("web"), e.updatedServices());
         ServiceState web = e.serviceState("web").orElseThrow();
@@ -410,15 +405,16 @@ class ServiceRolloutTest {
 
     @Test
     void servicesInSeveralClustersAreAwaitedPerCluster() {
-        fake.script("web", stable("web", D1)).script("api", stable("api", D1)).acceptUpdates();
+        ecs.service("blue", "web");
+        ecs.service("green", "api");
 
-        RolloutResult result = rollout().build().rollOut(
+        RolloutResult result = rolloutOnFake().build().rollOut(
                 UpdateServiceRequest.builder().cluster("blue").service("web").taskDefinition("app:2").build(),
                 UpdateServiceRequest.builder().cluster("green").service("api").taskDefinition("app:2").build());
 
-        assertEquals(2, fake.describeCallCount());
-        assertEquals(List.of("blue", "green"),
-                fake.describeCalls.stream().map(DescribeServicesRequest::cluster).sorted().toList());
+        List<DescribeServicesRequest> polls = ecs.calls(DescribeServicesRequest.class);
+        assertEquals(2, polls.size());
+        assertEquals(List.of("blue", "green"), polls.stream().map(DescribeServicesRequest::cluster).sorted().toList());
         assertEquals(List.of("blue", "green"), result.services().stream().map(ServiceState::cluster).toList());
     }
 
@@ -500,34 +496,30 @@ class ServiceRolloutTest {
 
     @Test
     void stoppedTasksOfAFailedDeploymentAreAttached() {
-        fake.script("web", deploying("web", D1), service("web", 0, 2, failed(D1, "PRIMARY", CB))).acceptUpdates();
-        when(fake.ecs.listTasks(any(ListTasksRequest.class)))
-                .thenReturn(ListTasksResponse.builder().taskArns("arn:task/1").build());
-        Task crashed = Task.builder().taskArn("arn:task/1").stoppedReason("Essential container in task exited")
-                .containers(Container.builder().name("app").exitCode(137).reason("OutOfMemoryError").build()).build();
-        when(fake.ecs.describeTasks(any(DescribeTasksRequest.class)))
-                .thenReturn(DescribeTasksResponse.builder().tasks(crashed).build());
+        ecs.service("prod", "web").circuitBreakerTripsAfter(2);
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
-                () -> rollout().build().rollOut("prod", "web", "app:2"));
+                () -> rolloutOnFake().build().rollOut("prod", "web", "app:2"));
 
-        ArgumentCaptor<ListTasksRequest> listed = ArgumentCaptor.forClass(ListTasksRequest.class);
-        verify(fake.ecs).listTasks(listed.capture());
-        assertEquals(D1, listed.getValue().startedBy());
-        assertEquals("STOPPED", listed.getValue().desiredStatusAsString());
-        assertEquals(List.of(crashed), e.serviceState("web").orElseThrow().stoppedTasks());
+        ListTasksRequest listed = ecs.calls(ListTasksRequest.class).get(0);
+        ServiceState web = e.serviceState("web").orElseThrow();
+        assertEquals(web.expectedDeploymentId().orElseThrow(), listed.startedBy());
+        assertEquals("STOPPED", listed.desiredStatusAsString());
+        List<Task> described = ecs.describeTasks(r -> r.cluster("prod").tasks(ecs.listTasks(l -> l.cluster("prod")
+                .desiredStatus("STOPPED")).taskArns())).tasks();
+        assertEquals(3, web.stoppedTasks().size());
+        assertTrue(described.containsAll(web.stoppedTasks()));
         assertTrue(e.getMessage().contains("Essential container in task exited"), e.getMessage());
-        assertTrue(e.getMessage().contains("exit 137"), e.getMessage());
+        assertTrue(e.getMessage().contains("exit 1"), e.getMessage());
     }
 
     @Test
     void whenStoppedTasksCannotBeFetchedTheVerdictStandsAndSaysWhy() {
-        fake.script("web", deploying("web", D1), service("web", 0, 2, failed(D1, "PRIMARY", CB))).acceptUpdates();
-        when(fake.ecs.listTasks(any(ListTasksRequest.class)))
-                .thenThrow(AccessDeniedException.builder().message("not authorized to perform ecs:ListTasks").build());
+        FakeEcs denying = FakeEcs.builder().accessDenied(ListTasksRequest.class).build();
+        denying.service("prod", "web").circuitBreakerTripsAfter(2);
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
-                () -> rollout().build().rollOut("prod", "web", "app:2"));
+                () -> rolloutOnFake().ecsClient(denying).build().rollOut("prod", "web", "app:2"));
 
         assertEquals(Reason.DEPLOYMENT_FAILED, e.reason());
         String why = e.serviceState("web").orElseThrow().stoppedTasksUnavailableReason().orElseThrow();
@@ -536,23 +528,24 @@ class ServiceRolloutTest {
 
     @Test
     void stoppedTasksAreNotFetchedWhenSwitchedOff() {
-        fake.script("web", deploying("web", D1), service("web", 0, 2, failed(D1, "PRIMARY", CB))).acceptUpdates();
+        ecs.service("prod", "web").circuitBreakerTripsAfter(2);
 
         assertThrows(RolloutNotStableException.class,
-                () -> rollout().fetchStoppedTasks(false).build().rollOut("prod", "web", "app:2"));
+                () -> rolloutOnFake().fetchStoppedTasks(false).build().rollOut("prod", "web", "app:2"));
 
-        verify(fake.ecs, never()).listTasks(any(ListTasksRequest.class));
+        assertEquals(List.of(), ecs.calls(ListTasksRequest.class));
     }
 
     @Test
     void aRolloutIsReusable() {
-        fake.script("web", stable("web", D1)).acceptUpdates();
-        ServiceRollout rollout = rollout().build();
+        ecs.service("prod", "web");
+        ServiceRollout rollout = rolloutOnFake().build();
 
         rollout.rollOut("prod", "web", "app:2");
         rollout.rollOut("prod", "web", "app:3");
 
-        verify(fake.ecs, times(2)).updateService(any(UpdateServiceRequest.class));
+        assertEquals(List.of("app:2", "app:3"), ecs.updates().stream().map(UpdateServiceRequest::taskDefinition)
+                .toList());
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.github.ecsrollout.ServiceState.Verdict;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,16 +86,19 @@ final class Rollback {
         Deadline deadline = Deadline.after(System.nanoTime(), bound, ecs);
         Map<String, String> leftAlone = new LinkedHashMap<>();
         Map<Target, String> toRollBack = new LinkedHashMap<>();
+        Map<Target, ServiceDeployment> current = new HashMap<>();
+        ServiceDeployments lookup = new ServiceDeployments(ecs, deploymentsPacer, deadline, 0);
         previous.forEach((t, taskDefinition) -> {
-            if (t.verdict() == Verdict.SUPERSEDED) {
+            ServiceDeployment sd = t.verdict() == Verdict.SUPERSEDED ? null : currentDeployment(t, lookup);
+            if (t.verdict() == Verdict.SUPERSEDED || isReplaced(t, sd)) {
                 leftAlone.put(t.service, "superseded by another deployment, not ours to undo");
                 t.rollbackAction(RollbackAction.LEFT_ALONE);
             } else {
                 toRollBack.put(t, taskDefinition);
+                current.put(t, sd);
             }
         });
         notifier.rollbackStarted(toRollBack.keySet().stream().map(t -> t.service).toList());
-        ServiceDeployments lookup = new ServiceDeployments(ecs, deploymentsPacer, deadline, 0);
         Map<String, String> notRestored = new LinkedHashMap<>();
         Map<String, String> paths = new LinkedHashMap<>();
         List<RuntimeException> refusals = new ArrayList<>();
@@ -103,7 +107,7 @@ final class Rollback {
         for (Map.Entry<Target, String> e : toRollBack.entrySet()) {
             Target changed = e.getKey();
             String taskDefinition = e.getValue();
-            ServiceDeployment sd = currentDeployment(changed, lookup);
+            ServiceDeployment sd = current.get(changed);
             Target watch = new Target(changed.cluster, changed.service);
             String refusal = null;
             try {
@@ -211,6 +215,17 @@ final class Rollback {
         } catch (RuntimeException e) {
             return known;
         }
+    }
+
+    /**
+     * Whether ECS says another deployment replaced this rollout's: its service deployment is stopping or stopped and
+     * a newer PRIMARY runs, or ECS says "replaced". The verdict can miss it: on the poll someone else's update shows,
+     * a rolling service's {@code currentServiceDeployment} already names theirs, so its own is found only now.
+     */
+    private static boolean isReplaced(Target t, ServiceDeployment sd) {
+        boolean stopping = sd != null && (sd.status() == ServiceDeploymentStatus.STOP_REQUESTED
+                || sd.status() == ServiceDeploymentStatus.STOPPED);
+        return stopping && t.last() != null && Verdicts.isReplaced(t.last(), sd, t.expectedDeploymentId());
     }
 
     /** The action on the service deployment itself, or {@code null} when the task definition must be restored. */

@@ -1,0 +1,737 @@
+package io.github.ecsrollout.testing;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.EcsServiceClientConfiguration;
+import software.amazon.awssdk.services.ecs.model.AccessDeniedException;
+import software.amazon.awssdk.services.ecs.model.ClusterNotFoundException;
+import software.amazon.awssdk.services.ecs.model.ContinueServiceDeploymentRequest;
+import software.amazon.awssdk.services.ecs.model.ContinueServiceDeploymentResponse;
+import software.amazon.awssdk.services.ecs.model.DescribeServiceDeploymentsRequest;
+import software.amazon.awssdk.services.ecs.model.DescribeServiceDeploymentsResponse;
+import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
+import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
+import software.amazon.awssdk.services.ecs.model.DescribeTasksRequest;
+import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
+import software.amazon.awssdk.services.ecs.model.EcsRequest;
+import software.amazon.awssdk.services.ecs.model.Failure;
+import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
+import software.amazon.awssdk.services.ecs.model.ListServiceDeploymentsRequest;
+import software.amazon.awssdk.services.ecs.model.ListServiceDeploymentsResponse;
+import software.amazon.awssdk.services.ecs.model.ListTasksRequest;
+import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
+import software.amazon.awssdk.services.ecs.model.ServiceDeploymentBrief;
+import software.amazon.awssdk.services.ecs.model.ServiceDeploymentNotFoundException;
+import software.amazon.awssdk.services.ecs.model.ServiceNotFoundException;
+import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentRequest;
+import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentResponse;
+import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
+import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
+import software.amazon.awssdk.services.ecs.waiters.EcsWaiter;
+
+/**
+ * An in-memory Amazon ECS for unit tests: an {@link EcsClient} whose services you script in a line each, that answers
+ * the calls a rollout makes the way ECS does, and that records every request it receives. No HTTP, no credentials,
+ * no threads of its own.
+ *
+ * <pre>{@code
+ * FakeEcs ecs = FakeEcs.create();
+ * ecs.service("prod", "web").becomesStableAfter(2);
+ * ecs.service("prod", "api").circuitBreakerTripsAfter(1);
+ * ServiceRollout rollout = ServiceRollout.builder().ecsClient(ecs).delay(Duration.ZERO).build();
+ * }</pre>
+ *
+ * <p>Time is counted in polls, not read from a clock: each DescribeServices answer that names a service moves that
+ * service one step on, so a test is deterministic and instant with a zero delay. Each service starts ACTIVE, stable on
+ * one COMPLETED deployment of the task definition {@code <service>:1}, with 2 tasks; its {@link FakeService} says how
+ * its next deployments go.
+ *
+ * <p>Operations answered: UpdateService, DescribeServices, ListTasks, DescribeTasks, ListServiceDeployments,
+ * DescribeServiceDeployments, StopServiceDeployment and ContinueServiceDeployment (and their {@code Consumer<Builder>}
+ * forms); any other operation throws {@link UnsupportedOperationException}, as the SDK's interface does by default.
+ * Like ECS:
+ * <ul>
+ *   <li>clusters and services are found by name or ARN; a request without a cluster means {@code default}; answers
+ *       carry {@code serviceArn} and {@code clusterArn}; a service unknown to DescribeServices is a {@link Failure}
+ *       with reason {@code MISSING}, an unknown cluster a {@code ClusterNotFoundException}, an unknown service in
+ *       UpdateService a {@code ServiceNotFoundException}, an update of a service not ACTIVE a
+ *       {@code ServiceNotActiveException};</li>
+ *   <li>a deployment's id is {@code ecs-svc/N}, its service deployment's target revision ARN ends in {@code /N}, and
+ *       task definitions are reported as ARNs ({@link #taskDefinitionArn(String)}), so a rollback that puts back what
+ *       it read sends an ARN;</li>
+ *   <li>exceptions are the SDK's own types, with the error code and HTTP status 400 ECS sends.</li>
+ * </ul>
+ * Instants ({@code createdAt} of deployments and events) come from the {@link Builder#clock(Clock) clock}, made
+ * strictly increasing; {@link Builder#accessDenied(Class[])} makes operations fail as for a role without the
+ * permission. Thread-safe: every call holds the fake's lock.
+ */
+public final class FakeEcs implements EcsClient {
+
+    /** The region of the ARNs unless set: {@code us-east-1}. */
+    public static final Region DEFAULT_REGION = Region.US_EAST_1;
+    /** The account of the ARNs unless set: {@code 123456789012}, the one AWS's documentation uses. */
+    public static final String DEFAULT_ACCOUNT_ID = "123456789012";
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,255}");
+    private static final Pattern ACCOUNT = Pattern.compile("[0-9]{12}");
+    /** Deployment ids have ECS's 19 digits. */
+    private static final long FIRST_DEPLOYMENT_NUMBER = 7_000_000_000_000_000_000L;
+    /** What DescribeServices, DescribeServiceDeployments and DescribeTasks take at most. */
+    private static final int MAX_SERVICES = 10;
+    private static final int MAX_SERVICE_DEPLOYMENTS = 20;
+    private static final int MAX_TASKS = 100;
+
+    private final Region region;
+    private final String accountId;
+    private final Clock clock;
+    private final Set<Class<? extends EcsRequest>> denied;
+    /** Cluster name → service name → service, in the order declared. */
+    private final Map<String, Map<String, FakeService>> clusters = new LinkedHashMap<>();
+    private final Map<String, Integer> latestRevisions = new LinkedHashMap<>();
+    private final List<EcsRequest> calls = new ArrayList<>();
+    private Instant lastInstant = Instant.EPOCH;
+    private long counter;
+
+    private FakeEcs(Builder b) {
+        this.region = b.region;
+        this.accountId = b.accountId;
+        this.clock = b.clock;
+        this.denied = Set.copyOf(b.denied);
+    }
+
+    /**
+     * A fake ECS in {@link #DEFAULT_REGION}, account {@link #DEFAULT_ACCOUNT_ID}, with the system clock.
+     *
+     * @return a fake with no services yet
+     */
+    public static FakeEcs create() {
+        return builder().build();
+    }
+
+    /**
+     * A builder with the defaults.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The service {@code service} of cluster {@code cluster}, declared here if it is new (ACTIVE, stable on
+     * {@code <service>:1}, 2 tasks, its deployments becoming stable on the first poll); the same handle every time.
+     * Declaring a service also makes its cluster exist.
+     *
+     * @param cluster the cluster's name (not an ARN)
+     * @param service the service's name (not an ARN)
+     * @return the handle that scripts the service and shows how it is
+     * @throws IllegalArgumentException when a name is not 1 to 255 letters, digits, hyphens and underscores
+     */
+    public synchronized FakeService service(String cluster, String service) {
+        requireName(cluster, "cluster");
+        requireName(service, "service");
+        return clusters.computeIfAbsent(cluster, c -> new LinkedHashMap<>())
+                .computeIfAbsent(service, s -> new FakeService(this, cluster, s));
+    }
+
+    /**
+     * Every request this client received, in order, as received (a rollout's requests carry their
+     * {@code overrideConfiguration}); requests that were answered with an exception included.
+     *
+     * @return a copy, which later calls do not change
+     */
+    public synchronized List<EcsRequest> calls() {
+        return List.copyOf(calls);
+    }
+
+    /**
+     * The requests of one type this client received, in order.
+     *
+     * @param <T> the request type
+     * @param type the request class, {@code DescribeServicesRequest.class} for one
+     * @return a copy, which later calls do not change
+     */
+    public synchronized <T extends EcsRequest> List<T> calls(Class<T> type) {
+        Objects.requireNonNull(type, "type");
+        return calls.stream().filter(type::isInstance).map(type::cast).collect(Collectors.toUnmodifiableList());
+    }
+
+    /**
+     * The UpdateService requests this client received, in order: the rollout's updates, then any rollback's.
+     *
+     * @return a copy, which later calls do not change
+     */
+    public List<UpdateServiceRequest> updates() {
+        return calls(UpdateServiceRequest.class);
+    }
+
+    /**
+     * The ARN this fake reports for a task definition: {@code family:revision} and ARNs as given, a family alone at
+     * the highest revision this fake has seen of it (1 if none).
+     *
+     * @param taskDefinition a family, {@code family:revision} or a task definition ARN
+     * @return {@code arn:aws:ecs:REGION:ACCOUNT:task-definition/family:revision}
+     */
+    public synchronized String taskDefinitionArn(String taskDefinition) {
+        Objects.requireNonNull(taskDefinition, "taskDefinition");
+        if (taskDefinition.startsWith("arn:")) {
+            return taskDefinition;
+        }
+        int colon = taskDefinition.lastIndexOf(':');
+        String family = colon < 0 ? taskDefinition : taskDefinition.substring(0, colon);
+        int revision;
+        if (colon < 0) {
+            revision = latestRevisions.getOrDefault(family, 1);
+        } else {
+            try {
+                revision = Integer.parseInt(taskDefinition.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw invalidParameter("Invalid revision number. Number: " + taskDefinition.substring(colon + 1));
+            }
+        }
+        latestRevisions.merge(family, revision, Math::max);
+        return arn("task-definition/" + family + ":" + revision);
+    }
+
+    // ---- EcsClient --------------------------------------------------------------------------------------------
+
+    /**
+     * Updates a service like ECS: a new task definition, or {@code forceNewDeployment}, starts a deployment that
+     * goes as the service's script says (a return to a task definition it was stable on earlier, as a rollback
+     * sends, becomes stable on the next poll); a {@code desiredCount} is applied; anything else in the request is
+     * taken as given and not acted on. The answer shows the new deployment PRIMARY, IN_PROGRESS, with no task
+     * running yet.
+     *
+     * @param request the update; {@code service} is required
+     * @return the service as updated
+     * @throws ClusterNotFoundException for an unknown cluster
+     * @throws ServiceNotFoundException for an unknown or missing service
+     * @throws software.amazon.awssdk.services.ecs.model.ServiceNotActiveException for a service not ACTIVE
+     * @throws RuntimeException what {@link FakeService#rejectsUpdates(RuntimeException)} scripted
+     */
+    @Override
+    public synchronized UpdateServiceResponse updateService(UpdateServiceRequest request) {
+        record(request);
+        String cluster = cluster(request.cluster());
+        if (request.service() == null || request.service().isEmpty()) {
+            throw invalidParameter("Service cannot be empty.");
+        }
+        FakeService s = find(cluster, request.service());
+        if (s == null) {
+            throw serviceNotFound();
+        }
+        return UpdateServiceResponse.builder().service(s.update(request)).build();
+    }
+
+    /**
+     * Describes up to 10 services of one cluster, moving each one step on first (see {@link FakeService}); unknown
+     * or missing ones are failures with reason {@code MISSING} and their ARN.
+     *
+     * @param request the cluster and services, by name or ARN
+     * @return the services found, in the order asked, and the failures
+     * @throws ClusterNotFoundException for an unknown cluster
+     * @throws InvalidParameterException for no services, or more than 10
+     */
+    @Override
+    public synchronized DescribeServicesResponse describeServices(DescribeServicesRequest request) {
+        record(request);
+        String cluster = cluster(request.cluster());
+        if (request.services().isEmpty()) {
+            throw invalidParameter("Services cannot be empty.");
+        }
+        if (request.services().size() > MAX_SERVICES) {
+            throw invalidParameter("service names can have at most 10 items.");
+        }
+        List<Service> found = new ArrayList<>();
+        List<Failure> failures = new ArrayList<>();
+        for (String nameOrArn : request.services()) {
+            FakeService s = find(cluster, nameOrArn);
+            Service answer = s == null ? null : s.poll();
+            if (answer == null) {
+                failures.add(missing(nameOrArn.startsWith("arn:") ? nameOrArn
+                        : arn("service/" + cluster + "/" + nameOrArn)));
+            } else {
+                found.add(answer);
+            }
+        }
+        return DescribeServicesResponse.builder().services(found).failures(failures).build();
+    }
+
+    /**
+     * Lists the task ARNs of a cluster, newest first, filtered by {@code serviceName}, {@code startedBy} (a
+     * deployment id) and {@code desiredStatus} (RUNNING unless given), paged by {@code maxResults} (100 unless
+     * given) and {@code nextToken}. Only the STOPPED tasks of deployments the circuit breaker failed are kept, so a
+     * RUNNING list is always empty.
+     *
+     * @param request the filters
+     * @return one page of task ARNs
+     * @throws ClusterNotFoundException for an unknown cluster
+     * @throws ServiceNotFoundException for an unknown {@code serviceName}
+     */
+    @Override
+    public synchronized ListTasksResponse listTasks(ListTasksRequest request) {
+        record(request);
+        String cluster = cluster(request.cluster());
+        FakeService only = null;
+        if (request.serviceName() != null) {
+            only = find(cluster, request.serviceName());
+            if (only == null) {
+                throw serviceNotFound();
+            }
+        }
+        String desired = request.desiredStatusAsString() == null ? "RUNNING" : request.desiredStatusAsString();
+        List<String> arns = new ArrayList<>();
+        for (FakeService s : clusters.get(cluster).values()) {
+            if (only == null || only == s) {
+                s.tasks().stream()
+                        .filter(t -> desired.equals(t.desiredStatus()))
+                        .filter(t -> request.startedBy() == null || request.startedBy().equals(t.startedBy()))
+                        .forEach(t -> arns.add(t.taskArn()));
+            }
+        }
+        Page page = Page.of(arns.size(), request.maxResults(), 100, request.nextToken());
+        return ListTasksResponse.builder().taskArns(arns.subList(page.from, page.to)).nextToken(page.nextToken)
+                .build();
+    }
+
+    /**
+     * Describes up to 100 tasks of a cluster, by id or ARN; unknown ones are failures with reason {@code MISSING}.
+     *
+     * @param request the cluster and tasks
+     * @return the tasks found and the failures
+     * @throws ClusterNotFoundException for an unknown cluster
+     * @throws InvalidParameterException for no tasks, or more than 100
+     */
+    @Override
+    public synchronized DescribeTasksResponse describeTasks(DescribeTasksRequest request) {
+        record(request);
+        String cluster = cluster(request.cluster());
+        if (request.tasks().isEmpty()) {
+            throw invalidParameter("Tasks cannot be empty.");
+        }
+        if (request.tasks().size() > MAX_TASKS) {
+            throw invalidParameter("Tasks cannot be longer than 100.");
+        }
+        Map<String, Task> byArn = new LinkedHashMap<>();
+        clusters.get(cluster).values().forEach(s -> s.tasks().forEach(t -> byArn.put(t.taskArn(), t)));
+        List<Task> found = new ArrayList<>();
+        List<Failure> failures = new ArrayList<>();
+        for (String idOrArn : request.tasks()) {
+            String arn = idOrArn.startsWith("arn:") ? idOrArn : arn("task/" + cluster + "/" + idOrArn);
+            Task t = byArn.get(arn);
+            if (t == null) {
+                failures.add(missing(arn));
+            } else {
+                found.add(t);
+            }
+        }
+        return DescribeTasksResponse.builder().tasks(found).failures(failures).build();
+    }
+
+    /**
+     * Lists a service's service deployments, newest first, filtered by {@code status} and {@code createdAt}, paged
+     * by {@code maxResults} (20 unless given) and {@code nextToken}.
+     *
+     * @param request the cluster, the service (name or ARN) and the filters
+     * @return one page of briefs
+     * @throws ClusterNotFoundException for an unknown cluster
+     * @throws ServiceNotFoundException for an unknown service
+     */
+    @Override
+    public synchronized ListServiceDeploymentsResponse listServiceDeployments(ListServiceDeploymentsRequest request) {
+        record(request);
+        String cluster = cluster(request.cluster());
+        if (request.service() == null || request.service().isEmpty()) {
+            throw invalidParameter("Service cannot be empty.");
+        }
+        FakeService s = find(cluster, request.service());
+        if (s == null) {
+            throw serviceNotFound();
+        }
+        Instant after = request.createdAt() == null ? null : request.createdAt().after();
+        Instant before = request.createdAt() == null ? null : request.createdAt().before();
+        List<ServiceDeploymentBrief> briefs = s.serviceDeploymentsNewestFirst().stream()
+                .filter(d -> !request.hasStatus() || request.status().contains(d.status()))
+                .filter(d -> after == null || !d.createdAt().isBefore(after))
+                .filter(d -> before == null || !d.createdAt().isAfter(before))
+                .map(FakeEcs::brief)
+                .toList();
+        Page page = Page.of(briefs.size(), request.maxResults(), 20, request.nextToken());
+        return ListServiceDeploymentsResponse.builder().serviceDeployments(briefs.subList(page.from, page.to))
+                .nextToken(page.nextToken).build();
+    }
+
+    /**
+     * Describes up to 20 service deployments by ARN, of any cluster; unknown ones are failures with reason
+     * {@code MISSING}.
+     *
+     * @param request the ARNs
+     * @return the service deployments found and the failures
+     * @throws InvalidParameterException for no ARNs, or more than 20
+     */
+    @Override
+    public synchronized DescribeServiceDeploymentsResponse describeServiceDeployments(
+            DescribeServiceDeploymentsRequest request) {
+        record(request);
+        if (request.serviceDeploymentArns().isEmpty()) {
+            throw invalidParameter("serviceDeploymentArns cannot be empty.");
+        }
+        if (request.serviceDeploymentArns().size() > MAX_SERVICE_DEPLOYMENTS) {
+            throw invalidParameter("serviceDeploymentArns can have at most 20 items.");
+        }
+        List<ServiceDeployment> found = new ArrayList<>();
+        List<Failure> failures = new ArrayList<>();
+        for (String arn : request.serviceDeploymentArns()) {
+            FakeService owner = owner(arn);
+            ServiceDeployment sd = owner == null ? null : owner.serviceDeployment(arn);
+            if (sd == null) {
+                failures.add(missing(arn));
+            } else {
+                found.add(sd);
+            }
+        }
+        return DescribeServiceDeploymentsResponse.builder().serviceDeployments(found).failures(failures).build();
+    }
+
+    /**
+     * Stops a service deployment in flight: with {@code ROLLBACK} (the default) ECS rolls it back, ROLLBACK_REQUESTED
+     * now, ROLLBACK_IN_PROGRESS on the next poll with a new PRIMARY deployment of the previous task definition, and
+     * ROLLBACK_SUCCESSFUL, stable on it, on the poll after; with {@code ABORT} it is STOPPED and the service left as
+     * it is. Stopping one that is already stopping or rolling back changes nothing.
+     *
+     * @param request the service deployment's ARN and the stop type
+     * @return the ARN
+     * @throws ServiceDeploymentNotFoundException for an unknown ARN
+     * @throws software.amazon.awssdk.services.ecs.model.ConflictException for a finished deployment, or a rollback
+     *     with nothing to go back to
+     */
+    @Override
+    public synchronized StopServiceDeploymentResponse stopServiceDeployment(StopServiceDeploymentRequest request) {
+        record(request);
+        FakeService s = owner(request.serviceDeploymentArn());
+        if (s == null || s.serviceDeployment(request.serviceDeploymentArn()) == null) {
+            throw serviceDeploymentNotFound();
+        }
+        s.stop(request);
+        return StopServiceDeploymentResponse.builder().serviceDeploymentArn(request.serviceDeploymentArn()).build();
+    }
+
+    /**
+     * Answers a deployment paused at a PAUSE hook ({@link FakeService#pausesAt}): {@code CONTINUE} (the default)
+     * goes on with the next stage on the next poll, {@code ROLLBACK} rolls it back as
+     * {@link #stopServiceDeployment(StopServiceDeploymentRequest)} does.
+     *
+     * @param request the service deployment's ARN, the hook's id and the action
+     * @return the ARN
+     * @throws ServiceDeploymentNotFoundException for an unknown ARN
+     * @throws software.amazon.awssdk.services.ecs.model.ClientException when the deployment is not paused
+     * @throws InvalidParameterException for another hook's id
+     */
+    @Override
+    public synchronized ContinueServiceDeploymentResponse continueServiceDeployment(
+            ContinueServiceDeploymentRequest request) {
+        record(request);
+        FakeService s = owner(request.serviceDeploymentArn());
+        if (s == null || s.serviceDeployment(request.serviceDeploymentArn()) == null) {
+            throw serviceDeploymentNotFound();
+        }
+        s.resume(request);
+        return ContinueServiceDeploymentResponse.builder().serviceDeploymentArn(request.serviceDeploymentArn())
+                .build();
+    }
+
+    /**
+     * A waiter that polls this fake, as a real client's {@code waiter()} polls ECS.
+     *
+     * @return a new waiter; close it when done
+     */
+    @Override
+    public EcsWaiter waiter() {
+        return EcsWaiter.builder().client(this).build();
+    }
+
+    /**
+     * The client's configuration: the fake's region, and no override configuration of its own.
+     *
+     * @return the configuration
+     */
+    @Override
+    public EcsServiceClientConfiguration serviceClientConfiguration() {
+        return EcsServiceClientConfiguration.builder().region(region)
+                .overrideConfiguration(ClientOverrideConfiguration.builder().build()).build();
+    }
+
+    /**
+     * The SDK's name of the service, {@code ecs}.
+     *
+     * @return {@link EcsClient#SERVICE_NAME}
+     */
+    @Override
+    public String serviceName() {
+        return SERVICE_NAME;
+    }
+
+    /** Does nothing: the fake holds no resources, and stays usable. */
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public synchronized String toString() {
+        return "FakeEcs[region=" + region.id() + ", account=" + accountId + ", services="
+                + clusters.values().stream().mapToInt(Map::size).sum() + ", calls=" + calls.size() + "]";
+    }
+
+    // ---- for FakeService (callers hold the lock) ---------------------------------------------------------------
+
+    /** Now, by the clock, but always after the last instant handed out. */
+    Instant now() {
+        Instant t = clock.instant();
+        lastInstant = t.isAfter(lastInstant) ? t : lastInstant.plusMillis(1);
+        return lastInstant;
+    }
+
+    String arn(String resource) {
+        return "arn:aws:ecs:" + region.id() + ":" + accountId + ":" + resource;
+    }
+
+    String newDeploymentId() {
+        return "ecs-svc/" + (FIRST_DEPLOYMENT_NUMBER + ++counter);
+    }
+
+    /** An id of {@code length} hex digits, unrelated to any other: service-deployment tokens, task and event ids. */
+    String newHexId(int length) {
+        String hex = Long.toHexString(++counter * 0x9E3779B97F4A7C15L);
+        StringBuilder s = new StringBuilder();
+        while (s.length() < length) {
+            s.append(hex);
+        }
+        return s.substring(0, length);
+    }
+
+    static AwsServiceException error(AwsServiceException.Builder builder, String code, String message) {
+        return builder.message(message).statusCode(400).awsErrorDetails(AwsErrorDetails.builder().errorCode(code)
+                .errorMessage(message).serviceName("Ecs").build()).build();
+    }
+
+    static InvalidParameterException invalidParameter(String message) {
+        return (InvalidParameterException) error(InvalidParameterException.builder(), "InvalidParameterException",
+                message);
+    }
+
+    // ---- lookups ----------------------------------------------------------------------------------------------
+
+    /** Records a request; throws what ECS answers a role without the permission for it. */
+    private void record(EcsRequest request) {
+        calls.add(Objects.requireNonNull(request, "request"));
+        if (denied.contains(request.getClass())) {
+            String operation = request.getClass().getSimpleName().replaceFirst("Request$", "");
+            throw (AccessDeniedException) error(AccessDeniedException.builder(), "AccessDeniedException",
+                    "User: arn:aws:sts::" + accountId + ":assumed-role/fake/session is not authorized to perform: ecs:"
+                            + operation + " on resource: *");
+        }
+    }
+
+    /** The name of a known cluster given by name or ARN ({@code default} when null). */
+    private String cluster(String nameOrArn) {
+        String name = nameOrArn == null ? "default" : nameOrArn;
+        if (name.startsWith("arn:")) {
+            String resource = resourceOf(name);
+            name = resource != null && resource.startsWith("cluster/") ? resource.substring("cluster/".length()) : "";
+        }
+        if (!clusters.containsKey(name)) {
+            throw (ClusterNotFoundException) error(ClusterNotFoundException.builder(), "ClusterNotFoundException",
+                    "Cluster not found.");
+        }
+        return name;
+    }
+
+    /** A service of the cluster by name or ARN ({@code service/CLUSTER/NAME} or the old {@code service/NAME}). */
+    private FakeService find(String cluster, String nameOrArn) {
+        String name = nameOrArn;
+        if (nameOrArn.startsWith("arn:")) {
+            String resource = resourceOf(nameOrArn);
+            if (resource == null || !resource.startsWith("service/")) {
+                return null;
+            }
+            String[] path = resource.substring("service/".length()).split("/");
+            if (path.length > 2 || (path.length == 2 && !path[0].equals(cluster))) {
+                return null;
+            }
+            name = path[path.length - 1];
+        }
+        FakeService s = clusters.get(cluster).get(name);
+        return s == null || s.isMissing() ? null : s;
+    }
+
+    /** The service a service-deployment ARN belongs to, or {@code null}. */
+    private FakeService owner(String serviceDeploymentArn) {
+        String resource = serviceDeploymentArn == null ? null : resourceOf(serviceDeploymentArn);
+        if (resource == null || !resource.startsWith("service-deployment/")) {
+            return null;
+        }
+        String[] path = resource.split("/");
+        Map<String, FakeService> services = path.length == 4 ? clusters.get(path[1]) : null;
+        FakeService s = services == null ? null : services.get(path[2]);
+        return s == null || s.isMissing() ? null : s;
+    }
+
+    /** The resource part of an ARN of this fake's region and account, or {@code null}. */
+    private String resourceOf(String arn) {
+        String[] parts = arn.split(":", 6);
+        boolean ours = parts.length == 6 && parts[3].equals(region.id()) && parts[4].equals(accountId);
+        return ours ? parts[5] : null;
+    }
+
+    private static Failure missing(String arn) {
+        return Failure.builder().arn(arn).reason("MISSING").build();
+    }
+
+    private static ServiceNotFoundException serviceNotFound() {
+        return (ServiceNotFoundException) error(ServiceNotFoundException.builder(), "ServiceNotFoundException",
+                "Service not found.");
+    }
+
+    private static ServiceDeploymentNotFoundException serviceDeploymentNotFound() {
+        return (ServiceDeploymentNotFoundException) error(ServiceDeploymentNotFoundException.builder(),
+                "ServiceDeploymentNotFoundException", "The service deployment does not exist.");
+    }
+
+    private static ServiceDeploymentBrief brief(ServiceDeployment d) {
+        return ServiceDeploymentBrief.builder().serviceDeploymentArn(d.serviceDeploymentArn())
+                .serviceArn(d.serviceArn()).clusterArn(d.clusterArn()).createdAt(d.createdAt())
+                .startedAt(d.startedAt()).finishedAt(d.finishedAt())
+                .targetServiceRevisionArn(d.targetServiceRevision().arn()).status(d.status())
+                .statusReason(d.statusReason()).build();
+    }
+
+    private static void requireName(String value, String name) {
+        Objects.requireNonNull(value, name);
+        if (!NAME.matcher(value).matches()) {
+            throw new IllegalArgumentException(name + " must be a name of 1 to 255 letters, digits, hyphens and "
+                    + "underscores: \"" + value + "\"");
+        }
+    }
+
+    /** One page of a list: the items {@code from} to {@code to}, and the token of the next page. */
+    private static final class Page {
+        final int from;
+        final int to;
+        final String nextToken;
+
+        private Page(int from, int to, String nextToken) {
+            this.from = from;
+            this.to = to;
+            this.nextToken = nextToken;
+        }
+
+        static Page of(int size, Integer maxResults, int defaultMax, String token) {
+            int max = maxResults == null ? defaultMax : maxResults;
+            if (max < 1 || max > 100) {
+                throw invalidParameter("maxResults must be between 1 and 100.");
+            }
+            int from;
+            try {
+                from = token == null ? 0 : Integer.parseInt(token);
+            } catch (NumberFormatException e) {
+                throw invalidParameter("Invalid nextToken.");
+            }
+            from = Math.min(Math.max(from, 0), size);
+            int to = Math.min(size, from + max);
+            return new Page(from, to, to < size ? Integer.toString(to) : null);
+        }
+    }
+
+    /** Builds a {@link FakeEcs}; every setter checks its value at once. */
+    public static final class Builder {
+        private Region region = DEFAULT_REGION;
+        private String accountId = DEFAULT_ACCOUNT_ID;
+        private Clock clock = Clock.systemUTC();
+        private final List<Class<? extends EcsRequest>> denied = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /**
+         * The region in the fake's ARNs and its client configuration (a rollout checks ARNs against it). Defaults to
+         * {@link #DEFAULT_REGION}.
+         *
+         * @param region the region
+         * @return this builder
+         */
+        public Builder region(Region region) {
+            this.region = Objects.requireNonNull(region, "region");
+            return this;
+        }
+
+        /**
+         * The account in the fake's ARNs. Defaults to {@link #DEFAULT_ACCOUNT_ID}.
+         *
+         * @param accountId 12 digits
+         * @return this builder
+         */
+        public Builder accountId(String accountId) {
+            Objects.requireNonNull(accountId, "accountId");
+            if (!ACCOUNT.matcher(accountId).matches()) {
+                throw new IllegalArgumentException("accountId must be 12 digits: \"" + accountId + "\"");
+            }
+            this.accountId = accountId;
+            return this;
+        }
+
+        /**
+         * Where the {@code createdAt} and {@code updatedAt} instants come from. Defaults to the system clock, so
+         * that what a rollout compares with its own {@code Instant.now()} reads as recent; progress never depends on
+         * it.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Makes calls with these request types throw {@code AccessDeniedException} (HTTP 400, as ECS sends it), as
+         * for a role without the permission: {@code ListServiceDeploymentsRequest.class} and
+         * {@code DescribeServiceDeploymentsRequest.class} to test a rollout judged from DescribeServices alone, say.
+         * The calls are still recorded. None by default; each call adds to the ones given before.
+         *
+         * @param requestTypes the request classes of the operations to deny
+         * @return this builder
+         */
+        @SafeVarargs
+        public final Builder accessDenied(Class<? extends EcsRequest>... requestTypes) {
+            Objects.requireNonNull(requestTypes, "requestTypes");
+            Arrays.stream(requestTypes).forEach(t -> denied.add(Objects.requireNonNull(t, "requestTypes[]")));
+            return this;
+        }
+
+        /**
+         * The fake.
+         *
+         * @return a new fake with no services
+         */
+        public FakeEcs build() {
+            return new FakeEcs(this);
+        }
+    }
+}
