@@ -250,9 +250,9 @@ class ServiceDeploymentRolloutTest {
                     }
                 }).build().rollOut(request("a"), request("web")));
 
-        // DescribeServices shows ours no longer PRIMARY on the poll someone else's update lands: rolled back or
-        // replaced, it cannot tell; ECS's service deployment, read before undoing anything, says replaced.
-        assertEquals(Reason.ROLLED_BACK, e.reason());
+        // DescribeServices shows ours no longer PRIMARY on the poll someone else's update lands, and the new PRIMARY
+        // neither runs what ran before nor says it rolls back: replaced, not ours to undo.
+        assertEquals(Reason.SUPERSEDED, e.reason());
         assertEquals(List.of("a->app:2", "web->app:2", "a->" + fake.taskDefinitionArn("a:1")), fake.updates().stream()
                 .map(r -> r.service() + "->" + r.taskDefinition()).toList(), "no restore over someone else's release");
         assertEquals(List.of(), fake.calls(StopServiceDeploymentRequest.class));

@@ -60,7 +60,7 @@ class FakeEcsRolloutTest {
                 Arguments.of("goes inactive", (Consumer<FakeService>) s -> s.goesInactiveAfter(2),
                         Reason.SERVICE_INACTIVE),
                 Arguments.of("superseded, rolling", (Consumer<FakeService>) s -> s.supersededAfter(2),
-                        Reason.ROLLED_BACK),
+                        Reason.SUPERSEDED),
                 Arguments.of("superseded, blue/green", (Consumer<FakeService>) s -> s.blueGreen(1).supersededAfter(2),
                         Reason.SUPERSEDED),
                 Arguments.of("paused", (Consumer<FakeService>) s -> s.blueGreen(1)
