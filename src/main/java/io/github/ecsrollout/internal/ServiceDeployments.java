@@ -26,9 +26,9 @@ import software.amazon.awssdk.services.ecs.model.ServiceDeploymentBrief;
  * <p>UpdateService names no service deployment, so one is found by the only link ECS keeps: the DescribeServices
  * deployment {@code ecs-svc/N} runs the service revision {@code .../N}, which is a service deployment's target. The
  * service's {@code currentServiceDeployment} is tried first as a hint while the rollout's deployment is PRIMARY (it
- * can be stale, so only a matching target counts), then ListServiceDeployments for deployments created since the update was sent. Descriptions of up to 20
- * service deployments, of any chunk, share one DescribeServiceDeployments call; no service is described twice in a
- * poll. These calls have their own pacing (ECS gives them their own throttle bucket).
+ * can be stale, so only a matching target counts), then ListServiceDeployments for deployments created since the
+ * update was sent. Descriptions of up to 20 service deployments, of any chunk, share one DescribeServiceDeployments
+ * call; no service is described twice in a poll. These calls have their own pacing (ECS gives them their own throttle bucket).
  *
  * <p>None of this ever fails a rollout: an access denial (or an ECS without this API) is logged once at WARN and
  * the rollout goes on from DescribeServices alone; any other error leaves the service deployment as last known

@@ -191,7 +191,8 @@ public final class Benchmarks {
                 progress(String.format(Locale.ROOT, "  %s, %s run %d: %s in %.2f s (updates %.0f ms, first poll "
                         + "+%.0f ms), %d DescribeServices, %d other calls%s", label,
                         side.name().toLowerCase(Locale.ROOT), rep + 1, r.verdict(), r.seconds(),
-                        ms(r.updatesDone() - r.startNanos()), ms(r.firstDescribeAfter(r.updatesDone()) - r.updatesDone()),
+                        ms(r.updatesDone() - r.startNanos()),
+                        ms(r.firstDescribeAfter(r.updatesDone()) - r.updatesDone()),
                         r.describeCalls(), r.otherCalls(),
                         r.detail().isEmpty() ? "" : " (" + abbreviate(r.detail(), 100) + ")"));
                 if (r.marks().firstTerminal() != 0) {

@@ -99,8 +99,8 @@ class ServiceDeploymentScriptTest extends SimTestBase {
         Service s = service();
         assertEquals(3, s.deployments().size(), "the rollback, the failed deployment, the old one still running");
         assertEquals(DeploymentRolloutState.IN_PROGRESS, s.deployments().get(0).rolloutState());
-        assertTrue(s.deployments().get(0).rolloutStateReason().startsWith(
-                "ECS deployment circuit breaker: rolling back to deploymentId "), s.deployments().get(0).rolloutStateReason());
+        String reason = s.deployments().get(0).rolloutStateReason();
+        assertTrue(reason.startsWith("ECS deployment circuit breaker: rolling back to deploymentId "), reason);
         assertEquals(failedId, s.deployments().get(1).id());
         assertEquals(DeploymentRolloutState.FAILED, s.deployments().get(1).rolloutState());
     }
