@@ -486,6 +486,23 @@ class ServiceDeploymentVerdictsIT extends ItBase {
     }
 
     @Test
+    void withoutServiceDeploymentsRollbackOnFailureWatchesTheBreakersRollbackToItsEnd() {
+        sim.createService(ServiceSpec.of("prod", "web").desiredCount(3)
+                .script(ServiceScript.circuitBreakerFails(Duration.ofMinutes(2), true, Duration.ofMinutes(5))));
+        sim.faults().denyServiceDeployments();
+
+        RolloutNotStableException e = failure(() -> ecsPaced().rollbackOnFailure(true).build()
+                .rollOut("prod", "web", "web:2"));
+
+        assertEquals(Reason.DEPLOYMENT_FAILED, e.reason(), "from DescribeServices alone: rolloutState FAILED");
+        assertEquals(ServiceState.RollbackAction.WATCHED_ECS_ROLLBACK,
+                e.serviceState("web").orElseThrow().rollbackAction());
+        assertEquals(List.of("web"), e.rolledBackServices(), e.getMessage());
+        assertEquals(1, sim.stats().count("UpdateService"), "ECS's own rollback, not another deployment");
+        assertTrue(sim.service("prod", "web").taskDefinition().endsWith(ofRevision("web", 1)));
+    }
+
+    @Test
     void withoutServiceDeploymentHistoryTheRolloutIsJudgedFromDescribeServices() {
         sim.createService(ServiceSpec.of("prod", "web").noServiceDeploymentHistory()
                 .script(ServiceScript.rollingWithAlarms(Duration.ofMinutes(1), 3, "p99-latency")));
