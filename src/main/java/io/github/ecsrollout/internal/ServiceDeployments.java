@@ -25,10 +25,11 @@ import software.amazon.awssdk.services.ecs.model.ServiceDeploymentBrief;
  *
  * <p>UpdateService names no service deployment, so one is found by the only link ECS keeps: the DescribeServices
  * deployment {@code ecs-svc/N} runs the service revision {@code .../N}, which is a service deployment's target. The
- * service's {@code currentServiceDeployment} is tried first as a hint (it can be stale, so only a matching target
- * counts), then ListServiceDeployments for deployments created since the update was sent. Descriptions of up to 20
- * service deployments, of any chunk, share one DescribeServiceDeployments call; no service is described twice in a
- * poll. These calls have their own pacing (ECS gives them their own throttle bucket).
+ * service's {@code currentServiceDeployment} is tried first as a hint while the rollout's deployment is PRIMARY (it
+ * can be stale, so only a matching target counts), then ListServiceDeployments for deployments created since the
+ * update was sent. Descriptions of up to 20 service deployments, of any chunk, share one DescribeServiceDeployments
+ * call; no service is described twice in a poll. These calls have their own pacing (ECS gives them their own throttle
+ * bucket).
  *
  * <p>None of this ever fails a rollout: an access denial (or an ECS without this API) is logged once at WARN and
  * the rollout goes on from DescribeServices alone; any other error leaves the service deployment as last known
@@ -110,7 +111,11 @@ final class ServiceDeployments {
                 continue;
             }
             if (arn == null) {
-                String hint = e.getValue().currentServiceDeployment();
+                // Once another deployment is PRIMARY (the circuit breaker's rollback, someone else's update), the
+                // service's currentServiceDeployment is that one's: only the lookup finds ours on the poll that
+                // decides, and a stale hint would cost that poll its answer.
+                String hint = t.expectedDeploymentId().equals(Verdicts.primaryId(e.getValue()))
+                        ? e.getValue().currentServiceDeployment() : null;
                 if (hint != null && !t.isRejectedHint(hint) && !byArn.containsKey(hint)) {
                     hints.put(hint, t);
                     arn = hint;

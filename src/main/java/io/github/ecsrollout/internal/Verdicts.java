@@ -156,6 +156,12 @@ public final class Verdicts {
         Optional<Deployment> p = primary(service.deployments());
         boolean onPrevious = p.isPresent() && previousTaskDefinition != null
                 && isTaskDefinition(p.get().taskDefinition(), previousTaskDefinition);
+        if (onPrevious && plain == Verdict.DEPLOYMENT_FAILED
+                && p.get().rolloutState() != DeploymentRolloutState.FAILED) {
+            // The circuit breaker's rollback to the previous task definition, beside the FAILED deployment it undoes:
+            // what awaitStable calls a failure is, for the rollback's own wait, the restore under way.
+            return Verdict.IN_PROGRESS;
+        }
         return onPrevious && plain == Verdict.STABLE ? Verdict.STABLE
                 : plain == Verdict.DEPLOYMENT_FAILED ? Verdict.DEPLOYMENT_FAILED : Verdict.IN_PROGRESS;
     }

@@ -40,6 +40,8 @@ import software.amazon.awssdk.services.ecs.EcsClient;
  *       about every service not yet seen stable, 10 a call: the sum over rounds of ceil(unconfirmed / 10).</li>
  *   <li>Scale runs (scenario 5) run in a JVM of their own ({@link ScaleRun}) so that live threads and heap are
  *       theirs; cold starts ({@link ColdStart}) each in a fresh JVM against a simulator in this one.</li>
+ *   <li>Calls per service (scenario 7): by operation, for scenario 1's plain rolling fleet (with the bench's
+ *       maxAttempts and with the defaults) and for a blue/green fleet, medians of {@code bench.reps} runs.</li>
  *   <li>Footprint: {@code dependency:build-classpath} (runtime scope) of this project and of a pom holding only
  *       {@code software.amazon.awssdk:ecs}, jar sizes summed from the local repository ({@link Footprint}).</li>
  * </ul>
@@ -47,7 +49,8 @@ import software.amazon.awssdk.services.ecs.EcsClient;
  * <p>System properties: {@code bench.delayMs} (100), {@code bench.reps} (5 runs per side of scenarios 1-2, medians
  * reported), {@code bench.slowReps} (3, scenarios 3-4), {@code bench.services} (100), {@code bench.scale}
  * ("1000,5000"), {@code bench.maxConcurrency} (10, the default, for the scale runs), {@code bench.latencyMs} (0:
- * loopback only; scenarios 1-4), {@code bench.coldRuns} (7), {@code bench.only} ("1,2,3,4,5,6"), {@code bench.seed} (42),
+ * loopback only; scenarios 1-4), {@code bench.coldRuns} (7), {@code bench.only} ("1,2,3,4,5,6,7"; {@code -Dbench.only=7}
+ * runs just the calls per service, in about a minute), {@code bench.seed} (42),
  * {@code bench.warmUpSeconds} (8), {@code bench.scaleWarmUpSeconds} (3).
  */
 public final class Benchmarks {
@@ -71,7 +74,7 @@ public final class Benchmarks {
     private final List<Integer> scale = Arrays.stream(System.getProperty("bench.scale", "1000,5000").split(","))
             .map(String::trim).filter(s -> !s.isEmpty()).map(Integer::valueOf).toList();
     private final Set<String> only = new HashSet<>(Arrays.asList(
-            System.getProperty("bench.only", "1,2,3,4,5,6").split(",")));
+            System.getProperty("bench.only", "1,2,3,4,5,6,7").split(",")));
     private final Report report = new Report();
 
     private Benchmarks() {
@@ -133,6 +136,7 @@ public final class Benchmarks {
         guarded("4", () -> scenarioNeverStable(s4));
         guarded("5", this::scenarioScale);
         guarded("6", this::scenarioFootprint);
+        guarded("7", this::scenarioCallsPerService);
 
         double minutes = (System.nanoTime() - started) / 60e9;
         environment += " Load average (1 min) " + loadAtStart + " at the start, " + loadAverage() + " at the end.";
@@ -187,7 +191,8 @@ public final class Benchmarks {
                 progress(String.format(Locale.ROOT, "  %s, %s run %d: %s in %.2f s (updates %.0f ms, first poll "
                         + "+%.0f ms), %d DescribeServices, %d other calls%s", label,
                         side.name().toLowerCase(Locale.ROOT), rep + 1, r.verdict(), r.seconds(),
-                        ms(r.updatesDone() - r.startNanos()), ms(r.firstDescribeAfter(0) - r.updatesDone()),
+                        ms(r.updatesDone() - r.startNanos()),
+                        ms(r.firstDescribeAfter(r.updatesDone()) - r.updatesDone()),
                         r.describeCalls(), r.otherCalls(),
                         r.detail().isEmpty() ? "" : " (" + abbreviate(r.detail(), 100) + ")"));
                 if (r.marks().firstTerminal() != 0) {
@@ -329,6 +334,88 @@ public final class Benchmarks {
         double pc = median(p, Result::describeCalls);
         double bc = median(b, Result::describeCalls);
         report.row(label, "DescribeServices calls", pc, bc, Report.ratio(pc, bc), "calls");
+    }
+
+    // ---- scenario 7: ECS calls per service, by operation ------------------------------------------------------
+
+    /** The operations a rollout may call, in the order the rows show them. */
+    private static final List<String> OPERATIONS = List.of("DescribeServices", "ListServiceDeployments",
+            "DescribeServiceDeployments", "UpdateService");
+
+    /**
+     * What rolling a fleet out costs in ECS calls, per service and operation: a plain rolling fleet (scenario 1's,
+     * with the bench's maxAttempts 40 and with the defaults) must cost DescribeServices only, as before service
+     * deployments were read; a blue/green fleet reads each service's deployment on every poll.
+     */
+    private void scenarioCallsPerService() {
+        Settings bounded = settings(null);
+        Settings defaults = new Settings(delay, 0, null, 10, latency, SERVER_THREADS);
+        String plain = "7a: plain rolling (1's fleet), maxAttempts 40";
+        String plainDefaults = "7b: plain rolling, default settings";
+        String blueGreen = "7c: blue/green, default settings";
+        Supplier<Fleet> plainFleet = () -> Fleet.spread(services, delay, 8, seed);
+        Supplier<Fleet> blueGreenFleet = () -> Fleet.blueGreen(services, delay, 8, seed);
+        Map<Side, List<Result>> a = runs(plain, plainFleet, bounded, reps);
+        Map<Side, List<Result>> b = runs(plainDefaults, plainFleet, defaults, reps);
+        Map<Side, List<Result>> c = runs(blueGreen, blueGreenFleet, defaults, reps);
+        callRows(plain, a, plainFleet.get());
+        callRows(plainDefaults, b, plainFleet.get());
+        callRows(blueGreen, c, blueGreenFleet.get());
+        double deploymentCalls = perService(a.get(Side.PROJECT), "ListServiceDeployments")
+                + perService(a.get(Side.PROJECT), "DescribeServiceDeployments")
+                + perService(b.get(Side.PROJECT), "ListServiceDeployments")
+                + perService(b.get(Side.PROJECT), "DescribeServiceDeployments");
+        report.target("scenario 7: plain rolling services cost no service-deployment call",
+                deploymentCalls == 0 && verdicts(a.get(Side.PROJECT)).equals("SUCCESS"),
+                String.format(Locale.ROOT, "%s services: %.2f DescribeServices per service with maxAttempts 40 (%.2f "
+                        + "of them the read before the updates that checks the bound), %.2f with the defaults; "
+                        + "List/DescribeServiceDeployments %.0f; blue/green: %.2f DescribeServices, %.2f "
+                        + "ListServiceDeployments, %.2f DescribeServiceDeployments per service (%s)", services,
+                        perService(a.get(Side.PROJECT), "DescribeServices"), Math.ceil(services / 10.0) / services,
+                        perService(b.get(Side.PROJECT), "DescribeServices"), deploymentCalls,
+                        perService(c.get(Side.PROJECT), "DescribeServices"),
+                        perService(c.get(Side.PROJECT), "ListServiceDeployments"),
+                        perService(c.get(Side.PROJECT), "DescribeServiceDeployments"), verdicts(c.get(Side.PROJECT))));
+    }
+
+    /**
+     * Verdict and, per operation, the median calls per service of each side; then the DescribeServices polls (those
+     * after the first UpdateService) against scenario 1's lower bound, which does not depend on how long the updates
+     * took, unlike the calls themselves.
+     */
+    private void callRows(String label, Map<Side, List<Result>> runs, Fleet f) {
+        List<Result> p = runs.get(Side.PROJECT);
+        List<Result> b = runs.get(Side.BASELINE);
+        report.row(label, "verdict", verdicts(p), verdicts(b), null, "");
+        for (String op : OPERATIONS) {
+            double pc = perService(p, op);
+            double bc = perService(b, op);
+            report.row(label, op + " per service", pc, bc, Report.ratio(pc, bc), "calls");
+        }
+        ToDoubleFunction<Result> before = r -> Arrays.stream(r.describeNanos())
+                .filter(t -> r.updateNanos().length > 0 && t < r.updateNanos()[0]).count();
+        report.row(label, "  DescribeServices before the first UpdateService", median(p, before), median(b, before),
+                null, "calls");
+        ToDoubleFunction<Result> polls = r -> (r.describeCalls() - before.applyAsDouble(r))
+                / Fleet.lowerBound(f.stableAt(r.updateNanos()), r.updatesDone(), d);
+        report.row(label, "  polls / lower bound Σ ceil(unconfirmed/10)", median(p, polls), median(b, polls), null,
+                "x");
+    }
+
+    /** The median over runs of one operation's calls, divided by the services. */
+    private double perService(List<Result> runs, String operation) {
+        return median(runs, r -> calls(r, operation)) / services;
+    }
+
+    private static double calls(Result r, String operation) {
+        switch (operation) {
+            case "DescribeServices":
+                return r.describeCalls();
+            case "UpdateService":
+                return r.updateNanos().length;
+            default:
+                return r.otherCallList().stream().filter(c -> c.operation().equals(operation)).count();
+        }
     }
 
     // ---- scenario 5: scale, each run in a JVM of its own ---------------------------------------------------

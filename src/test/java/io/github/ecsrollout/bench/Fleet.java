@@ -64,6 +64,23 @@ final class Fleet {
         return f;
     }
 
+    /**
+     * As {@link #spread}, but every service deploys BLUE_GREEN: green scales up beside blue, test and production
+     * traffic shift, a bake of 0 minutes, clean-up, the eight stages taking equal parts of its time. DescribeServices
+     * shows two deployments until the end, and the rollout reads each service deployment on every poll.
+     */
+    static Fleet blueGreen(int n, Duration delay, int polls, long seed) {
+        Fleet f = spread(n, delay, polls, seed);
+        for (int i = 0; i < n; i++) {
+            f.scripts.set(i, ServiceScript.blueGreen(Duration.ofNanos(f.stableAfter[i] / BLUE_GREEN_STAGES), 0));
+            f.stableAfter[i] = f.stableAfter[i] / BLUE_GREEN_STAGES * BLUE_GREEN_STAGES;
+        }
+        return f;
+    }
+
+    /** Stages of a blue/green deployment that take the script's stage time (the bake takes its minutes). */
+    static final int BLUE_GREEN_STAGES = 8;
+
     /** {@code n} services whose new deployment never becomes stable. */
     static Fleet neverStable(int n) {
         Fleet f = new Fleet(n);

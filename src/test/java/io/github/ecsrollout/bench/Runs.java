@@ -30,7 +30,11 @@ final class Runs {
 
     enum Side { PROJECT, BASELINE }
 
-    /** How a side is configured for a run. {@code timeout} applies to the project only (the baseline has none). */
+    /**
+     * How a side is configured for a run. {@code timeout} applies to the project only (the baseline has none);
+     * {@code maxAttempts} 0 leaves the project's unset (its defaults: 40 polls, grown to fit a long deployment) and
+     * gives the baseline the SDK waiter's 40.
+     */
     record Settings(Duration delay, int maxAttempts, Duration timeout, int maxConcurrency, Duration latency,
             int serverThreads) {
     }
@@ -130,7 +134,7 @@ final class Runs {
                 .maxConcurrency(s.maxConcurrency()).listener(marks);
         if (s.timeout() != null) {
             b.timeout(s.timeout()); // the timeout alone bounds the wait
-        } else {
+        } else if (s.maxAttempts() > 0) {
             b.maxAttempts(s.maxAttempts());
         }
         ServiceRollout rollout = b.build();
@@ -161,7 +165,7 @@ final class Runs {
      */
     static Result baseline(SimulatedEcs sim, EcsClient client, Fleet fleet, Settings s) {
         WaiterOverrideConfiguration config = WaiterOverrideConfiguration.builder()
-                .maxAttempts(s.maxAttempts())
+                .maxAttempts(s.maxAttempts() > 0 ? s.maxAttempts() : 40)
                 .backoffStrategyV2(BackoffStrategy.fixedDelayWithoutJitter(s.delay()))
                 .build();
         List<UpdateServiceRequest> requests = fleet.requests();

@@ -188,6 +188,25 @@ class ServiceDeploymentVerdictsTest {
         assertEquals(verdict, Verdicts.evaluate(service, null, expected, null));
     }
 
+    /**
+     * rollbackOnFailure watching ECS's own circuit-breaker rollback without the service deployment (no permission):
+     * the FAILED deployment beside the rollback is what is being undone, not a failed restore.
+     */
+    @Test
+    void aBreakerRollbackWatchedWithoutItsServiceDeploymentIsARestoreUnderWay() {
+        Deployment rollback = primary("ecs-svc/rollback", "app:1", 1, 2, DeploymentRolloutState.IN_PROGRESS)
+                .toBuilder().createdAt(T0.plusSeconds(120))
+                .rolloutStateReason("ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/old.").build();
+        Deployment failedOne = failed(MINE, "ACTIVE", "ECS deployment circuit breaker: tasks failed to start.")
+                .toBuilder().createdAt(T0).build();
+        assertEquals(Verdict.IN_PROGRESS, Verdicts.restoration(service("web", 1, 2, rollback, failedOne), null, "app:1"));
+        Deployment rollbackFailed = rollback.toBuilder().rolloutState(DeploymentRolloutState.FAILED).build();
+        assertEquals(Verdict.DEPLOYMENT_FAILED,
+                Verdicts.restoration(service("web", 1, 2, rollbackFailed, failedOne), null, "app:1"));
+        Deployment done = rollback.toBuilder().rolloutState(DeploymentRolloutState.COMPLETED).runningCount(2).build();
+        assertEquals(Verdict.STABLE, Verdicts.restoration(service("web", 2, 2, done), null, "app:1"));
+    }
+
     @Test
     void theFixForwardIsStableOnceOnlyItRemains() {
         Service s = service("web", 2, 2, primary("ecs-svc/fix", "app:3", 2, 2, DeploymentRolloutState.COMPLETED));

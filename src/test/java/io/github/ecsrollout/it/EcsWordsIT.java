@@ -80,7 +80,7 @@ class EcsWordsIT extends ItBase {
         RolloutNotStableException e = failure(() -> rollout().listener(listener).build()
                 .rollOut("prod", "web", "web:2"));
 
-        assertEquals(Reason.DEPLOYMENT_FAILED, e.reason());
+        assertEquals(Reason.ROLLED_BACK, e.reason(), "ECS rolls it back");
         int failed = indexOf(heard, "deployment failed");
         int rollingBack = indexOf(heard, "rolling back to deployment");
         assertTrue(failed >= 0 && rollingBack >= 0, heard.toString());

@@ -49,9 +49,14 @@ abstract class ItBase {
         return 4;
     }
 
+    /** The simulator's clock: real time, unless a test class needs ECS's minutes to pass faster. */
+    Clock simClock() {
+        return Clock.systemUTC();
+    }
+
     @BeforeEach
     void startSimulator() {
-        sim = SimulatedEcs.start(Clock.systemUTC(), simThreads());
+        sim = SimulatedEcs.start(simClock(), simThreads());
     }
 
     @AfterEach

@@ -123,13 +123,15 @@ class ReplayIT extends ItBase {
     }
 
     /**
-     * A recorded UpdateService answer names a deployment that the (simulated) service never shows: the rollout must
-     * call that ROLLED_BACK, although the service is stable by the waiter's rule.
+     * A recorded UpdateService answer names a deployment that the (simulated) service never shows: never a success,
+     * although the service is stable by the waiter's rule. What it shows instead runs neither the requested task
+     * definition nor what the recorded answer says ran before, and does not say it rolls back: another deployment
+     * took over, SUPERSEDED.
      */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"08b-update-service-awscli-docs-example4-mid-deployment-events.json",
             "08c-update-service-custodian-placebo-mid-deployment.json"})
-    void aRecordedUpdateAnswerWhoseDeploymentNeverShowsIsRolledBack(String file) throws IOException {
+    void aRecordedUpdateAnswerWhoseDeploymentNeverShowsIsNeverASuccess(String file) throws IOException {
         Replay.Payload payload = Replay.load(file);
         String service = serviceName(payload);
         sim.createService("prod", service, ServiceScript.stableAfter(Duration.ofMillis(50)));
@@ -137,7 +139,7 @@ class ReplayIT extends ItBase {
 
         RolloutNotStableException e = failure(() -> rollout().build().rollOut("prod", service, service + ":2"));
 
-        assertEquals(Reason.ROLLED_BACK, e.reason());
+        assertEquals(Reason.SUPERSEDED, e.reason());
         ServiceState state = e.serviceState(service).orElseThrow();
         assertEquals(JSON.readTree(payload.body()).at("/service/deployments/0/id").asText(),
                 state.expectedDeploymentId().orElseThrow());

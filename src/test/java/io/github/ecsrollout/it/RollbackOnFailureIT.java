@@ -83,7 +83,7 @@ class RollbackOnFailureIT extends ItBase {
         RolloutNotStableException e = failure(() -> rollout().rollbackOnFailure(true).build()
                 .rollOut(toRevision("prod", services, 2)));
 
-        assertEquals(Reason.DEPLOYMENT_FAILED, e.reason());
+        assertEquals(Reason.ROLLED_BACK, e.reason(), "ECS's circuit breaker is rolling it back");
         assertEquals(new HashSet<>(services), new HashSet<>(e.rolledBackServices()));
         assertAllOnTheirPreviousTaskDefinition(services);
         List<String> restoredByUs = new ArrayList<>(services);

@@ -119,7 +119,8 @@ public final class Demo {
             System.out.println("    message:");
             e.getMessage().lines().forEach(line -> System.out.println("      " + line));
             printCalls(ecs);
-            return withFailure && e.reason() == RolloutNotStableException.Reason.DEPLOYMENT_FAILED;
+            // The circuit breaker rolls the deployment back, and its service deployment says so.
+            return withFailure && e.reason() == RolloutNotStableException.Reason.ROLLED_BACK;
         }
     }
 

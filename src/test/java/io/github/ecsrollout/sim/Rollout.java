@@ -276,17 +276,54 @@ final class Rollout {
      * task definition, rolled out like stableAfter, completes.
      */
     void rollBack(Duration takes, String reason) {
+        Rollout back = startRollback(takes, reason);
+        if (back != null) {
+            back.rollingBack = serviceDeployment;
+            back.at(takes.dividedBy(2), r -> r.removeDeployment(primary));
+            ServiceScript.rollToCompletion(back, takes);
+        }
+    }
+
+    /**
+     * A circuit-breaker rollback that fails too: the rollback deployment's tasks crash as well, and after
+     * {@code takes} ECS gives up on it (its rolloutState FAILED, its own service deployment STOPPED) and this
+     * service deployment is ROLLBACK_FAILED. Both deployments stay listed: what the service runs is anyone's guess.
+     */
+    void rollBackAndFail(Duration takes) {
+        Rollout back = startRollback(takes, BREAKER_REASON);
+        if (back != null) {
+            SimServiceDeployment failed = serviceDeployment;
+            ServiceScript.crashCycles(back, ServiceScript.shorter(ServiceScript.CRASH_CYCLE, takes.dividedBy(4)),
+                    ServiceScript.CIRCUIT_BREAKER_TASK_REASON, 1);
+            back.at(takes, r -> {
+                r.fail(BREAKER_REASON, "tasks failed to start.", false);
+                failed.rollbackFailed(ROLLBACK_FAILED_REASON, r.now);
+            });
+        }
+    }
+
+    static final String ROLLBACK_FAILED_REASON = "ECS deployment circuit breaker: the rollback failed too.";
+
+    /**
+     * The start of any rollback: this service deployment ROLLBACK_REQUESTED, a new PRIMARY deployment on the
+     * previous task definition, ROLLBACK_IN_PROGRESS a quarter of {@code takes} later; null when there is nothing
+     * to go back to (ECS leaves the failed deployment as it is).
+     */
+    private Rollout startRollback(Duration takes, String reason) {
         if (previous == null) {
-            return; // Nothing to go back to: ECS leaves the failed deployment as it is.
+            return null;
         }
         SimServiceDeployment failed = serviceDeployment;
         failed.rollbackRequested(reason, previous, now);
         Rollout back = service.startDeployment(previous.taskDefinition, now);
-        back.rollingBack = failed;
+        if (reason.equals(BREAKER_REASON)) {
+            // What awaitStable sees beside the FAILED deployment: the PRIMARY says it is the breaker's rollback.
+            back.primary.rolloutStateReason = "ECS deployment circuit breaker: rolling back to deploymentId "
+                    + previous.id + ".";
+        }
         service.event(now, "rolling back to deployment " + previous.id + ".");
         back.at(takes.dividedBy(4), r -> failed.status("ROLLBACK_IN_PROGRESS", r.now));
-        back.at(takes.dividedBy(2), r -> r.removeDeployment(primary));
-        ServiceScript.rollToCompletion(back, takes);
+        return back;
     }
 
     void removeDeployment(Deployment d) {

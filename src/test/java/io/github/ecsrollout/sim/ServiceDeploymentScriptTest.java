@@ -91,6 +91,53 @@ class ServiceDeploymentScriptTest extends SimTestBase {
     }
 
     @Test
+    void theBreakersRollbackSaysWhatItRollsBackBesideTheFailedDeployment() {
+        create(ServiceSpec.of("prod", "web")
+                .script(ServiceScript.circuitBreakerFails(Duration.ofSeconds(20), true, Duration.ofSeconds(12))));
+        String failedId = service().deployments().get(0).id();
+        clock.advance(Duration.ofSeconds(20));
+        Service s = service();
+        assertEquals(3, s.deployments().size(), "the rollback, the failed deployment, the old one still running");
+        assertEquals(DeploymentRolloutState.IN_PROGRESS, s.deployments().get(0).rolloutState());
+        String reason = s.deployments().get(0).rolloutStateReason();
+        assertTrue(reason.startsWith("ECS deployment circuit breaker: rolling back to deploymentId "), reason);
+        assertEquals(failedId, s.deployments().get(1).id());
+        assertEquals(DeploymentRolloutState.FAILED, s.deployments().get(1).rolloutState());
+    }
+
+    @Test
+    void aRollbackThatFailsTooEndsRollbackFailed() {
+        create(ServiceSpec.of("prod", "web").desiredCount(3)
+                .script(ServiceScript.circuitBreakerRollbackFails(Duration.ofSeconds(20), Duration.ofSeconds(40))));
+        assertEquals(ServiceDeploymentStatus.ROLLBACK_REQUESTED, after(Duration.ofSeconds(20)).status());
+        assertEquals(ServiceDeploymentStatus.ROLLBACK_IN_PROGRESS, after(Duration.ofSeconds(10)).status());
+        ServiceDeployment failed = after(Duration.ofSeconds(30));
+        assertEquals(ServiceDeploymentStatus.ROLLBACK_FAILED, failed.status());
+        assertEquals(ServiceDeploymentRollbackMonitorsStatus.TRIGGERED, failed.deploymentCircuitBreaker().status());
+        assertNotNull(failed.statusReason());
+        assertNotNull(failed.finishedAt());
+        Service s = service();
+        assertEquals(DeploymentRolloutState.FAILED, s.deployments().get(0).rolloutState(), "the rollback");
+        assertEquals(DeploymentRolloutState.FAILED, s.deployments().get(1).rolloutState(), "the deployment");
+        assertEquals(TD + "web:1", s.taskDefinition(), "the rollback's task definition, not running");
+    }
+
+    @Test
+    void aRequestedRollbackCanStillEndSuccessful() {
+        create(ServiceSpec.of("prod", "web").alarms(false, "p99-latency")
+                .script(ServiceScript.rollbackRequestedButCompletes(Duration.ofSeconds(10), Duration.ofSeconds(30))));
+        assertEquals(ServiceDeploymentStatus.IN_PROGRESS, after(Duration.ofSeconds(9)).status());
+        ServiceDeployment requested = after(Duration.ofSeconds(1));
+        assertEquals(ServiceDeploymentStatus.ROLLBACK_REQUESTED, requested.status());
+        assertNotNull(requested.rollback().reason());
+        assertEquals(ServiceDeploymentStatus.ROLLBACK_REQUESTED, after(Duration.ofSeconds(19)).status());
+        assertEquals(ServiceDeploymentStatus.SUCCESSFUL, after(Duration.ofSeconds(1)).status());
+        Service s = service();
+        assertEquals(1, s.deployments().size());
+        assertEquals(TD + "web:2", s.taskDefinition());
+    }
+
+    @Test
     void breakerWithoutRollbackStopsTheServiceDeployment() {
         create(ServiceSpec.of("prod", "web").script(ServiceScript.circuitBreakerFails(Duration.ofSeconds(10), false, Duration.ZERO)));
         ServiceDeployment failed = after(Duration.ofSeconds(10));

@@ -100,6 +100,47 @@ public final class ServiceScript {
                 });
     }
 
+    /**
+     * As {@link #circuitBreakerFails} with rollback, but the rollback's tasks crash too: the service deployment goes
+     * ROLLBACK_REQUESTED, ROLLBACK_IN_PROGRESS, and {@code rollbackFailsAfter} into the rollback ROLLBACK_FAILED,
+     * with the rollback deployment FAILED beside the failed one.
+     */
+    public static ServiceScript circuitBreakerRollbackFails(Duration failAfter, Duration rollbackFailsAfter) {
+        requireNonNegative(failAfter);
+        requireNonNegative(rollbackFailsAfter);
+        Duration cycle = shorter(CRASH_CYCLE, failAfter.dividedBy(4));
+        return new ServiceScript("circuitBreakerRollbackFails(" + failAfter + ", " + rollbackFailsAfter + ")", true,
+                true, r -> {
+                    crashCycles(r, cycle, CIRCUIT_BREAKER_TASK_REASON, 1);
+                    r.at(failAfter, x -> {
+                        x.failDeployment(true);
+                        x.rollBackAndFail(rollbackFailsAfter);
+                    });
+                });
+    }
+
+    /**
+     * Tasks roll over as with {@link #stableAfter}, but at {@code requestedAt} somebody asks for a rollback that
+     * ECS never gets to: the service deployment is ROLLBACK_REQUESTED from then on, yet the deployment completes at
+     * {@code completesAt} and ends SUCCESSFUL. Give the service deployment alarms or another strategy
+     * ({@link ServiceSpec#alarms}) for a rollout to look at it.
+     */
+    public static ServiceScript rollbackRequestedButCompletes(Duration requestedAt, Duration completesAt) {
+        requireNonNegative(requestedAt);
+        if (completesAt.compareTo(requestedAt) < 0) {
+            throw new IllegalArgumentException("completesAt before requestedAt");
+        }
+        return new ServiceScript("rollbackRequestedButCompletes(" + requestedAt + ", " + completesAt + ")", false,
+                false, r -> {
+                    rollTasks(r, completesAt);
+                    r.at(requestedAt, x -> x.serviceDeployment.rollbackRequested(ROLLBACK_REQUESTED_REASON,
+                            x.previous(), x.now()));
+                    r.at(completesAt, Rollout::complete);
+                });
+    }
+
+    static final String ROLLBACK_REQUESTED_REASON = "Rollback requested by a user.";
+
     /** Two deployments forever (the new one one task short), with a task failing health checks now and then. */
     public static ServiceScript neverStable() {
         return neverStable(EVENT_PERIOD);
@@ -375,7 +416,7 @@ public final class ServiceScript {
         }
     }
 
-    private static void crashCycles(Rollout r, Duration cycle, String reason, int exitCode) {
+    static void crashCycles(Rollout r, Duration cycle, String reason, int exitCode) {
         r.at(Duration.ZERO, Rollout::matchDesiredCount);
         r.every(Duration.ZERO, cycle, x -> {
             SimTask task = x.startPendingTask();
@@ -391,7 +432,7 @@ public final class ServiceScript {
     }
 
     /** The shorter of the two, but never below 10 ms: a real-time catch-up must not run millions of steps. */
-    private static Duration shorter(Duration a, Duration b) {
+    static Duration shorter(Duration a, Duration b) {
         Duration d = a.compareTo(b) <= 0 ? a : b;
         Duration floor = Duration.ofMillis(10);
         return d.compareTo(floor) < 0 ? floor : d;

@@ -186,6 +186,13 @@ final class SimServiceDeployment {
         }
     }
 
+    /** ECS could not roll the deployment back either. */
+    void rollbackFailed(String reason, Instant at) {
+        status("ROLLBACK_FAILED", at);
+        statusReason = reason;
+        finishedAt = at;
+    }
+
     HookRun pausedHook() {
         return hooks.stream().filter(h -> "AWAITING_ACTION".equals(h.status)).findFirst().orElse(null);
     }

@@ -57,7 +57,15 @@
  *   <li>Every rollback (circuit breaker, alarm, hook, StopServiceDeployment) as a new PRIMARY deployment on
  *       the previous task definition with a service deployment of its own; rollback.serviceRevisionArn naming
  *       the source revision; ROLLBACK_IN_PROGRESS a quarter of the rollback's time after ROLLBACK_REQUESTED;
- *       a StopServiceDeployment rollback taking 10 s; ABORT leaving the service as it is, STOPPED 1 s later.</li>
+ *       a StopServiceDeployment rollback taking 10 s; ABORT leaving the service as it is, STOPPED 1 s later.
+ *       The circuit breaker's rollback deployment says "ECS deployment circuit breaker: rolling back to
+ *       deploymentId ..." in its rolloutStateReason (the wording peers' tests record; that it names the
+ *       deployment rolled back to is assumed).</li>
+ *   <li>A rollback that fails ({@code circuitBreakerRollbackFails}): its tasks crash too, and ECS gives up on it
+ *       after a script-given time: the rollback deployment FAILED and its service deployment STOPPED, the failed
+ *       deployment's service deployment ROLLBACK_FAILED with an invented statusReason, both left listed.
+ *       A requested rollback that ECS never starts ({@code rollbackRequestedButCompletes}): ROLLBACK_REQUESTED
+ *       until the deployment completes, then SUCCESSFUL, rollback.reason kept.</li>
  *   <li>Wording: statusReason and rollback.reason texts other than the circuit breaker's, the alarm
  *       rolloutStateReason, "Replaced by a new service deployment" (given), every error message; hookId
  *       prefixes other than {@code ecs-pause-}; a hook timeout of 60 min and action ROLLBACK when unset.</li>
