@@ -98,8 +98,24 @@ final class ServiceDeployments {
      */
     Map<Target, ServiceDeployment> describe(Map<Target, Service> answers) throws InterruptedException {
         Map<Target, ServiceDeployment> described = new HashMap<>();
+        Map<Target, Service> misled = describeOnce(answers, described);
+        if (!misled.isEmpty()) {
+            // The service's current deployment is another one (someone else's, say): find ours now, in this poll,
+            // for a verdict that waits a poll would be the wrong one (ROLLED_BACK for what was SUPERSEDED).
+            describeOnce(misled, described);
+        }
+        return described;
+    }
+
+    /**
+     * One round of {@link #describe}: adds what it described to {@code described}, and returns the targets (with
+     * their answers) whose {@code currentServiceDeployment} hint turned out to name another deployment.
+     */
+    private Map<Target, Service> describeOnce(Map<Target, Service> answers, Map<Target, ServiceDeployment> described)
+            throws InterruptedException {
+        Map<Target, Service> misled = new LinkedHashMap<>();
         if (!isAvailable() || answers.isEmpty()) {
-            return described;
+            return misled;
         }
         Map<String, Target> byArn = new LinkedHashMap<>();
         Map<String, Target> hints = new HashMap<>();
@@ -137,8 +153,9 @@ final class ServiceDeployments {
                 if (hints.containsKey(sd.serviceDeploymentArn())) {
                     String revision = sd.targetServiceRevision() == null ? null : sd.targetServiceRevision().arn();
                     if (!Verdicts.isRevisionOf(revision, t.expectedDeploymentId())) {
-                        // A stale hint: the service's current deployment is not the one this rollout started.
+                        // A stale hint, or a newer deployment: not the one this rollout started.
                         t.rejectHint(sd.serviceDeploymentArn());
+                        misled.put(t, answers.get(t));
                         continue;
                     }
                     t.serviceDeploymentFound(sd.serviceDeploymentArn());
@@ -155,7 +172,7 @@ final class ServiceDeployments {
                 }
             }
         }
-        return described;
+        return misled;
     }
 
     /** Looks for the target's service deployment among those created since its update; {@code null} if not found. */

@@ -130,12 +130,11 @@ class ReasonsIT extends ItBase {
 
     // ---- ROLLED_BACK -------------------------------------------------------------------------------------------
 
-    @Test
-    void anotherUpdateServiceThatSupersedesOursIsRolledBack() {
-        sim.createService("prod", "web", ServiceScript.stableAfter(Duration.ofSeconds(5)));
+    /** Someone else's UpdateService to web:3 once the rollout watches web:2 deploying. */
+    private RolloutListener someoneElseDeploysOverIt() {
         EcsClient someoneElse = sim.client();
         AtomicBoolean superseded = new AtomicBoolean();
-        RolloutListener deployOverIt = new RolloutListener() {
+        return new RolloutListener() {
             @Override
             public void onObservation(ServiceState state) {
                 if (state.verdict() == Verdict.IN_PROGRESS && superseded.compareAndSet(false, true)) {
@@ -143,17 +142,37 @@ class ReasonsIT extends ItBase {
                 }
             }
         };
+    }
 
-        RolloutNotStableException e = failure(() -> rollout().listener(deployOverIt).build()
+    @Test
+    void anotherUpdateServiceThatSupersedesOursIsSuperseded() {
+        sim.createService("prod", "web", ServiceScript.stableAfter(Duration.ofSeconds(5)));
+
+        RolloutNotStableException e = failure(() -> rollout().listener(someoneElseDeploysOverIt()).build()
+                .rollOut("prod", "web", "web:2"));
+
+        assertEquals(Reason.SUPERSEDED, e.reason());
+        ServiceState web = e.serviceState("web").orElseThrow();
+        assertEquals(Verdict.SUPERSEDED, web.verdict());
+        assertTrue(web.taskDefinition().endsWith(ofRevision("web", 3)), web.taskDefinition());
+        assertNotEquals(web.expectedDeploymentId().orElseThrow(), web.primaryDeploymentId());
+        assertEquals(List.of("web"), e.unstableServices());
+        assertEquals(List.of("web"), e.updatedServices());
+        assertEquals(2, polls().size(), "reported on the poll after the other update");
+    }
+
+    @Test
+    void fromDescribeServicesAloneAnotherUpdateServiceThatSupersedesOursIsRolledBack() {
+        sim.createService("prod", "web", ServiceScript.stableAfter(Duration.ofSeconds(5)));
+        sim.faults().denyServiceDeployments();
+
+        RolloutNotStableException e = failure(() -> rollout().listener(someoneElseDeploysOverIt()).build()
                 .rollOut("prod", "web", "web:2"));
 
         assertEquals(Reason.ROLLED_BACK, e.reason());
         ServiceState web = e.serviceState("web").orElseThrow();
         assertEquals(Verdict.ROLLED_BACK, web.verdict());
         assertTrue(web.taskDefinition().endsWith(ofRevision("web", 3)), web.taskDefinition());
-        assertNotEquals(web.expectedDeploymentId().orElseThrow(), web.primaryDeploymentId());
-        assertEquals(List.of("web"), e.unstableServices());
-        assertEquals(List.of("web"), e.updatedServices());
         assertEquals(2, polls().size(), "reported on the poll after the other update");
     }
 
