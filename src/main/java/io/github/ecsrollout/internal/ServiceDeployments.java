@@ -1,5 +1,6 @@
 package io.github.ecsrollout.internal;
 
+import io.github.ecsrollout.ServiceState.Verdict;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -99,9 +100,12 @@ final class ServiceDeployments {
     Map<Target, ServiceDeployment> describe(Map<Target, Service> answers) throws InterruptedException {
         Map<Target, ServiceDeployment> described = new HashMap<>();
         Map<Target, Service> misled = describeOnce(answers, described);
+        // The service's current deployment is another one. Where DescribeServices alone would call ours ROLLED_BACK
+        // (gone, or no longer PRIMARY, and nothing says why), find ours now, in this poll: the verdict will not wait
+        // for the next one, and it may be SUPERSEDED (someone else's deployment), which a rollback must leave alone.
+        misled.entrySet().removeIf(e -> Verdicts.evaluate(e.getValue(), e.getKey().expectedDeploymentId())
+                != Verdict.ROLLED_BACK);
         if (!misled.isEmpty()) {
-            // The service's current deployment is another one (someone else's, say): find ours now, in this poll,
-            // for a verdict that waits a poll would be the wrong one (ROLLED_BACK for what was SUPERSEDED).
             describeOnce(misled, described);
         }
         return described;
