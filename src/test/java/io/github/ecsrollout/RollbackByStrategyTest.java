@@ -502,4 +502,21 @@ class RollbackByStrategyTest {
         assertTrue(e.getMessage().contains("NOT restored: slow (still rolling back when the time ran out; ECS goes "
                 + "on with it)"), e.getMessage());
     }
+
+    @Test
+    void withATimeoutAndNoRollbackTimeoutTheRollbackIsStillSent() {
+        given("slow", null, inFlight("slow", null, sd("slow", 1, ServiceDeploymentStatus.IN_PROGRESS, null)))
+                .put("stop", List.of(new Step(twoRevisions("slow", deployment("slow", 3), OLD, NEW, null),
+                        sd("slow", 1, ServiceDeploymentStatus.ROLLBACK_IN_PROGRESS, null))));
+
+        RolloutNotStableException e = rollOut(ServiceRollout.builder().ecsClient(ecs).delay(Duration.ofMillis(1))
+                .fetchStoppedTasks(false).rollbackOnFailure(true).timeout(Duration.ofMillis(300)), "slow");
+
+        assertEquals(Reason.TIMED_OUT, e.reason());
+        assertEquals(List.of("UpdateService slow " + NEW, "StopServiceDeployment slow ROLLBACK"), callsOf("slow"),
+                "the lookup and the stop are made although no time is left for the wait");
+        assertEquals(List.of(), e.rolledBackServices());
+        assertTrue(e.getMessage().contains("slow (still rolling back when the time ran out"), e.getMessage());
+        assertEquals(0, e.getSuppressed().length, "nothing failed: there was no time to watch");
+    }
 }

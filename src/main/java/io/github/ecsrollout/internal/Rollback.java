@@ -44,6 +44,15 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
  */
 final class Rollback {
 
+    /**
+     * How long the rollback's calls (the reads that choose the actions, and the actions) may take at least, even
+     * when the rollout's time is already up: a rollback that is never sent is worse than one sent a moment late. Only
+     * the calls get it; the wait for their effect ends with the rollback's bound.
+     */
+    static final Duration MIN_TIME_FOR_ACTIONS = Duration.ofSeconds(2);
+
+    private static final String STILL_ROLLING_BACK = "still rolling back when the time ran out; ECS goes on with it";
+
     /** Starts a rollback: the changed services with their previous task definitions, and how long it may take. */
     interface Starter {
         Outcome start(Notifier notifier, Map<Target, String> previous, Duration bound);
@@ -77,8 +86,10 @@ final class Rollback {
     private final EcsClient ecs;
     private final CallPacer pacer;
     private final CallPacer deploymentsPacer;
-    /** The rollback's bound: its calls and its wait end here. */
+    /** Ends the wait for the rollback's effect: the rollback's bound. */
     private final Deadline deadline;
+    /** Ends the rollback's calls: the bound, but at least {@link #MIN_TIME_FOR_ACTIONS}. */
+    private final Deadline actionsDeadline;
     /** Finds and describes the service deployments the rollout started, as they are now. */
     private final ServiceDeployments lookup;
     private final List<String> restored = new ArrayList<>();
@@ -93,15 +104,19 @@ final class Rollback {
         this.ecs = settings.ecs();
         this.pacer = pacer;
         this.deploymentsPacer = deploymentsPacer;
-        this.deadline = Deadline.after(System.nanoTime(), bound, ecs);
-        this.lookup = new ServiceDeployments(ecs, deploymentsPacer, deadline, 0);
+        long start = System.nanoTime();
+        this.deadline = Deadline.after(start, bound, ecs);
+        this.actionsDeadline = Deadline.after(start, bound == null || bound.compareTo(MIN_TIME_FOR_ACTIONS) >= 0
+                ? bound : MIN_TIME_FOR_ACTIONS, ecs);
+        this.lookup = new ServiceDeployments(ecs, deploymentsPacer, actionsDeadline, 0);
     }
 
     /**
      * Rolls back the given services.
      *
      * @param previous each changed service's task definition before the rollout, by target
-     * @param bound how long the rollback (its calls and its wait) may take, or {@code null} for maxAttempts alone
+     * @param bound how long the rollback (its calls and its wait) may take, or {@code null} for maxAttempts alone;
+     *     its calls get at least {@link #MIN_TIME_FOR_ACTIONS}
      */
     static Outcome run(RolloutSettings settings, CallPacer pacer, CallPacer deploymentsPacer, Notifier notifier,
             Map<Target, String> previous, Duration bound) {
@@ -157,7 +172,7 @@ final class Rollback {
         try {
             switch (action) {
                 case STOPPED_WITH_ROLLBACK:
-                    ecs.stopServiceDeployment(deadline.bound(StopServiceDeploymentRequest.builder()
+                    ecs.stopServiceDeployment(actionsDeadline.bound(StopServiceDeploymentRequest.builder()
                             .serviceDeploymentArn(sd.serviceDeploymentArn())
                             .stopType(StopServiceDeploymentStopType.ROLLBACK)).build());
                     paths.put(changed.service, "StopServiceDeployment(ROLLBACK) of " + describe(sd));
@@ -165,7 +180,7 @@ final class Rollback {
                     return watch;
                 case CONTINUED_WITH_ROLLBACK:
                     DeploymentLifecycleHookDetail hook = Verdicts.pausedHook(sd).orElseThrow();
-                    ecs.continueServiceDeployment(deadline.bound(ContinueServiceDeploymentRequest.builder()
+                    ecs.continueServiceDeployment(actionsDeadline.bound(ContinueServiceDeploymentRequest.builder()
                             .serviceDeploymentArn(sd.serviceDeploymentArn()).hookId(hook.hookId())
                             .action(DeploymentLifecycleHookAction.ROLLBACK)).build());
                     paths.put(changed.service, "ContinueServiceDeployment(ROLLBACK) at hook " + hook.hookId()
@@ -176,7 +191,7 @@ final class Rollback {
                     throw new IllegalArgumentException("not an action on a service deployment: " + action);
             }
         } catch (RuntimeException refused) {
-            if (deadline.cutShort(refused) || Causes.isInterruption(refused)) {
+            if (actionsDeadline.cutShort(refused) || Causes.isInterruption(refused)) {
                 // No answer: ECS may have taken it, and then a restore would start a second deployment behind it.
                 if (Causes.isInterruption(refused)) {
                     Thread.currentThread().interrupt();
@@ -198,12 +213,12 @@ final class Rollback {
         paths.put(changed.service, "UpdateService back to " + taskDefinition + " (" + why + ")");
         try {
             watch.updateSent(Instant.now(), taskDefinition);
-            UpdateServiceResponse answer = ecs.updateService(deadline.bound(UpdateServiceRequest.builder()
+            UpdateServiceResponse answer = ecs.updateService(actionsDeadline.bound(UpdateServiceRequest.builder()
                     .cluster(changed.cluster).service(changed.service).taskDefinition(taskDefinition).build()));
             watch.updateAccepted(answer == null ? null : answer.service());
             return watch;
         } catch (RuntimeException ex) {
-            notRestored.put(changed.service, deadline.cutShort(ex)
+            notRestored.put(changed.service, actionsDeadline.cutShort(ex)
                     ? "restore cut short by the time left; ECS may or may not have applied it"
                     : "restore rejected: " + ex.getMessage());
             error = error == null ? ex : error;
@@ -214,6 +229,11 @@ final class Rollback {
     /** Waits for the watched services until each is confirmed back, or the wait ends. */
     private void await(List<Target> toWatch) {
         if (toWatch.isEmpty()) {
+            return;
+        }
+        if (deadline.hasPassed()) {
+            // The actions took what was left (or were sent after the time was up): nothing can be confirmed.
+            toWatch.forEach(t -> notRestored.put(t.service, STILL_ROLLING_BACK));
             return;
         }
         RolloutRun wait = new RolloutRun(settings.forRollbackWait(deadline.isSet()
@@ -227,7 +247,7 @@ final class Rollback {
                 if (t.verdict() == Verdict.STABLE) {
                     restored.add(t.service);
                 } else if (t.verdict() == Verdict.IN_PROGRESS || t.verdict() == Verdict.UNKNOWN) {
-                    notRestored.put(t.service, "still rolling back when the time ran out; ECS goes on with it");
+                    notRestored.put(t.service, STILL_ROLLING_BACK);
                 } else {
                     notRestored.put(t.service, "rollback not confirmed: " + t.verdict());
                 }
@@ -259,10 +279,10 @@ final class Rollback {
         for (List<Target> cluster : byCluster.values()) {
             for (List<Target> chunk : ChunkWatcher.chunks(cluster)) {
                 try {
-                    if (!pacer.acquire(deadline.remainingNanos())) {
+                    if (!pacer.acquire(actionsDeadline.remainingNanos())) {
                         return now;
                     }
-                    DescribeServicesResponse answer = ecs.describeServices(deadline.bound(
+                    DescribeServicesResponse answer = ecs.describeServices(actionsDeadline.bound(
                             DescribeServicesRequest.builder().cluster(chunk.get(0).cluster)
                                     .services(chunk.stream().map(t -> t.service).toList())).build());
                     for (Service s : answer == null ? List.<Service>of() : answer.services()) {

@@ -456,4 +456,20 @@ class RollbackByStrategyIT extends ItBase {
         assertEquals(RollbackAction.STOPPED_WITH_ROLLBACK, action(e, "slow"));
         assertEquals(List.of(), e.rolledBackServices());
     }
+
+    @Test
+    void aTimeoutWithoutRollbackTimeoutStillSendsTheRollback() {
+        create("slow", ServiceScript.neverStable());
+        sim.stopRollbackTakes(Duration.ofSeconds(30));
+        Duration timeout = Duration.ofSeconds(1);
+
+        Timed t = timed(rollout().rollbackOnFailure(true).timeout(timeout).build(), "slow");
+        RolloutNotStableException e = t.failure();
+
+        System.out.println("one budget: timeout " + timeout + " (no rollbackTimeout), returned after " + t.took());
+        assertTrue(t.took().compareTo(timeout.plusSeconds(2)) < 0, "took " + t.took());
+        assertEquals(RollbackAction.STOPPED_WITH_ROLLBACK, action(e, "slow"), e.getMessage());
+        assertEquals(1, calls("StopServiceDeployment"));
+        assertTrue(serviceDeploymentStatus(e, "slow").toString().startsWith("ROLLBACK_"), "ECS goes on with it");
+    }
 }
