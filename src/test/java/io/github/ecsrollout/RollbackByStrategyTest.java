@@ -519,4 +519,26 @@ class RollbackByStrategyTest {
         assertTrue(e.getMessage().contains("slow (still rolling back when the time ran out"), e.getMessage());
         assertEquals(0, e.getSuppressed().length, "nothing failed: there was no time to watch");
     }
+
+    // ---- every service watched to its end ---------------------------------------------------------------------
+
+    @Test
+    void aRestoreThatFailsDoesNotEndTheWatchOfAServiceStillRollingBack() {
+        bad();
+        next.get(BAD).put("restore", List.of(new Step(service(BAD, 0, 2, failed(deployment(BAD, 2), "PRIMARY",
+                BREAKER)), null)));
+        List<Step> slowRollback = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            slowRollback.add(new Step(twoRevisions("roll", deployment("roll", 3), OLD, NEW, null),
+                    sd("roll", 1, ServiceDeploymentStatus.ROLLBACK_IN_PROGRESS, null)));
+        }
+        slowRollback.addAll(ecsRollsBack("roll", null));
+        given("roll", null, inFlight("roll", null, sd("roll", 1, ServiceDeploymentStatus.IN_PROGRESS, null)))
+                .put("stop", slowRollback);
+
+        RolloutNotStableException e = rollOut("roll", BAD);
+
+        assertEquals(List.of("roll"), e.rolledBackServices(), e.getMessage());
+        assertTrue(e.getMessage().contains(BAD + " (rollback not confirmed: DEPLOYMENT_FAILED)"), e.getMessage());
+    }
 }

@@ -1,6 +1,7 @@
 package io.github.ecsrollout.internal;
 
 import io.github.ecsrollout.RolloutNotStableException;
+import io.github.ecsrollout.RolloutNotStableException.Reason;
 import io.github.ecsrollout.ServiceState.RollbackAction;
 import io.github.ecsrollout.ServiceState.Verdict;
 import java.time.Duration;
@@ -39,7 +40,8 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
  *   <li>one that another deployment superseded is left alone: not ours to undo.</li>
  * </ul>
  * The choice is made on what ECS says when the rollback starts (DescribeServices, and the service deployments), not
- * only on the rollout's last poll. Every service gets its action even when another's fails; the outcome names each
+ * only on the rollout's last poll. Every service gets its action even when another's fails, and every one is watched
+ * until it is confirmed back, fails, or the time is up, whatever happens to the others; the outcome names each
  * service not confirmed back and why.
  */
 final class Rollback {
@@ -226,40 +228,54 @@ final class Rollback {
         }
     }
 
-    /** Waits for the watched services until each is confirmed back, or the wait ends. */
+    /**
+     * Waits for each watched service until it is confirmed back, fails, or the time is up. One that fails does not
+     * end the wait for the others: the wait goes on for those still rolling back.
+     */
     private void await(List<Target> toWatch) {
-        if (toWatch.isEmpty()) {
-            return;
-        }
+        List<Target> pending = toWatch;
         if (deadline.hasPassed()) {
             // The actions took what was left (or were sent after the time was up): nothing can be confirmed.
-            toWatch.forEach(t -> notRestored.put(t.service, STILL_ROLLING_BACK));
+            pending.forEach(t -> notRestored.put(t.service, STILL_ROLLING_BACK));
             return;
         }
-        RolloutRun wait = new RolloutRun(settings.forRollbackWait(deadline.isSet()
-                ? Duration.ofNanos(Math.max(deadline.remainingNanos(), TimeUnit.MILLISECONDS.toNanos(1)))
-                : null), pacer, deploymentsPacer, "Rollback");
-        try {
-            wait.awaitTargets(toWatch);
-            toWatch.forEach(t -> restored.add(t.service));
-        } catch (RolloutRun.Failed ex) {
-            for (Target t : toWatch) {
-                if (t.verdict() == Verdict.STABLE) {
-                    restored.add(t.service);
-                } else if (t.verdict() == Verdict.IN_PROGRESS || t.verdict() == Verdict.UNKNOWN) {
-                    notRestored.put(t.service, STILL_ROLLING_BACK);
-                } else {
-                    notRestored.put(t.service, "rollback not confirmed: " + t.verdict());
+        while (!pending.isEmpty()) {
+            RolloutRun wait = new RolloutRun(settings.forRollbackWait(deadline.isSet()
+                    ? Duration.ofNanos(Math.max(deadline.remainingNanos(), TimeUnit.MILLISECONDS.toNanos(1)))
+                    : null), pacer, deploymentsPacer, "Rollback");
+            try {
+                wait.awaitTargets(pending);
+                pending.forEach(t -> restored.add(t.service));
+                pending = List.of();
+            } catch (RolloutRun.Failed ex) {
+                List<Target> stillRollingBack = new ArrayList<>();
+                for (Target t : pending) {
+                    if (t.verdict() == Verdict.STABLE) {
+                        restored.add(t.service);
+                    } else if (t.verdict().isTerminal()) {
+                        notRestored.put(t.service, "rollback not confirmed: " + t.verdict());
+                    } else {
+                        stillRollingBack.add(t);
+                    }
                 }
+                boolean waitOver = ex.reason == Reason.TIMED_OUT || ex.reason == Reason.INTERRUPTED
+                        || ex.reason == Reason.API_ERROR || stillRollingBack.size() == pending.size();
+                if (waitOver) {
+                    stillRollingBack.forEach(t -> notRestored.put(t.service, ex.reason == Reason.TIMED_OUT
+                            ? STILL_ROLLING_BACK
+                            : "not confirmed back: the wait ended " + ex.reason + "; ECS goes on with it"));
+                    stillRollingBack.clear();
+                }
+                if (error == null) {
+                    List<String> unstable = wait.unstable();
+                    error = new RolloutNotStableException(ex.reason, Messages.failure(ex.reason, "rollback: "
+                            + ex.headline, wait.states(), unstable, List.of(), wait.maxPolls(), wait.elapsed(), null),
+                            ex.getCause(), unstable, List.of(), List.of(), wait.states());
+                }
+                pending = stillRollingBack;
+            } finally {
+                wait.finish();
             }
-            if (error == null) {
-                List<String> unstable = wait.unstable();
-                error = new RolloutNotStableException(ex.reason, Messages.failure(ex.reason, "rollback: "
-                        + ex.headline, wait.states(), unstable, List.of(), wait.maxPolls(), wait.elapsed(), null),
-                        ex.getCause(), unstable, List.of(), List.of(), wait.states());
-            }
-        } finally {
-            wait.finish();
         }
     }
 

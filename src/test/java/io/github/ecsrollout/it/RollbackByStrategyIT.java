@@ -408,6 +408,25 @@ class RollbackByStrategyIT extends ItBase {
         assertTrue(e.rolledBackServices().contains(BAD), e.getMessage());
     }
 
+    // ---- every service is watched to its end -----------------------------------------------------------------
+
+    @Test
+    void aRestoreThatFailsDoesNotEndTheWatchOfTheOthersStillRollingBack() {
+        bad();
+        create("roll", ServiceScript.neverStable());
+        afterUpdate.put(BAD, ServiceScript.circuitBreakerFails(Duration.ofMillis(100), false, Duration.ZERO));
+        ServiceRollout.Builder rollout = rollingBack();
+        sim.stopRollbackTakes(Duration.ofMillis(800));
+
+        RolloutNotStableException e = rollOut(rollout, "roll", BAD);
+
+        assertEquals(RollbackAction.STOPPED_WITH_ROLLBACK, action(e, "roll"));
+        assertEquals(RollbackAction.RESTORED_BY_UPDATE, action(e, BAD));
+        assertEquals(List.of("roll"), e.rolledBackServices(), e.getMessage());
+        assertOnRevision("roll", 1);
+        assertTrue(e.getMessage().contains(BAD + " (rollback not confirmed: DEPLOYMENT_FAILED)"), e.getMessage());
+    }
+
     // ---- one budget ------------------------------------------------------------------------------------------------
 
     /** How long the rollout took and what it threw; the client is warmed up first, so its start-up is not counted. */
