@@ -541,4 +541,43 @@ class RollbackByStrategyTest {
         assertEquals(List.of("roll"), e.rolledBackServices(), e.getMessage());
         assertTrue(e.getMessage().contains(BAD + " (rollback not confirmed: DEPLOYMENT_FAILED)"), e.getMessage());
     }
+
+    // ---- INTERRUPTED: not rolled back ---------------------------------------------------------------------------
+
+    @Test
+    void anInterruptedRolloutIsNotRolledBackAndSaysWhatItChangedAsLastSeen() {
+        given("a", BLUE_GREEN, inFlight("a", BLUE_GREEN,
+                sd("a", 1, ServiceDeploymentStatus.IN_PROGRESS, ServiceDeploymentLifecycleStage.BAKE_TIME)));
+        given("b", null, new Step(steady("b", deployment("b", 1), NEW, null), null));
+        Thread caller = Thread.currentThread();
+        when(ecs.describeServices(any(DescribeServicesRequest.class))).thenAnswer(inv -> {
+            DescribeServicesRequest r = inv.getArgument(0);
+            List<Service> answer = new ArrayList<>();
+            for (String name : r.services()) {
+                if (polls.merge(name, 1, Integer::sum) == 3) {
+                    caller.interrupt(); // a's second poll after the update: the rollout is watching
+                }
+                answer.add(current(name).service());
+            }
+            return DescribeServicesResponse.builder().services(answer).build();
+        });
+
+        RolloutNotStableException e;
+        try {
+            e = rollOut(rollout().delay(Duration.ofMillis(20)), "a", "b");
+        } finally {
+            Thread.interrupted();
+        }
+
+        assertEquals(Reason.INTERRUPTED, e.reason());
+        assertEquals(List.of("a", "b"), e.updatedServices());
+        assertEquals(List.of(), e.rolledBackServices());
+        assertEquals(List.of("UpdateService a " + NEW), callsOf("a"));
+        assertEquals(List.of("UpdateService b " + NEW), callsOf("b"));
+        assertEquals(RollbackAction.NONE, action(e, "a"));
+        assertEquals(Verdict.IN_PROGRESS, e.serviceState("a").orElseThrow().verdict());
+        assertEquals(Verdict.STABLE, e.serviceState("b").orElseThrow().verdict());
+        assertTrue(e.getMessage().contains("not rolled back (interrupted); changed by this rollout, as last seen: "
+                + "a: IN_PROGRESS on app:2; b: STABLE on app:2"), e.getMessage());
+    }
 }

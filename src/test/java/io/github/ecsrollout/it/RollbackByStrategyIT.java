@@ -2,6 +2,7 @@ package io.github.ecsrollout.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.ecsrollout.RolloutListener;
@@ -19,6 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.ecs.model.AccessDeniedException;
@@ -490,5 +494,46 @@ class RollbackByStrategyIT extends ItBase {
         assertEquals(RollbackAction.STOPPED_WITH_ROLLBACK, action(e, "slow"), e.getMessage());
         assertEquals(1, calls("StopServiceDeployment"));
         assertTrue(serviceDeploymentStatus(e, "slow").toString().startsWith("ROLLBACK_"), "ECS goes on with it");
+    }
+
+    // ---- INTERRUPTED: no rollback -----------------------------------------------------------------------------------
+
+    @Test
+    void anInterruptedRolloutIsNotRolledBackAndSaysWhatItChanged() throws Exception {
+        create("a", ServiceScript.neverStable());
+        create("b", ServiceScript.blueGreen(STAGE, 60));
+        CountDownLatch watching = new CountDownLatch(2);
+        ServiceRollout rollout = rollingBack().listener(new RolloutListener() {
+            @Override
+            public void onObservation(ServiceState state) {
+                watching.countDown();
+            }
+        }).build();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread caller = new Thread(() -> {
+            try {
+                rollout.rollOut(toRevision2("a", "b"));
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        }, "caller");
+        caller.start();
+        assertTrue(watching.await(20, TimeUnit.SECONDS), "the rollout started watching");
+        caller.interrupt();
+        caller.join(TimeUnit.SECONDS.toMillis(20));
+
+        RolloutNotStableException e = assertInstanceOf(RolloutNotStableException.class, thrown.get());
+        assertEquals(Reason.INTERRUPTED, e.reason());
+        assertEquals(List.of("a", "b"), e.updatedServices());
+        assertEquals(List.of(), e.rolledBackServices());
+        for (String s : List.of("a", "b")) {
+            ServiceState state = e.serviceState(s).orElseThrow();
+            assertEquals(RollbackAction.NONE, state.rollbackAction());
+            assertTrue(state.lastObserved().isPresent(), s + " was seen");
+            assertOnRevision(s, 2);
+        }
+        assertEquals(2, calls("UpdateService"));
+        assertEquals(0, calls("StopServiceDeployment") + calls("ContinueServiceDeployment"));
+        assertTrue(e.getMessage().contains("not rolled back"), e.getMessage());
     }
 }
