@@ -15,7 +15,9 @@ import io.github.ecsrollout.ServiceState.Verdict;
 import io.github.ecsrollout.sim.ServiceScript;
 import io.github.ecsrollout.sim.ServiceSpec;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,9 +27,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.AccessDeniedException;
 import software.amazon.awssdk.services.ecs.model.ConflictException;
-import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ServiceDeploymentBrief;
 import software.amazon.awssdk.services.ecs.model.ServiceDeploymentStatus;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
@@ -170,6 +172,50 @@ class RollbackByStrategyIT extends ItBase {
         assertOnRevision("roll", 1);
     }
 
+    @Test
+    void aCanaryDeploymentInItsCanaryBakeIsStoppedWithRollback() {
+        bad();
+        create("can", ServiceScript.canary(STAGE, 10, 60, 60));
+
+        RolloutNotStableException e = rollOut(rollingBack(), "can", BAD);
+
+        assertEquals(RollbackAction.STOPPED_WITH_ROLLBACK, action(e, "can"), e.getMessage());
+        assertEquals(ServiceDeploymentStatus.ROLLBACK_SUCCESSFUL, serviceDeploymentStatus(e, "can"));
+        assertTrue(e.rolledBackServices().contains("can"), e.getMessage());
+        assertOnRevision("can", 1);
+    }
+
+    @Test
+    void aMixedFleetGetsEachServiceItsOwnActionInOneRollback() {
+        bad();
+        List<String> services = new ArrayList<>(List.of(BAD));
+        Map<String, RollbackAction> expected = new LinkedHashMap<>();
+        for (int i = 0; i < 4; i++) {
+            create("bg-" + i, ServiceScript.blueGreen(STAGE, 60));
+            expected.put("bg-" + i, RollbackAction.STOPPED_WITH_ROLLBACK);
+            create("roll-" + i, ServiceScript.neverStable());
+            expected.put("roll-" + i, RollbackAction.STOPPED_WITH_ROLLBACK);
+            create("paused-" + i, ServiceScript.blueGreen(STAGE, 60).withPauseHook("POST_SCALE_UP", 60, "CONTINUE"));
+            expected.put("paused-" + i, RollbackAction.CONTINUED_WITH_ROLLBACK);
+            create("done-" + i, ServiceScript.stableAfter(Duration.ofMillis(60)));
+            afterUpdate.put("done-" + i, ServiceScript.stableAfter(Duration.ofMillis(60)));
+            expected.put("done-" + i, RollbackAction.RESTORED_BY_UPDATE);
+        }
+        services.addAll(expected.keySet());
+        expected.put(BAD, RollbackAction.RESTORED_BY_UPDATE);
+
+        RolloutNotStableException e = rollOut(rollingBack(), services.toArray(String[]::new));
+
+        expected.forEach((s, a) -> assertEquals(a, action(e, s), s + "\n" + e.getMessage()));
+        assertEquals(Set.copyOf(services), Set.copyOf(e.rolledBackServices()), e.getMessage());
+        assertEquals(8, calls("StopServiceDeployment"));
+        assertEquals(4, calls("ContinueServiceDeployment"));
+        assertEquals(services.size() + 5, calls("UpdateService"), "one update each, and 5 restores");
+        services.forEach(s -> assertOnRevision(s, 1));
+        assertTrue(sim.stats().count("DescribeServiceDeployments") < 3 * services.size(),
+                "service deployments are described in batches: " + sim.stats().counts());
+    }
+
     // ---- paused at a PAUSE hook: ContinueServiceDeployment(ROLLBACK) -----------------------------------------------
 
     @Test
@@ -201,6 +247,38 @@ class RollbackByStrategyIT extends ItBase {
         assertEquals(0, calls("StopServiceDeployment") + calls("ContinueServiceDeployment"));
         assertEquals(1, calls("UpdateService"), "ECS's own rollback is not raced with another deployment");
         assertOnRevision("cb", 1);
+    }
+
+    @Test
+    void aDeploymentAnAlarmIsRollingBackIsOnlyWatched() {
+        sim.createService(ServiceSpec.of("prod", "alarm").script(ServiceScript.alarmFiresDuringBake(
+                Duration.ofMillis(100), 60, Duration.ofMillis(100), true, "5xx")));
+
+        RolloutNotStableException e = rollOut(rollingBack(), "alarm");
+
+        assertEquals(RollbackAction.WATCHED_ECS_ROLLBACK, action(e, "alarm"), e.getMessage());
+        assertEquals(List.of("alarm"), e.rolledBackServices(), e.getMessage());
+        assertEquals(0, calls("StopServiceDeployment") + calls("ContinueServiceDeployment"));
+        assertEquals(1, calls("UpdateService"));
+        assertOnRevision("alarm", 1);
+    }
+
+    @Test
+    void aDeploymentAFailedHookIsRollingBackIsOnlyWatchedWhileTheOthersAreStopped() {
+        create("hook", ServiceScript.blueGreen(STAGE, 60).withLambdaHook("POST_SCALE_UP",
+                ServiceScript.HookOutcome.FAILED, 5, "ROLLBACK"));
+        create("bg", ServiceScript.blueGreen(STAGE, 60));
+
+        RolloutNotStableException e = rollOut(rollingBack(), "hook", "bg");
+
+        assertEquals(Reason.ROLLED_BACK, e.reason());
+        assertEquals(RollbackAction.WATCHED_ECS_ROLLBACK, action(e, "hook"), e.getMessage());
+        assertEquals(RollbackAction.STOPPED_WITH_ROLLBACK, action(e, "bg"), e.getMessage());
+        assertEquals(Set.of("hook", "bg"), Set.copyOf(e.rolledBackServices()), e.getMessage());
+        assertEquals(1, calls("StopServiceDeployment"), "bg's only");
+        assertEquals(2, calls("UpdateService"));
+        assertOnRevision("hook", 1);
+        assertOnRevision("bg", 1);
     }
 
     // ---- SUCCESSFUL, in a rollout that failed elsewhere: UpdateService restore -------------------------------------
