@@ -382,10 +382,10 @@ public final class ServiceRollout implements AutoCloseable {
          * of the timeout (at most half of it): the rollout's own wait ends that much earlier, so that the whole call,
          * rollback included, returns within the timeout. Without a timeout it bounds the rollback alone; unset, the
          * rollback has what is left of the timeout (nothing, after a rollout that timed out), or, without a timeout,
-         * {@code maxAttempts} polls. The rollback's calls are sent in any case, even when no time is left (they may
-         * then take up to 2 seconds past the timeout); a service whose rollback is not confirmed in time is not in
-         * {@link RolloutNotStableException#rolledBackServices()}, and the message names it: ECS goes on rolling it
-         * back. Any positive length is accepted, as for {@link #timeout(Duration)}.
+         * {@code maxAttempts} polls. The rollback's calls are sent in any case: they get at least 2 seconds, even
+         * when that runs past the timeout or no time is left at all. A service whose rollback is not confirmed in time
+         * is not in {@link RolloutNotStableException#rolledBackServices()}, and the message names it: ECS goes on
+         * rolling it back. Any positive length is accepted, as for {@link #timeout(Duration)}.
          */
         public Builder rollbackTimeout(Duration rollbackTimeout) {
             this.rollbackTimeout = requirePositive(rollbackTimeout, "rollbackTimeout");
