@@ -366,10 +366,12 @@ public final class ServiceRollout implements AutoCloseable {
 
         /**
          * One deadline for the whole call, updates and every chunk of every cluster included; the rollout ends with
-         * {@link RolloutNotStableException.Reason#TIMED_OUT} within one poll delay of it. No timeout by default. In a
-         * Lambda function, pass the remaining time less a margin:
-         * {@code timeout(Duration.ofMillis(context.getRemainingTimeInMillis()).minusSeconds(30))}. Any positive length
-         * is accepted; one longer than about 292 years ({@code ChronoUnit.FOREVER}, say) is no deadline at all.
+         * {@link RolloutNotStableException.Reason#TIMED_OUT} within one poll delay of it. With
+         * {@link #rollbackOnFailure(boolean)}, the rollback and its wait fit in it too: see
+         * {@link #rollbackTimeout(Duration)}. No timeout by default. In a Lambda function, pass the remaining time less
+         * a margin, but never less than half of it (so that little time left is still a valid timeout):
+         * {@code Math.max(1, Math.max(left - 30_000, left / 2))} milliseconds. Any positive length is accepted; one
+         * longer than about 292 years ({@code ChronoUnit.FOREVER}, say) is no deadline at all.
          */
         public Builder timeout(Duration timeout) {
             this.timeout = requirePositive(timeout, "timeout");
@@ -421,16 +423,21 @@ public final class ServiceRollout implements AutoCloseable {
         }
 
         /**
-         * Whether a failed rollout puts every service it changed back on its previous task definition and waits for
-         * them to be stable before throwing. Defaults to false.
+         * Whether a failed rollout puts every service it changed back as it was, and waits until each is confirmed
+         * back before throwing. Defaults to false.
          *
          * <p>With it, each service's PRIMARY task definition is read before any update (DescribeServices, 10 services
          * a call). When the rollout fails for any reason but {@code INTERRUPTED} after ECS accepted an update, every
-         * service it changed, healthy ones included, gets an UpdateService back to that task definition (a service
-         * ECS's circuit breaker already rolled back is only watched). The original exception is then thrown, its
-         * {@link RolloutNotStableException#rolledBackServices()} naming the services restored and stable; the message
-         * names any service that could not be restored, and the rollback's own exception is attached as suppressed.
-         * Only the task definition is put back: desired count and other settings stay as the rollout left them.
+         * service it changed, healthy ones included, gets the action that fits its deployment as ECS describes it
+         * then ({@link ServiceState#rollbackAction()}): one in flight is stopped with StopServiceDeployment(ROLLBACK),
+         * one paused at a PAUSE hook gets ContinueServiceDeployment(ROLLBACK), one ECS already rolls back is only
+         * watched, one that succeeded (or whose service deployment is not known, or whose stop or continue ECS
+         * refused) gets an UpdateService back to its previous task definition, and one another deployment superseded
+         * is left alone. The original exception is then thrown, its
+         * {@link RolloutNotStableException#rolledBackServices()} naming the services confirmed back on their previous
+         * revision; the message says what was done for each service and names any not confirmed back and why; the
+         * rollback's own exception and any refusal of a stop or continue are attached as suppressed. Only the task
+         * definition is put back: desired count and other settings stay as the rollout left them.
          */
         public Builder rollbackOnFailure(boolean rollbackOnFailure) {
             this.rollbackOnFailure = rollbackOnFailure;
@@ -438,10 +445,14 @@ public final class ServiceRollout implements AutoCloseable {
         }
 
         /**
-         * How long the rollback's wait for the restored services may take. Unless set, it is what is left of
-         * {@link #timeout(Duration)} (at least one poll), or, without a timeout, {@code maxAttempts} polls. Set it when
-         * a timeout is set: a rollout that timed out has no time left to watch its rollback. The restores themselves
-         * are sent in any case. Any positive length is accepted, as for {@link #timeout(Duration)}.
+         * How long a rollback and its wait may take. Set together with {@link #timeout(Duration)}, it is reserved out
+         * of the timeout (at most half of it): the rollout's own wait ends that much earlier, so that the whole call,
+         * rollback included, returns within the timeout. Without a timeout it bounds the rollback alone; unset, the
+         * rollback has what is left of the timeout (nothing, after a rollout that timed out), or, without a timeout,
+         * {@code maxAttempts} polls. The rollback's calls are sent in any case: they get at least 2 seconds, even
+         * when that runs past the timeout or no time is left at all. A service whose rollback is not confirmed in time
+         * is not in {@link RolloutNotStableException#rolledBackServices()}, and the message names it: ECS goes on
+         * rolling it back. Any positive length is accepted, as for {@link #timeout(Duration)}.
          */
         public Builder rollbackTimeout(Duration rollbackTimeout) {
             this.rollbackTimeout = requirePositive(rollbackTimeout, "rollbackTimeout");

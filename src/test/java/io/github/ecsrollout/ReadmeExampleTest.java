@@ -11,7 +11,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
@@ -19,9 +23,9 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
 
 /**
- * The README's "unit-testing your code" snippets, verbatim, so the README cannot drift from what works: the Mockito
- * recipe is the first test here, the testkit example is {@code consumer/FleetRolloutTest}, and
- * {@link #theReadmePrintsTheseTestsAsTheyAre()} checks both against README.md.
+ * The README's snippets, verbatim, so the README cannot drift from what works: the Mockito recipe is the first test
+ * here, the testkit example is {@code consumer/FleetRolloutTest}, the AWS Lambda recipe is built here too, and
+ * {@link #theReadmePrintsTheseTestsAsTheyAre()} checks the unit-testing ones against README.md.
  */
 @SuppressWarnings("unchecked") // the SDK's Consumer<Builder>... varargs, as a user would write them
 class ReadmeExampleTest {
@@ -41,6 +45,37 @@ class ReadmeExampleTest {
 
         RolloutResult result = rollout.rollOut("myCluster", "web", "web:10");
         assertEquals("ecs-svc/1", result.services().get(0).primaryDeploymentId());
+    }
+
+    /** The part of AWS Lambda's {@code Context} the recipe uses. */
+    interface Context {
+        int getRemainingTimeInMillis();
+    }
+
+    /** The README's "In AWS Lambda" recipe, verbatim. */
+    private static ServiceRollout lambdaRecipe(EcsClient ecs, Context context) {
+        long left = context.getRemainingTimeInMillis();
+        long timeoutMillis = Math.max(1, Math.max(left - 30_000, left / 2)); // a 30 s margin, at most half of what is left
+        ServiceRollout rollout = ServiceRollout.builder()
+                .ecsClient(ecs)
+                .timeout(Duration.ofMillis(timeoutMillis))
+                .rollbackOnFailure(true)
+                .rollbackTimeout(Duration.ofMillis(Math.max(1, timeoutMillis / 3))) // reserved out of the timeout
+                .build();
+        return rollout;
+    }
+
+    @ParameterizedTest(name = "{0} ms left")
+    @ValueSource(ints = {0, 1, 2, 3, 999, 29_999, 30_000, 30_001, 59_999, 60_000, 60_001, 900_000})
+    void theLambdaRecipeGivesATimeoutWithinTheTimeLeftHoweverLittleThatIs(int left) {
+        ServiceRollout rollout = lambdaRecipe(mock(EcsClient.class), () -> left);
+
+        Matcher m = Pattern.compile("timeout=(PT[^,\\]]+)").matcher(rollout.toString());
+        assertTrue(m.find(), rollout.toString());
+        Duration timeout = Duration.parse(m.group(1));
+        assertTrue(timeout.toMillis() <= Math.max(left, 1), timeout + " for " + left + " ms left");
+        assertTrue(left < 60_000 ? timeout.toMillis() >= left / 2 : timeout.toMillis() == left - 30_000,
+                timeout + " for " + left + " ms left");
     }
 
     @Test

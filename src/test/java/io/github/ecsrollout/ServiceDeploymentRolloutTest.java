@@ -264,6 +264,38 @@ class ServiceDeploymentRolloutTest {
     }
 
     @Test
+    void aRollingDeploymentSupersededBySomeoneElseIsSupersededOnThePollThatShowsIt() {
+        // DescribeServices alone says "no longer PRIMARY"; the service's currentServiceDeployment names the newer one,
+        // so ours must be found by ListServiceDeployments in the same poll, or the verdict is ROLLED_BACK.
+        String theirsArn = "arn:aws:ecs:us-east-1:1:service-deployment/prod/web/theirs";
+        ServiceDeployment theirsSd = ServiceDeployment.builder().serviceDeploymentArn(theirsArn)
+                .targetServiceRevision(r -> r.arn("arn:aws:ecs:us-east-1:1:service-revision/prod/web/999"))
+                .status(ServiceDeploymentStatus.IN_PROGRESS).createdAt(T0.plusSeconds(30)).build();
+        Service theirs = service("web", 2, 2,
+                primary("ecs-svc/999", "app:3", 1, 2, DeploymentRolloutState.IN_PROGRESS).toBuilder()
+                        .createdAt(T0.plusSeconds(30)).build(),
+                active(id("web"), "app:2", 1, 2, DeploymentRolloutState.IN_PROGRESS).toBuilder().createdAt(T0)
+                        .build()).toBuilder().currentServiceDeployment(theirsArn).build();
+        script("web",
+                new Step(service("web", 2, 2, primary(id("web"), "app:2", 1, 2, DeploymentRolloutState.IN_PROGRESS)
+                        .toBuilder().createdAt(T0).build(),
+                        active("ecs-svc/old", "app:1", 1, 2, DeploymentRolloutState.COMPLETED)), null),
+                new Step(theirs, sd("web", ServiceDeploymentStatus.STOPPED, null).toBuilder()
+                        .statusReason("Replaced by a new service deployment").build()));
+        when(ecs.describeServiceDeployments(any(DescribeServiceDeploymentsRequest.class))).thenAnswer(inv -> {
+            DescribeServiceDeploymentsRequest r = inv.getArgument(0);
+            return DescribeServiceDeploymentsResponse.builder().serviceDeployments(r.serviceDeploymentArns().stream()
+                    .map(arn -> arn.equals(theirsArn) ? theirsSd : current("web").deployment()).toList()).build();
+        });
+
+        RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
+                () -> rollout().build().rollOut("prod", "web", "app:2"));
+
+        assertEquals(Reason.SUPERSEDED, e.reason(), e.getMessage());
+        assertEquals(2, polls.get("web"), "on the poll that shows it");
+    }
+
+    @Test
     void aRollbackEcsStartsIsReportedOnThePollThatShowsIt() {
         blueGreen("web", name -> new Step(twoRevisions(name, BLUE_GREEN),
                 sd(name, ServiceDeploymentStatus.ROLLBACK_IN_PROGRESS, ServiceDeploymentLifecycleStage.SCALE_UP)

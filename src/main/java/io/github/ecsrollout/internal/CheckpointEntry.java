@@ -81,12 +81,7 @@ public record CheckpointEntry(String cluster, String service, boolean possiblyUp
                 throw new IllegalArgumentException("the update field is \"" + f[2] + "\", not U or P");
             }
             String arn = f[4].isEmpty() ? null : expand(f[4], prefix, cluster, service);
-            if (f[5].length() > 0) {
-                EcsNames.lenient().taskDefinition(f[5], "previousTaskDefinition");
-            }
-            if (f[6].length() > 0) {
-                EcsNames.lenient().taskDefinition(f[6], "requestedTaskDefinition");
-            }
+            // Task definitions are ECS's own words (or the caller's, checked when sent): only the separator is refused.
             Verdict verdict;
             try {
                 verdict = Verdict.valueOf(f[8]);

@@ -5,6 +5,7 @@ import io.github.ecsrollout.RolloutNotStableException.Reason;
 import io.github.ecsrollout.ServiceState;
 import io.github.ecsrollout.ServiceState.Verdict;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,9 @@ final class Conclusion {
         List<String> unstable = failed.unstable != null ? failed.unstable : run.unstable();
         List<String> updatedNames = run.updated().stream().map(t -> t.service).toList();
         String tail = outcome == null ? null : outcome.summary();
+        if (settings.rollbackOnFailure() && reason == Reason.INTERRUPTED) {
+            tail = notRolledBack(run);
+        }
         if (!run.possiblyUpdated().isEmpty()) {
             String note = "update sent but its answer lost (ECS may have applied it): "
                     + RolloutRun.names(run.possiblyUpdated());
@@ -66,7 +70,7 @@ final class Conclusion {
                 && (reason == Reason.TIMED_OUT || reason == Reason.INTERRUPTED || reason == Reason.API_ERROR);
         RolloutNotStableException failure = new RolloutNotStableException(reason, message, failed.getCause(),
                 unstable, updatedNames, possiblyUpdated, outcome == null ? List.of() : outcome.restored(), states,
-                alive ? run.checkpoint() : null);
+                alive ? checkpointOf(run) : null);
         if (outcome != null && outcome.error() != null) {
             failure.addSuppressed(outcome.error());
         }
@@ -75,6 +79,32 @@ final class Conclusion {
         }
         run.notifier().failed(failure);
         return failure;
+    }
+
+    /**
+     * Why an interrupted rollout was not rolled back, and what it changed as last seen, for the message; {@code null}
+     * when it changed nothing.
+     */
+    private static String notRolledBack(RolloutRun run) {
+        List<Target> changed = new ArrayList<>(run.updated());
+        run.possiblyUpdated().stream().filter(t -> !changed.contains(t)).forEach(changed::add);
+        if (changed.isEmpty()) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder("not rolled back (interrupted); changed by this rollout, as last seen:");
+        for (Target t : changed) {
+            ServiceState s = t.state();
+            sb.append(' ').append(t.service).append(": ").append(s.verdict());
+            if (s.taskDefinition() != null) {
+                sb.append(" on ").append(Target.shortName(s.taskDefinition()));
+            }
+            if (run.possiblyUpdated().contains(t)) {
+                sb.append(" (update sent, answer lost)");
+            }
+            sb.append(';');
+        }
+        sb.setLength(sb.length() - 1);
+        return sb.toString();
     }
 
     /**
@@ -87,5 +117,15 @@ final class Conclusion {
             return Duration.ofNanos(Math.max(run.remainingOfTimeoutNanos(), TimeUnit.MILLISECONDS.toNanos(1)));
         }
         return run.settings().rollbackTimeout();
+    }
+
+    /** The run written down; {@code null} (logged) if it cannot be, so that nothing hides the failure itself. */
+    private static io.github.ecsrollout.RolloutCheckpoint checkpointOf(RolloutRun run) {
+        try {
+            return run.checkpoint();
+        } catch (RuntimeException e) {
+            Notifier.log().warn("The rollout could not be written down as a checkpoint: {}", e.toString());
+            return null;
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.github.ecsrollout.internal;
 
 import io.github.ecsrollout.RolloutNotStableException;
+import io.github.ecsrollout.RolloutNotStableException.Reason;
 import io.github.ecsrollout.ServiceState.RollbackAction;
 import io.github.ecsrollout.ServiceState.Verdict;
 import java.time.Duration;
@@ -11,22 +12,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContinueServiceDeploymentRequest;
-import software.amazon.awssdk.services.ecs.model.Deployment;
 import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookAction;
 import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookDetail;
+import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
+import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
-import software.amazon.awssdk.services.ecs.model.ServiceDeploymentStatus;
 import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentRequest;
 import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentStopType;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
 
 /**
- * Puts the services a failed rollout changed back as they were, with the action that fits each one's deployment, and
- * waits until each is confirmed back:
+ * Puts the services a failed rollout changed back as they were, with the action that fits each one's deployment
+ * ({@link Verdicts#rollbackAction}), and waits until each is confirmed back:
  *
  * <ul>
  *   <li>a deployment in flight (any strategy) is stopped with StopServiceDeployment(ROLLBACK): ECS rolls it back on
@@ -37,9 +39,21 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
  *       gets UpdateService back to its previous task definition, as does one whose stop or continue ECS refused;</li>
  *   <li>one that another deployment superseded is left alone: not ours to undo.</li>
  * </ul>
- * Every service gets its action even when another's fails; the outcome names each service not confirmed back and why.
+ * The choice is made on what ECS says when the rollback starts (DescribeServices, and the service deployments), not
+ * only on the rollout's last poll. Every service gets its action even when another's fails, and every one is watched
+ * until it is confirmed back, fails, or the time is up, whatever happens to the others; the outcome names each
+ * service not confirmed back and why.
  */
 final class Rollback {
+
+    /**
+     * How long the rollback's calls (the reads that choose the actions, and the actions) may take at least, even
+     * when the rollout's time is already up: a rollback that is never sent is worse than one sent a moment late. Only
+     * the calls get it; the wait for their effect ends with the rollback's bound.
+     */
+    static final Duration MIN_TIME_FOR_ACTIONS = Duration.ofSeconds(2);
+
+    private static final String STILL_ROLLING_BACK = "still rolling back when the time ran out; ECS goes on with it";
 
     /** Starts a rollback: the changed services with their previous task definitions, and how long it may take. */
     interface Starter {
@@ -70,118 +84,187 @@ final class Rollback {
         }
     }
 
-    private Rollback() {
+    private final RolloutSettings settings;
+    private final EcsClient ecs;
+    private final CallPacer pacer;
+    private final CallPacer deploymentsPacer;
+    /** Ends the wait for the rollback's effect: the rollback's bound. */
+    private final Deadline deadline;
+    /** Ends the rollback's calls: the bound, but at least {@link #MIN_TIME_FOR_ACTIONS}. */
+    private final Deadline actionsDeadline;
+    /** Finds and describes the service deployments the rollout started, as they are now. */
+    private final ServiceDeployments lookup;
+    private final List<String> restored = new ArrayList<>();
+    private final Map<String, String> notRestored = new LinkedHashMap<>();
+    private final Map<String, String> leftAlone = new LinkedHashMap<>();
+    private final Map<String, String> paths = new LinkedHashMap<>();
+    private final List<RuntimeException> refusals = new ArrayList<>();
+    private RuntimeException error;
+
+    private Rollback(RolloutSettings settings, CallPacer pacer, CallPacer deploymentsPacer, Duration bound) {
+        this.settings = settings;
+        this.ecs = settings.ecs();
+        this.pacer = pacer;
+        this.deploymentsPacer = deploymentsPacer;
+        long start = System.nanoTime();
+        this.deadline = Deadline.after(start, bound, ecs);
+        this.actionsDeadline = Deadline.after(start, bound == null || bound.compareTo(MIN_TIME_FOR_ACTIONS) >= 0
+                ? bound : MIN_TIME_FOR_ACTIONS, ecs);
+        this.lookup = new ServiceDeployments(ecs, deploymentsPacer, actionsDeadline, 0);
     }
 
     /**
      * Rolls back the given services.
      *
      * @param previous each changed service's task definition before the rollout, by target
-     * @param bound how long the rollback (its calls and its wait) may take, or {@code null} for maxAttempts alone
+     * @param bound how long the rollback (its calls and its wait) may take, or {@code null} for maxAttempts alone;
+     *     its calls get at least {@link #MIN_TIME_FOR_ACTIONS}
      */
     static Outcome run(RolloutSettings settings, CallPacer pacer, CallPacer deploymentsPacer, Notifier notifier,
             Map<Target, String> previous, Duration bound) {
-        EcsClient ecs = settings.ecs();
-        // The actions are sent whatever time is left, but none may hang past the rollback's own bound.
-        Deadline deadline = Deadline.after(System.nanoTime(), bound, ecs);
-        Map<String, String> leftAlone = new LinkedHashMap<>();
-        Map<Target, String> toRollBack = new LinkedHashMap<>();
-        Map<Target, ServiceDeployment> current = new HashMap<>();
-        ServiceDeployments lookup = new ServiceDeployments(ecs, deploymentsPacer, deadline, 0);
+        return new Rollback(settings, pacer, deploymentsPacer, bound).rollBack(notifier, previous);
+    }
+
+    private Outcome rollBack(Notifier notifier, Map<Target, String> previous) {
+        Map<Target, Service> now = describeNow(previous.keySet());
+        Map<Target, ServiceDeployment> deployments = serviceDeploymentsNow(now);
+        Map<Target, RollbackAction> actions = new LinkedHashMap<>();
         previous.forEach((t, taskDefinition) -> {
-            ServiceDeployment sd = t.verdict() == Verdict.SUPERSEDED ? null : currentDeployment(t, lookup);
-            if (t.verdict() == Verdict.SUPERSEDED || isReplaced(t, sd)) {
-                leftAlone.put(t.service, "superseded by another deployment, not ours to undo");
-                t.rollbackAction(RollbackAction.LEFT_ALONE);
+            RollbackAction action = Verdicts.rollbackAction(t.verdict(), now.get(t), deployments.get(t),
+                    t.expectedDeploymentId(), taskDefinition);
+            t.rollbackAction(action);
+            if (action == RollbackAction.LEFT_ALONE) {
+                leftAlone.put(t.service, "superseded by another deployment"
+                        + Optional.ofNullable(now.get(t)).flatMap(s -> Verdicts.primary(s.deployments()))
+                                .map(d -> " (now " + d.taskDefinition() + ")").orElse("")
+                        + ", not ours to undo");
             } else {
-                toRollBack.put(t, taskDefinition);
-                current.put(t, sd);
+                actions.put(t, action);
             }
         });
-        notifier.rollbackStarted(toRollBack.keySet().stream().map(t -> t.service).toList());
-        Map<String, String> notRestored = new LinkedHashMap<>();
-        Map<String, String> paths = new LinkedHashMap<>();
-        List<RuntimeException> refusals = new ArrayList<>();
-        RuntimeException error = null;
+        notifier.rollbackStarted(actions.keySet().stream().map(t -> t.service).toList());
         List<Target> toWatch = new ArrayList<>();
-        for (Map.Entry<Target, String> e : toRollBack.entrySet()) {
-            Target changed = e.getKey();
-            String taskDefinition = e.getValue();
-            ServiceDeployment sd = current.get(changed);
-            Target watch = new Target(changed.cluster, changed.service);
-            String refusal = null;
-            try {
-                RollbackAction action = ecsAction(changed, sd);
-                if (action == RollbackAction.WATCHED_ECS_ROLLBACK) {
-                    paths.put(changed.service, "ECS was already rolling back " + describe(sd) + "; watched");
-                } else if (action == RollbackAction.STOPPED_WITH_ROLLBACK) {
-                    ecs.stopServiceDeployment(deadline.bound(StopServiceDeploymentRequest.builder()
+        actions.forEach((t, action) -> {
+            Target watch = act(t, action, previous.get(t), deployments.get(t));
+            if (watch != null) {
+                toWatch.add(watch);
+            }
+        });
+        await(toWatch);
+        notifier.rollbackFinished(List.copyOf(restored), List.copyOf(notRestored.keySet()));
+        return new Outcome(List.copyOf(restored), notRestored, leftAlone, paths, error, List.copyOf(refusals));
+    }
+
+    /**
+     * Takes the chosen action for one service; returns the target that watches its effect, or {@code null} when
+     * there is nothing to watch (the restore failed).
+     */
+    private Target act(Target changed, RollbackAction action, String taskDefinition, ServiceDeployment sd) {
+        Target watch = new Target(changed.cluster, changed.service);
+        if (action == RollbackAction.RESTORED_BY_UPDATE) {
+            return restore(changed, watch, taskDefinition, whyUpdate(changed, sd));
+        }
+        if (action == RollbackAction.WATCHED_ECS_ROLLBACK) {
+            paths.put(changed.service, sd != null ? "ECS was already rolling back " + describe(sd) + "; watched"
+                    : "already back on " + taskDefinition + " (ECS rolled it back); watched");
+            watch.watchRollback(taskDefinition, sd == null ? null : sd.serviceDeploymentArn());
+            return watch;
+        }
+        String verb = action == RollbackAction.STOPPED_WITH_ROLLBACK ? "stop" : "continue";
+        try {
+            switch (action) {
+                case STOPPED_WITH_ROLLBACK:
+                    ecs.stopServiceDeployment(actionsDeadline.bound(StopServiceDeploymentRequest.builder()
                             .serviceDeploymentArn(sd.serviceDeploymentArn())
                             .stopType(StopServiceDeploymentStopType.ROLLBACK)).build());
                     paths.put(changed.service, "StopServiceDeployment(ROLLBACK) of " + describe(sd));
-                } else if (action == RollbackAction.CONTINUED_WITH_ROLLBACK) {
+                    watch.watchRollback(taskDefinition, sd.serviceDeploymentArn());
+                    return watch;
+                case CONTINUED_WITH_ROLLBACK:
                     DeploymentLifecycleHookDetail hook = Verdicts.pausedHook(sd).orElseThrow();
-                    ecs.continueServiceDeployment(deadline.bound(ContinueServiceDeploymentRequest.builder()
+                    ecs.continueServiceDeployment(actionsDeadline.bound(ContinueServiceDeploymentRequest.builder()
                             .serviceDeploymentArn(sd.serviceDeploymentArn()).hookId(hook.hookId())
                             .action(DeploymentLifecycleHookAction.ROLLBACK)).build());
-                    paths.put(changed.service, "ContinueServiceDeployment(ROLLBACK) at hook " + hook.hookId() + " of "
-                            + describe(sd));
-                }
-                if (action != null) {
-                    changed.rollbackAction(action);
-                    watch.watchRollback(taskDefinition, sd == null ? null : sd.serviceDeploymentArn());
-                    toWatch.add(watch);
-                    continue;
-                }
-            } catch (RuntimeException refused) {
-                // AccessDenied, a deployment that ended meanwhile, an ECS without the API: restore the old way.
-                refusals.add(refused);
-                refusal = refused.getClass().getSimpleName() + ": " + refused.getMessage();
+                    paths.put(changed.service, "ContinueServiceDeployment(ROLLBACK) at hook " + hook.hookId()
+                            + " of " + describe(sd));
+                    watch.watchRollback(taskDefinition, sd.serviceDeploymentArn());
+                    return watch;
+                default:
+                    throw new IllegalArgumentException("not an action on a service deployment: " + action);
             }
-            String why = refusal != null ? "ECS refused to stop or continue it (" + refusal + ")"
-                    : whyUpdate(changed, sd, lookup);
-            Service now = changed.last();
+        } catch (RuntimeException refused) {
+            if (actionsDeadline.cutShort(refused) || Causes.isInterruption(refused)) {
+                // No answer: ECS may have taken it, and then a restore would start a second deployment behind it.
+                if (Causes.isInterruption(refused)) {
+                    Thread.currentThread().interrupt();
+                }
+                notRestored.put(changed.service, "the " + verb + " was cut short; ECS may or may not have taken it");
+                error = error == null ? refused : error;
+                return null;
+            }
+            // AccessDenied, a deployment that ended meanwhile, an ECS without the API: restore the old way.
+            refusals.add(refused);
             changed.rollbackAction(RollbackAction.RESTORED_BY_UPDATE);
-            if (sd == null && now != null && runsAlready(now, taskDefinition)) {
-                // ECS's circuit breaker is already rolling back (or has): watch its deployment, do not start another.
-                watch.watchRollback(taskDefinition, null);
-                changed.rollbackAction(RollbackAction.WATCHED_ECS_ROLLBACK);
-                paths.put(changed.service, "ECS was already rolling back to " + taskDefinition + "; watched");
-                toWatch.add(watch);
-                continue;
-            }
-            paths.put(changed.service, "UpdateService back to " + taskDefinition + " (" + why + ")");
-            try {
-                watch.updateSent(Instant.now(), taskDefinition);
-                UpdateServiceResponse answer = ecs.updateService(deadline.bound(UpdateServiceRequest.builder()
-                        .cluster(changed.cluster).service(changed.service).taskDefinition(taskDefinition).build()));
-                watch.updateAccepted(answer == null ? null : answer.service());
-                toWatch.add(watch);
-            } catch (RuntimeException ex) {
-                notRestored.put(changed.service, deadline.cutShort(ex)
-                        ? "restore cut short by the time left; ECS may or may not have applied it"
-                        : "restore rejected: " + ex.getMessage());
-                error = error == null ? ex : error;
-            }
+            return restore(changed, watch, taskDefinition, "ECS refused to " + verb + " it ("
+                    + refused.getClass().getSimpleName() + ": " + refused.getMessage() + ")");
         }
-        List<String> restored = new ArrayList<>();
-        if (!toWatch.isEmpty()) {
-            RolloutSettings waitSettings = settings.forRollbackWait(deadline.isSet()
-                    ? Duration.ofNanos(Math.max(deadline.remainingNanos(), 1_000_000)) : null);
-            RolloutRun wait = new RolloutRun(waitSettings, pacer, deploymentsPacer, "Rollback");
+    }
+
+    /** UpdateService back to the previous task definition; {@code null} when ECS did not take it. */
+    private Target restore(Target changed, Target watch, String taskDefinition, String why) {
+        paths.put(changed.service, "UpdateService back to " + taskDefinition + " (" + why + ")");
+        try {
+            watch.updateSent(Instant.now(), taskDefinition);
+            UpdateServiceResponse answer = ecs.updateService(actionsDeadline.bound(UpdateServiceRequest.builder()
+                    .cluster(changed.cluster).service(changed.service).taskDefinition(taskDefinition).build()));
+            watch.updateAccepted(answer == null ? null : answer.service());
+            return watch;
+        } catch (RuntimeException ex) {
+            notRestored.put(changed.service, actionsDeadline.cutShort(ex)
+                    ? "restore cut short by the time left; ECS may or may not have applied it"
+                    : "restore rejected: " + ex.getMessage());
+            error = error == null ? ex : error;
+            return null;
+        }
+    }
+
+    /**
+     * Waits for each watched service until it is confirmed back, fails, or the time is up. One that fails does not
+     * end the wait for the others: the wait goes on for those still rolling back.
+     */
+    private void await(List<Target> toWatch) {
+        List<Target> pending = toWatch;
+        if (deadline.hasPassed()) {
+            // The actions took what was left (or were sent after the time was up): nothing can be confirmed.
+            pending.forEach(t -> notRestored.put(t.service, STILL_ROLLING_BACK));
+            return;
+        }
+        while (!pending.isEmpty()) {
+            RolloutRun wait = new RolloutRun(settings.forRollbackWait(deadline.isSet()
+                    ? Duration.ofNanos(Math.max(deadline.remainingNanos(), TimeUnit.MILLISECONDS.toNanos(1)))
+                    : null), pacer, deploymentsPacer, "Rollback");
             try {
-                wait.awaitTargets(toWatch);
-                toWatch.forEach(t -> restored.add(t.service));
+                wait.awaitTargets(pending);
+                pending.forEach(t -> restored.add(t.service));
+                pending = List.of();
             } catch (RolloutRun.Failed ex) {
-                for (Target t : toWatch) {
+                List<Target> stillRollingBack = new ArrayList<>();
+                for (Target t : pending) {
                     if (t.verdict() == Verdict.STABLE) {
                         restored.add(t.service);
-                    } else if (t.verdict() == Verdict.IN_PROGRESS || t.verdict() == Verdict.UNKNOWN) {
-                        notRestored.put(t.service, "still rolling back when the time ran out (" + ex.reason
-                                + "); ECS goes on with it");
-                    } else {
+                    } else if (t.verdict().isTerminal()) {
                         notRestored.put(t.service, "rollback not confirmed: " + t.verdict());
+                    } else {
+                        stillRollingBack.add(t);
                     }
+                }
+                boolean waitOver = ex.reason == Reason.TIMED_OUT || ex.reason == Reason.INTERRUPTED
+                        || ex.reason == Reason.API_ERROR || stillRollingBack.size() == pending.size();
+                if (waitOver) {
+                    stillRollingBack.forEach(t -> notRestored.put(t.service, ex.reason == Reason.TIMED_OUT
+                            ? STILL_ROLLING_BACK
+                            : "not confirmed back: the wait ended " + ex.reason + "; ECS goes on with it"));
+                    stillRollingBack.clear();
                 }
                 if (error == null) {
                     List<String> unstable = wait.unstable();
@@ -189,66 +272,76 @@ final class Rollback {
                             + ex.headline, wait.states(), unstable, List.of(), wait.maxPolls(), wait.elapsed(), null),
                             ex.getCause(), unstable, List.of(), List.of(), wait.states());
                 }
+                pending = stillRollingBack;
             } finally {
                 wait.finish();
             }
         }
-        notifier.rollbackFinished(List.copyOf(restored), List.copyOf(notRestored.keySet()));
-        return new Outcome(List.copyOf(restored), notRestored, leftAlone, paths, error, List.copyOf(refusals));
     }
 
     /**
-     * The service deployment to act on: as last described, or looked up now for a deployment still in flight whose
-     * service deployment the wait did not need (a plain rolling one); {@code null} when there is none to act on.
+     * What DescribeServices says of the services now, 10 a call; a service it cannot say (an error, no time left) is
+     * taken as last seen in the rollout.
      */
-    private static ServiceDeployment currentDeployment(Target t, ServiceDeployments lookup) {
-        ServiceDeployment known = t.serviceDeployment();
-        if (t.last() == null || t.expectedDeploymentId() == null || !lookup.isAvailable()) {
-            return known;
+    private Map<Target, Service> describeNow(Iterable<Target> targets) {
+        Map<Target, Service> now = new HashMap<>();
+        Map<String, List<Target>> byCluster = new LinkedHashMap<>();
+        for (Target t : targets) {
+            if (t.last() != null) {
+                now.put(t, t.last());
+            }
+            byCluster.computeIfAbsent(t.clusterKey, k -> new ArrayList<>()).add(t);
         }
+        for (List<Target> cluster : byCluster.values()) {
+            for (List<Target> chunk : ChunkWatcher.chunks(cluster)) {
+                try {
+                    if (!pacer.acquire(actionsDeadline.remainingNanos())) {
+                        return now;
+                    }
+                    DescribeServicesResponse answer = ecs.describeServices(actionsDeadline.bound(
+                            DescribeServicesRequest.builder().cluster(chunk.get(0).cluster)
+                                    .services(chunk.stream().map(t -> t.service).toList())).build());
+                    for (Service s : answer == null ? List.<Service>of() : answer.services()) {
+                        chunk.stream().filter(t -> t.key.equals(Target.keyOf(s))).findFirst()
+                                .ifPresent(t -> now.put(t, s));
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return now;
+                } catch (RuntimeException e) {
+                    Notifier.log().debug("Could not read services before rolling them back; using the last poll", e);
+                }
+            }
+        }
+        return now;
+    }
+
+    /**
+     * The service deployments the rollout started, as ECS describes them now (20 a call), where they can be found;
+     * else as last described in the rollout, if at all.
+     */
+    private Map<Target, ServiceDeployment> serviceDeploymentsNow(Map<Target, Service> now) {
+        Map<Target, ServiceDeployment> known = new HashMap<>();
+        Map<Target, Service> toLookUp = new LinkedHashMap<>();
+        now.forEach((t, s) -> {
+            if (t.serviceDeployment() != null) {
+                known.put(t, t.serviceDeployment());
+            }
+            if (t.expectedDeploymentId() != null) {
+                toLookUp.put(t, s);
+            }
+        });
         try {
-            ServiceDeployment fresh = lookup.describe(Map.of(t, t.last())).get(t);
-            return fresh != null ? fresh : known;
+            known.putAll(lookup.describe(toLookUp));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return known;
         } catch (RuntimeException e) {
-            return known;
+            Notifier.log().debug("Could not describe service deployments before rolling back; using the last poll", e);
         }
+        return known;
     }
 
-    /**
-     * Whether ECS says another deployment replaced this rollout's: its service deployment is stopping or stopped and
-     * a newer PRIMARY runs, or ECS says "replaced". The verdict can miss it: on the poll someone else's update shows,
-     * a rolling service's {@code currentServiceDeployment} already names theirs, so its own is found only now.
-     */
-    private static boolean isReplaced(Target t, ServiceDeployment sd) {
-        boolean stopping = sd != null && (sd.status() == ServiceDeploymentStatus.STOP_REQUESTED
-                || sd.status() == ServiceDeploymentStatus.STOPPED);
-        return stopping && t.last() != null && Verdicts.isReplaced(t.last(), sd, t.expectedDeploymentId());
-    }
-
-    /** The action on the service deployment itself, or {@code null} when the task definition must be restored. */
-    private static RollbackAction ecsAction(Target t, ServiceDeployment sd) {
-        if (sd == null || sd.status() == null) {
-            return null;
-        }
-        switch (sd.status()) {
-            case ROLLBACK_REQUESTED:
-            case ROLLBACK_IN_PROGRESS:
-            case ROLLBACK_SUCCESSFUL:
-                return RollbackAction.WATCHED_ECS_ROLLBACK;
-            case PENDING:
-            case IN_PROGRESS:
-                return Verdicts.pausedHook(sd).isPresent() ? RollbackAction.CONTINUED_WITH_ROLLBACK
-                        : RollbackAction.STOPPED_WITH_ROLLBACK;
-            default:
-                // SUCCESSFUL (the rollout failed elsewhere), STOPPED, ROLLBACK_FAILED: nothing left to roll back.
-                return null;
-        }
-    }
-
-    private static String whyUpdate(Target t, ServiceDeployment sd, ServiceDeployments lookup) {
+    private String whyUpdate(Target t, ServiceDeployment sd) {
         if (sd != null) {
             return "its service deployment is " + sd.statusAsString();
         }
@@ -258,7 +351,11 @@ final class Rollback {
         if (t.whyNoServiceDeployment() != null) {
             return "no service deployment known: " + t.whyNoServiceDeployment();
         }
-        return t.verdict() == Verdict.STABLE ? "its deployment had ended stable" : "no service deployment known";
+        if (t.expectedDeploymentId() == null) {
+            return "no service deployment known: ECS's answer to the update was lost";
+        }
+        return t.verdict() == Verdict.STABLE ? "its deployment had ended stable; no service deployment known"
+                : "no service deployment known";
     }
 
     private static String describe(ServiceDeployment sd) {
@@ -266,11 +363,5 @@ final class Rollback {
         return "service deployment " + (arn == null ? "?" : arn.substring(arn.lastIndexOf('/') + 1)) + " ("
                 + sd.statusAsString() + Optional.ofNullable(sd.lifecycleStageAsString()).map(s -> " at " + s)
                         .orElse("") + ")";
-    }
-
-    /** Whether the service's PRIMARY deployment already runs the given task definition. */
-    private static boolean runsAlready(Service service, String taskDefinition) {
-        return Verdicts.primary(service.deployments()).map(Deployment::taskDefinition)
-                .map(taskDefinition::equals).orElse(false);
     }
 }

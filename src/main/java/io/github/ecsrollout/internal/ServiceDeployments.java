@@ -1,5 +1,6 @@
 package io.github.ecsrollout.internal;
 
+import io.github.ecsrollout.ServiceState.Verdict;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -99,8 +100,27 @@ final class ServiceDeployments {
      */
     Map<Target, ServiceDeployment> describe(Map<Target, Service> answers) throws InterruptedException {
         Map<Target, ServiceDeployment> described = new HashMap<>();
+        Map<Target, Service> misled = describeOnce(answers, described);
+        // The service's current deployment is another one. Where DescribeServices alone would call ours ROLLED_BACK
+        // (gone, or no longer PRIMARY, and nothing says why), find ours now, in this poll: the verdict will not wait
+        // for the next one, and it may be SUPERSEDED (someone else's deployment), which a rollback must leave alone.
+        misled.entrySet().removeIf(e -> Verdicts.evaluate(e.getValue(), e.getKey().expectedDeploymentId())
+                != Verdict.ROLLED_BACK);
+        if (!misled.isEmpty()) {
+            describeOnce(misled, described);
+        }
+        return described;
+    }
+
+    /**
+     * One round of {@link #describe}: adds what it described to {@code described}, and returns the targets (with
+     * their answers) whose {@code currentServiceDeployment} hint turned out to name another deployment.
+     */
+    private Map<Target, Service> describeOnce(Map<Target, Service> answers, Map<Target, ServiceDeployment> described)
+            throws InterruptedException {
+        Map<Target, Service> misled = new LinkedHashMap<>();
         if (!isAvailable() || answers.isEmpty()) {
-            return described;
+            return misled;
         }
         Map<String, Target> byArn = new LinkedHashMap<>();
         Map<String, Target> hints = new HashMap<>();
@@ -142,8 +162,9 @@ final class ServiceDeployments {
                 if (hints.containsKey(sd.serviceDeploymentArn())) {
                     String revision = sd.targetServiceRevision() == null ? null : sd.targetServiceRevision().arn();
                     if (!Verdicts.isRevisionOf(revision, t.expectedDeploymentId())) {
-                        // A stale hint: the service's current deployment is not the one this rollout started.
+                        // A stale hint, or a newer deployment: not the one this rollout started.
                         t.rejectHint(sd.serviceDeploymentArn());
+                        misled.put(t, answers.get(t));
                         continue;
                     }
                     t.serviceDeploymentFound(sd.serviceDeploymentArn());
@@ -160,7 +181,7 @@ final class ServiceDeployments {
                 }
             }
         }
-        return described;
+        return misled;
     }
 
     /** Looks for the target's service deployment among those created since its update; {@code null} if not found. */

@@ -1,5 +1,6 @@
 package io.github.ecsrollout.internal;
 
+import io.github.ecsrollout.ServiceState.RollbackAction;
 import io.github.ecsrollout.ServiceState.Verdict;
 import java.time.Duration;
 import java.time.Instant;
@@ -242,6 +243,81 @@ public final class Verdicts {
                 .isPresent();
         String reason = sd.statusReason() == null ? "" : sd.statusReason().toLowerCase(Locale.ROOT);
         return newerPrimary || reason.contains("replaced");
+    }
+
+    /**
+     * Whether another deployment (someone else's UpdateService), not ECS rolling ours back, replaced the one a rollout
+     * started: its service deployment was stopped as replaced, or DescribeServices lists a PRIMARY deployment that is
+     * neither ours nor on the task definition the service ran before (the only one ECS rolls back to), which also
+     * catches a release made over ours after ours had succeeded.
+     *
+     * @param service ECS's DescribeServices answer, or {@code null}
+     * @param sd the service deployment the rollout started, as last described, or {@code null} when not known
+     * @param expectedDeploymentId the deployment the rollout started, or {@code null} when not known
+     * @param previousTaskDefinition what the service ran before the rollout, or {@code null} when not known
+     */
+    public static boolean isSuperseded(Service service, ServiceDeployment sd, String expectedDeploymentId,
+            String previousTaskDefinition) {
+        boolean stopped = sd != null && (sd.status() == ServiceDeploymentStatus.STOP_REQUESTED
+                || sd.status() == ServiceDeploymentStatus.STOPPED);
+        if (stopped && (service != null ? isReplaced(service, sd, expectedDeploymentId)
+                : sd.statusReason() != null && sd.statusReason().toLowerCase(Locale.ROOT).contains("replaced"))) {
+            return true;
+        }
+        if (service == null || expectedDeploymentId == null || previousTaskDefinition == null) {
+            return false;
+        }
+        Optional<Deployment> p = primary(service.deployments());
+        return p.isPresent() && p.get().id() != null && !p.get().id().equals(expectedDeploymentId)
+                && !isTaskDefinition(p.get().taskDefinition(), previousTaskDefinition);
+    }
+
+    /**
+     * What {@code rollbackOnFailure} does about one service a failed rollout changed, from the state of its
+     * deployment:
+     * <ul>
+     *   <li>{@link RollbackAction#LEFT_ALONE} when another deployment superseded it ({@link #isSuperseded});</li>
+     *   <li>{@link RollbackAction#WATCHED_ECS_ROLLBACK} when ECS is rolling it back already (its service deployment
+     *       ROLLBACK_REQUESTED, ROLLBACK_IN_PROGRESS or ROLLBACK_SUCCESSFUL; or, with none known, a PRIMARY
+     *       deployment other than ours on the previous task definition);</li>
+     *   <li>{@link RollbackAction#CONTINUED_WITH_ROLLBACK} when it is paused at a PAUSE hook;</li>
+     *   <li>{@link RollbackAction#STOPPED_WITH_ROLLBACK} when it is in flight (PENDING or IN_PROGRESS);</li>
+     *   <li>{@link RollbackAction#RESTORED_BY_UPDATE} otherwise: it ended (SUCCESSFUL, STOPPED, ROLLBACK_FAILED) or
+     *       no service deployment is known.</li>
+     * </ul>
+     *
+     * @param verdict the service's verdict in the rollout
+     * @param service ECS's latest DescribeServices answer, or {@code null}
+     * @param sd the service deployment the rollout started, as last described, or {@code null} when not known
+     * @param expectedDeploymentId the deployment the rollout started, or {@code null} when not known
+     * @param previousTaskDefinition what the service ran before the rollout
+     */
+    public static RollbackAction rollbackAction(Verdict verdict, Service service, ServiceDeployment sd,
+            String expectedDeploymentId, String previousTaskDefinition) {
+        if (verdict == Verdict.SUPERSEDED || isSuperseded(service, sd, expectedDeploymentId, previousTaskDefinition)) {
+            return RollbackAction.LEFT_ALONE;
+        }
+        if (sd != null && sd.status() != null) {
+            switch (sd.status()) {
+                case ROLLBACK_REQUESTED:
+                case ROLLBACK_IN_PROGRESS:
+                case ROLLBACK_SUCCESSFUL:
+                    return RollbackAction.WATCHED_ECS_ROLLBACK;
+                case PENDING:
+                case IN_PROGRESS:
+                    return pausedHook(sd).isPresent() ? RollbackAction.CONTINUED_WITH_ROLLBACK
+                            : RollbackAction.STOPPED_WITH_ROLLBACK;
+                default:
+                    return RollbackAction.RESTORED_BY_UPDATE;
+            }
+        }
+        // Without the deployment the update started (its answer was lost), a service on its old task definition may
+        // yet be updated (ECS is eventually consistent): only a restore makes sure.
+        Optional<Deployment> p = service == null || expectedDeploymentId == null ? Optional.empty()
+                : primary(service.deployments());
+        boolean ecsRollsBack = p.isPresent() && !expectedDeploymentId.equals(p.get().id())
+                && previousTaskDefinition != null && isTaskDefinition(p.get().taskDefinition(), previousTaskDefinition);
+        return ecsRollsBack ? RollbackAction.WATCHED_ECS_ROLLBACK : RollbackAction.RESTORED_BY_UPDATE;
     }
 
     /** Whether the deployment circuit breaker or a deployment alarm has triggered. */

@@ -130,7 +130,21 @@ class ReasonsIT extends ItBase {
         assertTrue(after <= 1, "reported on the first poll after the failure; " + log);
     }
 
-    // ---- ROLLED_BACK -------------------------------------------------------------------------------------------
+    // ---- SUPERSEDED and ROLLED_BACK ----------------------------------------------------------------------------
+
+    /** Someone else's UpdateService to web:3 once the rollout watches web:2 deploying. */
+    private RolloutListener someoneElseDeploysOverIt() {
+        EcsClient someoneElse = sim.client();
+        AtomicBoolean superseded = new AtomicBoolean();
+        return new RolloutListener() {
+            @Override
+            public void onObservation(ServiceState state) {
+                if (state.verdict() == Verdict.IN_PROGRESS && superseded.compareAndSet(false, true)) {
+                    someoneElse.updateService(b -> b.cluster("prod").service("web").taskDefinition("web:3"));
+                }
+            }
+        };
+    }
 
     /**
      * A plain rolling service is not described until it looks replaced, and by then its currentServiceDeployment names
@@ -140,18 +154,8 @@ class ReasonsIT extends ItBase {
     @Test
     void anotherUpdateServiceThatSupersedesOursIsSuperseded() {
         sim.createService("prod", "web", ServiceScript.stableAfter(Duration.ofSeconds(5)));
-        EcsClient someoneElse = sim.client();
-        AtomicBoolean superseded = new AtomicBoolean();
-        RolloutListener deployOverIt = new RolloutListener() {
-            @Override
-            public void onObservation(ServiceState state) {
-                if (state.verdict() == Verdict.IN_PROGRESS && superseded.compareAndSet(false, true)) {
-                    someoneElse.updateService(b -> b.cluster("prod").service("web").taskDefinition("web:3"));
-                }
-            }
-        };
 
-        RolloutNotStableException e = failure(() -> rollout().listener(deployOverIt).build()
+        RolloutNotStableException e = failure(() -> rollout().listener(someoneElseDeploysOverIt()).build()
                 .rollOut("prod", "web", "web:2"));
 
         assertEquals(Reason.SUPERSEDED, e.reason());
@@ -162,6 +166,28 @@ class ReasonsIT extends ItBase {
         assertNotEquals(web.expectedDeploymentId().orElseThrow(), web.primaryDeploymentId());
         assertEquals(List.of("web"), e.unstableServices());
         assertEquals(List.of("web"), e.updatedServices());
+        long theirs = sim.stats().calls("UpdateService").get(1).nanoTime();
+        assertTrue(polls().stream().filter(c -> c.nanoTime() > theirs).count() <= 1,
+                "reported on the poll after the other update");
+    }
+
+    /**
+     * Without service deployments, DescribeServices alone tells it too: the new PRIMARY runs neither our revision nor
+     * what ran before, and does not say it rolls back.
+     */
+    @Test
+    void fromDescribeServicesAloneAnotherUpdateServiceThatSupersedesOursIsSuperseded() {
+        sim.createService("prod", "web", ServiceScript.stableAfter(Duration.ofSeconds(5)));
+        sim.faults().denyServiceDeployments();
+
+        RolloutNotStableException e = failure(() -> rollout().listener(someoneElseDeploysOverIt()).build()
+                .rollOut("prod", "web", "web:2"));
+
+        assertEquals(Reason.SUPERSEDED, e.reason());
+        ServiceState web = e.serviceState("web").orElseThrow();
+        assertEquals(Verdict.SUPERSEDED, web.verdict());
+        assertTrue(web.serviceDeployment().isEmpty());
+        assertTrue(web.taskDefinition().endsWith(ofRevision("web", 3)), web.taskDefinition());
         long theirs = sim.stats().calls("UpdateService").get(1).nanoTime();
         assertTrue(polls().stream().filter(c -> c.nanoTime() > theirs).count() <= 1,
                 "reported on the poll after the other update");

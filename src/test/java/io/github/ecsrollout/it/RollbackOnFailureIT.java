@@ -83,7 +83,10 @@ class RollbackOnFailureIT extends ItBase {
         RolloutNotStableException e = failure(() -> rollout().rollbackOnFailure(true).build()
                 .rollOut(toRevision("prod", services, 2)));
 
-        assertEquals(Reason.ROLLED_BACK, e.reason(), "ECS's circuit breaker is rolling it back");
+        // DEPLOYMENT_FAILED when a poll sees the FAILED deployment, ROLLED_BACK when the first poll after it comes
+        // once ECS's rollback is done (a cold JVM on a busy machine can take that long): either way, only watched.
+        assertTrue(e.reason() == Reason.DEPLOYMENT_FAILED || e.reason() == Reason.ROLLED_BACK, e.getMessage());
+        assertEquals(RollbackAction.WATCHED_ECS_ROLLBACK, e.serviceState(BAD).orElseThrow().rollbackAction());
         assertEquals(new HashSet<>(services), new HashSet<>(e.rolledBackServices()));
         assertAllOnTheirPreviousTaskDefinition(services);
         List<String> restoredByUs = new ArrayList<>(services);
