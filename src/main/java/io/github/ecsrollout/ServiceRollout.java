@@ -49,6 +49,13 @@ public final class ServiceRollout implements AutoCloseable {
      */
     public static final int DEFAULT_DESCRIBE_SERVICES_PER_DELAY = RolloutSettings.DEFAULT_DESCRIBE_SERVICES_PER_DELAY;
 
+    /**
+     * The socket read timeout of the client a rollout builds itself: ECS answers within a second or two, so a read
+     * silent this long is a stuck connection, whose call (and thread) ends then instead of after the HTTP client's
+     * default 30 seconds.
+     */
+    private static final Duration OWN_CLIENT_SOCKET_TIMEOUT = Duration.ofSeconds(10);
+
     private final RolloutSettings settings;
     private final boolean ownsClient;
     private final RolloutEngine engine;
@@ -65,7 +72,9 @@ public final class ServiceRollout implements AutoCloseable {
     }
 
     private static EcsClient defaultClient() {
-        return EcsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        return EcsClient.builder()
+                .httpClient(UrlConnectionHttpClient.builder().socketTimeout(OWN_CLIENT_SOCKET_TIMEOUT).build())
+                .build();
     }
 
     /** A builder with the defaults. */

@@ -17,7 +17,8 @@ public final class RolloutEngine {
     private final CallPacer deploymentsPacer;
 
     public RolloutEngine(RolloutSettings settings) {
-        this.settings = settings;
+        // Every ECS call of every run goes through it: a call with a timeout never holds a rollout past it.
+        this.settings = settings.withEcs(CallThreads.wrap(settings.ecs()));
         this.pacer = CallPacer.perSecond(settings.describeServicesPerSecond());
         this.deploymentsPacer = CallPacer.perSecond(settings.describeServicesPerSecond());
     }

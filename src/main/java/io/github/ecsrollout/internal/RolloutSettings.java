@@ -82,6 +82,12 @@ public record RolloutSettings(EcsClient ecs, Duration delay, Integer maxAttempts
         return timeout.minus(reserve);
     }
 
+    /** These settings with another client: the same one, its calls bounded ({@link CallThreads}). */
+    RolloutSettings withEcs(EcsClient client) {
+        return new RolloutSettings(client, delay, maxAttempts, timeout, maxConcurrency, listener, fetchStoppedTasks,
+                rollbackOnFailure, rollbackTimeout, maxDescribeServicesPerSecond, succeedAtStage);
+    }
+
     /** These settings for a rollback's own wait: no listener, no diagnostics, no rollback of the rollback. */
     RolloutSettings forRollbackWait(Duration bound) {
         return new RolloutSettings(ecs, delay, bound == null ? Integer.valueOf(attempts()) : null, bound,
