@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.ecs.EcsClient;
 
 /**
@@ -90,6 +91,31 @@ class StuckResponseIT extends ItBase {
         assertEquals(Reason.TIMED_OUT, e.reason(), e.getMessage());
         assertEquals(List.of("api"), e.updatedServices());
         assertEquals(List.of("web"), e.possiblyUpdatedServices(), "its answer was lost: ECS may have applied it");
+    }
+
+    /**
+     * Chunk 1 (services 00-09) holds a missing service, which the first poll shows; chunk 2's DescribeServices
+     * answer never ends. The verdict is returned at once, with or without a timeout, while chunk 2's thread still
+     * reads.
+     */
+    @ParameterizedTest(name = "timeout {0}")
+    @ValueSource(booleans = {false, true})
+    void aTerminalVerdictIsNotHeldBackByAnotherChunksStuckCall(boolean withTimeout) {
+        List<String> services = names("svc", 20);
+        for (String s : services) {
+            if (!s.equals("svc-03")) {
+                sim.createService("prod", s, ServiceScript.neverStable());
+            }
+        }
+        HoldingProxy proxy = proxy(r -> r.operation().equals("DescribeServices") && r.body().contains("svc-15"));
+        ServiceRollout rollout = rollout(ClientKind.CALLERS, proxy, withTimeout ? Duration.ofSeconds(60) : null);
+
+        RolloutNotStableException e = assertTimeoutPreemptively(NO_HANG,
+                () -> failure(() -> rollout.awaitStable("prod", services)));
+
+        assertEquals(Reason.SERVICE_MISSING, e.reason(), e.getMessage());
+        assertEquals(List.of("svc-03"), e.unstableServices().stream().filter(s -> s.equals("svc-03")).toList());
+        assertEquals(1, proxy.held());
     }
 
     private HoldingProxy proxy(Predicate<HoldingProxy.Request> hold) {
