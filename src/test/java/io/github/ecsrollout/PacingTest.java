@@ -28,14 +28,14 @@ class PacingTest {
         List<String> services = IntStream.range(0, 25).mapToObj(i -> "svc-" + i).toList();
         services.forEach(s -> fake.script(s, stable(s, D1)));
         ServiceRollout rollout = ServiceRollout.builder().ecsClient(fake.ecs).delay(Duration.ZERO)
-                .maxDescribeServicesPerSecond(0.1).timeout(Duration.ofMillis(300)).rollbackOnFailure(true).build();
+                .maxDescribeServicesPerSecond(0.1).timeout(Duration.ofSeconds(2)).rollbackOnFailure(true).build();
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class, () -> rollout.rollOut(
                 services.stream().map(s -> UpdateServiceRequest.builder().cluster("prod").service(s)
                         .taskDefinition("app:2").build()).toList()));
 
         assertEquals(Reason.TIMED_OUT, e.reason());
-        assertEquals(1, fake.describeCallCount(), "the second chunk's turn came 10 s after the first");
+        assertEquals(1, fake.describeCallCount(), "the second chunk's turn came 10 s after the first: " + e.getMessage());
         verify(fake.ecs, never()).updateService(any(UpdateServiceRequest.class));
     }
 
@@ -43,7 +43,7 @@ class PacingTest {
     void pollingEndsAtTheDeadline() {
         fake.script("web", deploying("web", D1));
         ServiceRollout rollout = ServiceRollout.builder().ecsClient(fake.ecs).delay(Duration.ZERO)
-                .maxDescribeServicesPerSecond(0.1).timeout(Duration.ofMillis(300)).fetchStoppedTasks(false).build();
+                .maxDescribeServicesPerSecond(0.1).timeout(Duration.ofSeconds(2)).fetchStoppedTasks(false).build();
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
                 () -> rollout.rollOut("prod", "web", "app:2"));
