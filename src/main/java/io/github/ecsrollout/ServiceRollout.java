@@ -66,7 +66,7 @@ public final class ServiceRollout implements AutoCloseable {
         this.ownsClient = b.ecs == null;
         this.settings = new RolloutSettings(ownsClient ? defaultClient() : b.ecs, b.delay, b.maxAttempts, b.timeout,
                 b.maxConcurrency, b.listener, b.fetchStoppedTasks, b.rollbackOnFailure, b.rollbackTimeout,
-                b.maxDescribeServicesPerSecond, b.succeedAtStage);
+                b.maxDescribeServicesPerSecond, b.maxUpdateServicePerSecond, b.succeedAtStage);
         this.engine = new RolloutEngine(settings);
         this.names = EcsNames.forClient(settings.ecs());
     }
@@ -106,6 +106,7 @@ public final class ServiceRollout implements AutoCloseable {
         b.rollbackOnFailure = settings.rollbackOnFailure();
         b.rollbackTimeout = settings.rollbackTimeout();
         b.maxDescribeServicesPerSecond = settings.maxDescribeServicesPerSecond();
+        b.maxUpdateServicePerSecond = settings.maxUpdateServicePerSecond();
         b.succeedAtStage = settings.succeedAtStage();
         return b;
     }
@@ -240,6 +241,8 @@ public final class ServiceRollout implements AutoCloseable {
                 + (settings.rollbackTimeout() == null ? "" : ", rollbackTimeout=" + settings.rollbackTimeout())
                 + (settings.maxDescribeServicesPerSecond() == null ? "" : ", maxDescribeServicesPerSecond="
                         + settings.maxDescribeServicesPerSecond())
+                + (settings.maxUpdateServicePerSecond() == null ? "" : ", maxUpdateServicePerSecond="
+                        + settings.maxUpdateServicePerSecond())
                 + (settings.succeedAtStage() == null ? "" : ", succeedAtStage=" + settings.succeedAtStage()) + "]";
     }
 
@@ -268,6 +271,7 @@ public final class ServiceRollout implements AutoCloseable {
         private boolean rollbackOnFailure;
         private Duration rollbackTimeout;
         private Double maxDescribeServicesPerSecond;
+        private Double maxUpdateServicePerSecond;
         private ServiceDeploymentLifecycleStage succeedAtStage;
 
         private Builder() {
@@ -343,6 +347,22 @@ public final class ServiceRollout implements AutoCloseable {
                         + perSecond);
             }
             this.maxDescribeServicesPerSecond = perSecond;
+            return this;
+        }
+
+        /**
+         * The most UpdateService calls a second once 50 have gone out at once, across all concurrent calls of this
+         * rollout; updates beyond it wait their turn. Unless set, 5 a second: ECS throttles UpdateService per account
+         * and Region with a bucket of 50 refilled at 5 a second, so a rollout of 5,000 services takes about 1,000
+         * seconds to update whatever the pace, and faster calls would only be refused. Raise it if AWS raised your
+         * limit. Waiting for a turn never outlasts the {@link #timeout(Duration) timeout}: the rollout then ends with
+         * {@link RolloutNotStableException.Reason#TIMED_OUT}, naming the services not updated.
+         */
+        public Builder maxUpdateServicePerSecond(double perSecond) {
+            if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
+                throw new IllegalArgumentException("maxUpdateServicePerSecond must be positive and finite: " + perSecond);
+            }
+            this.maxUpdateServicePerSecond = perSecond;
             return this;
         }
 

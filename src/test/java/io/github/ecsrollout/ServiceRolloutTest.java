@@ -443,6 +443,9 @@ class ServiceRolloutTest {
         assertIaeNaming("timeout", () -> ServiceRollout.builder().timeout(Duration.ZERO));
         assertIaeNaming("maxConcurrency", () -> ServiceRollout.builder().maxConcurrency(0));
         assertIaeNaming("maxDescribeServicesPerSecond", () -> ServiceRollout.builder().maxDescribeServicesPerSecond(0));
+        assertIaeNaming("maxUpdateServicePerSecond", () -> ServiceRollout.builder().maxUpdateServicePerSecond(0));
+        assertIaeNaming("maxUpdateServicePerSecond",
+                () -> ServiceRollout.builder().maxUpdateServicePerSecond(Double.POSITIVE_INFINITY));
         assertIaeNaming("maxDescribeServicesPerSecond",
                 () -> ServiceRollout.builder().maxDescribeServicesPerSecond(Double.NaN));
         assertIaeNaming("rollbackTimeout", () -> ServiceRollout.builder().rollbackTimeout(Duration.ofSeconds(-1)));
