@@ -7,8 +7,8 @@ import java.util.function.LongSupplier;
 /**
  * Paces calls the way ECS throttles them, a token bucket per account: up to {@code burst} calls at once, then one per
  * interval. DescribeServices calls, from however many chunks, are spaced evenly (a burst of 1): that budget is shared
- * with everything else in the account. UpdateService calls go out 50 at once, then at ECS's sustained rate, so that no
- * update is refused for throttling. Thread-safe.
+ * with everything else in the account. UpdateService calls go out 40 at once (ECS's bucket holds 50), then at ECS's
+ * sustained rate, so that no update is refused for throttling. Thread-safe.
  */
 final class CallPacer {
 

@@ -15,7 +15,7 @@ public final class RolloutEngine {
     private final CallPacer pacer;
     /** The same for the service-deployment calls, which ECS throttles in a bucket of their own. */
     private final CallPacer deploymentsPacer;
-    /** The same for UpdateService calls: ECS's own bucket for them, 50 at once, then its sustained rate. */
+    /** The same for UpdateService calls, which ECS throttles in a bucket of 50: 40 at once, then its sustained rate. */
     private final CallPacer updatePacer;
 
     public RolloutEngine(RolloutSettings settings) {

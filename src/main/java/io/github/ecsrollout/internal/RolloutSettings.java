@@ -36,8 +36,12 @@ public record RolloutSettings(EcsClient ecs, Duration delay, Integer maxAttempts
     public static final double MIN_DEFAULT_DESCRIBE_SERVICES_PER_SECOND = 10;
     /** UpdateService calls a second unless set: what ECS sustains per account and Region. */
     public static final double DEFAULT_UPDATE_SERVICE_PER_SECOND = 5;
-    /** UpdateService calls that go out at once before the rate applies: the size of ECS's bucket for them. */
-    public static final int UPDATE_SERVICE_BURST = 50;
+    /**
+     * UpdateService calls that go out at once before the rate applies: ECS's bucket for them holds 50, and the 10 left
+     * over absorb calls that arrive closer together than they were sent (the first one is the slowest to arrive, a
+     * new connection), which would otherwise be refused one by one at the edge of the bucket.
+     */
+    public static final int UPDATE_SERVICE_BURST = 40;
 
     /**
      * Saturates each duration to what a {@code long} of nanoseconds holds (about 292 years), so that every part of a
