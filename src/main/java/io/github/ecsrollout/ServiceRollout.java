@@ -312,7 +312,10 @@ public final class ServiceRollout implements AutoCloseable {
 
         /**
          * One deadline for the whole call, updates and every chunk of every cluster included; the rollout ends with
-         * {@link RolloutNotStableException.Reason#TIMED_OUT} within one poll delay of it. No timeout by default. In a
+         * {@link RolloutNotStableException.Reason#TIMED_OUT} at it, its last poll made just before it. Each ECS call
+         * carries the time left as its {@code apiCallTimeout} and is waited for at most 100 ms longer, on a daemon
+         * thread of its own ({@code ecs-rollout-call-N}) that ends by itself with the call, so not even an answer
+         * that never ends holds the caller past the timeout by more than that. No timeout by default. In a
          * Lambda function, pass the remaining time less a margin:
          * {@code timeout(Duration.ofMillis(context.getRemainingTimeInMillis()).minusSeconds(30))}. Any positive length
          * is accepted; one longer than about 292 years ({@code ChronoUnit.FOREVER}, say) is no deadline at all.
