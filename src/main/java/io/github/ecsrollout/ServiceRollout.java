@@ -358,12 +358,14 @@ public final class ServiceRollout implements AutoCloseable {
          * rollout; updates beyond it wait their turn. Unless set, 5 a second: ECS throttles UpdateService per account
          * and Region with a bucket of 50 refilled at 5 a second, so a rollout of 5,000 services takes about 1,000
          * seconds to update whatever the pace, and faster calls would only be refused (the 10 left in the bucket absorb
-         * calls that arrive closer together than they left). Raise it if AWS raised your limit. Waiting for a turn never outlasts the {@link #timeout(Duration) timeout}: the rollout then ends with
+         * calls that arrive closer together than they left). Raise it if AWS raised your limit. Waiting for a turn
+         * never outlasts the {@link #timeout(Duration) timeout}: the rollout then ends with
          * {@link RolloutNotStableException.Reason#TIMED_OUT}, naming the services not updated.
          */
         public Builder maxUpdateServicePerSecond(double perSecond) {
             if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
-                throw new IllegalArgumentException("maxUpdateServicePerSecond must be positive and finite: " + perSecond);
+                throw new IllegalArgumentException("maxUpdateServicePerSecond must be positive and finite: "
+                        + perSecond);
             }
             this.maxUpdateServicePerSecond = perSecond;
             return this;

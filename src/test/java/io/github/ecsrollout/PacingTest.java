@@ -36,7 +36,8 @@ class PacingTest {
                         .taskDefinition("app:2").build()).toList()));
 
         assertEquals(Reason.TIMED_OUT, e.reason());
-        assertEquals(1, fake.describeCallCount(), "the second chunk's turn came 10 s after the first: " + e.getMessage());
+        assertEquals(1, fake.describeCallCount(),
+                "the second chunk's turn came 10 s after the first: " + e.getMessage());
         verify(fake.ecs, never()).updateService(any(UpdateServiceRequest.class));
     }
 

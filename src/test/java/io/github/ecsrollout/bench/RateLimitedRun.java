@@ -43,8 +43,8 @@ final class RateLimitedRun {
     }
 
     /**
-     * Rolls out {@code n} services, each stable {@code deployment} (ECS time) after its UpdateService, with the library's
-     * defaults but the delay and the update rate, which stand on the simulator's time scale.
+     * Rolls out {@code n} services, each stable {@code deployment} (ECS time) after its UpdateService, with the
+     * library's defaults but the delay and the update rate, which stand on the simulator's time scale.
      */
     static Result run(int n, int scale, Duration deployment, int serverThreads) {
         SimClock clock = SimClock.scaled(scale);

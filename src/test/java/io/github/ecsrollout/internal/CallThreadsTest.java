@@ -79,7 +79,8 @@ class CallThreadsTest {
     void aClientTimeoutBoundsCallsThatCarryNone() {
         answer(true);
         EcsServiceClientConfiguration.Builder config = EcsServiceClientConfiguration.builder();
-        config.overrideConfiguration(ClientOverrideConfiguration.builder().apiCallTimeout(Duration.ofMillis(1)).build());
+        config.overrideConfiguration(ClientOverrideConfiguration.builder().apiCallTimeout(Duration.ofMillis(1))
+                .build());
         when(ecs.serviceClientConfiguration()).thenReturn(config.build());
 
         assertThrows(ApiCallTimeoutException.class,

@@ -86,7 +86,8 @@ class StuckResponseIT extends ItBase {
         HoldingProxy proxy = proxy(r -> r.operation().equals("UpdateService") && r.body().contains("\"web\""));
 
         RolloutNotStableException e = assertTimeoutPreemptively(NO_HANG,
-                () -> failure(() -> rollout(kind, proxy, TIMEOUT).rollOut(toRevision("prod", List.of("api", "web"), 2))));
+                () -> failure(() -> rollout(kind, proxy, TIMEOUT)
+                        .rollOut(toRevision("prod", List.of("api", "web"), 2))));
 
         assertEquals(Reason.TIMED_OUT, e.reason(), e.getMessage());
         assertEquals(List.of("api"), e.updatedServices());
