@@ -83,8 +83,8 @@ public final class ServiceRollout implements AutoCloseable {
     }
 
     /**
-     * A rollout with the defaults and its own {@code EcsClient}, built with {@code UrlConnectionHttpClient} and the SDK's
-     * default region and credentials chains; {@link #close()} closes that client.
+     * A rollout with the defaults and its own {@code EcsClient}, built with {@code UrlConnectionHttpClient} (a 10 s
+     * socket read timeout) and the SDK's default region and credentials chains; {@link #close()} closes that client.
      */
     public static ServiceRollout create() {
         return builder().build();
