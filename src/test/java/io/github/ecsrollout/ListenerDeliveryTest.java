@@ -164,7 +164,7 @@ class ListenerDeliveryTest {
             }
         };
         ServiceRollout rollout = ServiceRollout.builder().ecsClient(fake.ecs).delay(Duration.ZERO)
-                .timeout(Duration.ofMillis(100)).listener(stuck).build();
+                .timeout(Duration.ofSeconds(1)).listener(stuck).build();
 
         try {
             RolloutResult result = assertTimeoutPreemptively(Duration.ofSeconds(NEVER_SECONDS),
