@@ -174,8 +174,8 @@ final class ChunkWatcher {
     }
 
     /**
-     * Waits until every thread of the pool has ended (a pool reports itself terminated a moment before its last
-     * thread is gone), but no longer than {@code maxNanos}, ignoring interrupts until then.
+     * Waits until every thread of the pool has ended (its threads, not the pool's termination, which it reports a
+     * moment before its last thread is gone), but no longer than {@code maxNanos}, ignoring interrupts until then.
      *
      * @return whether the calling thread was interrupted meanwhile
      */
