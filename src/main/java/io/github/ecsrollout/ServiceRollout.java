@@ -49,6 +49,13 @@ public final class ServiceRollout implements AutoCloseable {
      */
     public static final int DEFAULT_DESCRIBE_SERVICES_PER_DELAY = RolloutSettings.DEFAULT_DESCRIBE_SERVICES_PER_DELAY;
 
+    /**
+     * The socket read timeout of the client a rollout builds itself: ECS answers within a second or two, so a read
+     * silent this long is a stuck connection, whose call (and thread) ends then instead of after the HTTP client's
+     * default 30 seconds.
+     */
+    private static final Duration OWN_CLIENT_SOCKET_TIMEOUT = Duration.ofSeconds(10);
+
     private final RolloutSettings settings;
     private final boolean ownsClient;
     private final RolloutEngine engine;
@@ -59,13 +66,15 @@ public final class ServiceRollout implements AutoCloseable {
         this.ownsClient = b.ecs == null;
         this.settings = new RolloutSettings(ownsClient ? defaultClient() : b.ecs, b.delay, b.maxAttempts, b.timeout,
                 b.maxConcurrency, b.listener, b.fetchStoppedTasks, b.rollbackOnFailure, b.rollbackTimeout,
-                b.maxDescribeServicesPerSecond, b.succeedAtStage);
+                b.maxDescribeServicesPerSecond, b.maxUpdateServicePerSecond, b.succeedAtStage);
         this.engine = new RolloutEngine(settings);
         this.names = EcsNames.forClient(settings.ecs());
     }
 
     private static EcsClient defaultClient() {
-        return EcsClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+        return EcsClient.builder()
+                .httpClient(UrlConnectionHttpClient.builder().socketTimeout(OWN_CLIENT_SOCKET_TIMEOUT).build())
+                .build();
     }
 
     /** A builder with the defaults. */
@@ -74,8 +83,8 @@ public final class ServiceRollout implements AutoCloseable {
     }
 
     /**
-     * A rollout with the defaults and its own {@code EcsClient}, built with {@code UrlConnectionHttpClient} and the SDK's
-     * default region and credentials chains; {@link #close()} closes that client.
+     * A rollout with the defaults and its own {@code EcsClient}, built with {@code UrlConnectionHttpClient} (a 10 s
+     * socket read timeout) and the SDK's default region and credentials chains; {@link #close()} closes that client.
      */
     public static ServiceRollout create() {
         return builder().build();
@@ -97,6 +106,7 @@ public final class ServiceRollout implements AutoCloseable {
         b.rollbackOnFailure = settings.rollbackOnFailure();
         b.rollbackTimeout = settings.rollbackTimeout();
         b.maxDescribeServicesPerSecond = settings.maxDescribeServicesPerSecond();
+        b.maxUpdateServicePerSecond = settings.maxUpdateServicePerSecond();
         b.succeedAtStage = settings.succeedAtStage();
         return b;
     }
@@ -298,6 +308,8 @@ public final class ServiceRollout implements AutoCloseable {
                 + (settings.rollbackTimeout() == null ? "" : ", rollbackTimeout=" + settings.rollbackTimeout())
                 + (settings.maxDescribeServicesPerSecond() == null ? "" : ", maxDescribeServicesPerSecond="
                         + settings.maxDescribeServicesPerSecond())
+                + (settings.maxUpdateServicePerSecond() == null ? "" : ", maxUpdateServicePerSecond="
+                        + settings.maxUpdateServicePerSecond())
                 + (settings.succeedAtStage() == null ? "" : ", succeedAtStage=" + settings.succeedAtStage()) + "]";
     }
 
@@ -326,6 +338,7 @@ public final class ServiceRollout implements AutoCloseable {
         private boolean rollbackOnFailure;
         private Duration rollbackTimeout;
         private Double maxDescribeServicesPerSecond;
+        private Double maxUpdateServicePerSecond;
         private ServiceDeploymentLifecycleStage succeedAtStage;
 
         private Builder() {
@@ -366,7 +379,10 @@ public final class ServiceRollout implements AutoCloseable {
 
         /**
          * One deadline for the whole call, updates and every chunk of every cluster included; the rollout ends with
-         * {@link RolloutNotStableException.Reason#TIMED_OUT} within one poll delay of it. With
+         * {@link RolloutNotStableException.Reason#TIMED_OUT} at it, its last poll made just before it. Each ECS call
+         * carries the time left as its {@code apiCallTimeout} and is waited for at most 100 ms longer, on a daemon
+         * thread of its own ({@code ecs-rollout-call-N}) that ends by itself with the call, so not even an answer
+         * that never ends holds the caller past the timeout by more than that. With
          * {@link #rollbackOnFailure(boolean)}, the rollback and its wait fit in it too: see
          * {@link #rollbackTimeout(Duration)}. No timeout by default. In a Lambda function, pass the remaining time less
          * a margin, but never less than half of it (so that little time left is still a valid timeout):
@@ -403,6 +419,24 @@ public final class ServiceRollout implements AutoCloseable {
                         + perSecond);
             }
             this.maxDescribeServicesPerSecond = perSecond;
+            return this;
+        }
+
+        /**
+         * The most UpdateService calls a second once 40 have gone out at once, across all concurrent calls of this
+         * rollout; updates beyond it wait their turn. Unless set, 5 a second: ECS throttles UpdateService per account
+         * and Region with a bucket of 50 refilled at 5 a second, so a rollout of 5,000 services takes about 1,000
+         * seconds to update whatever the pace, and faster calls would only be refused (the 10 left in the bucket absorb
+         * calls that arrive closer together than they left). Raise it if AWS raised your limit. Waiting for a turn
+         * never outlasts the {@link #timeout(Duration) timeout}: the rollout then ends with
+         * {@link RolloutNotStableException.Reason#TIMED_OUT}, naming the services not updated.
+         */
+        public Builder maxUpdateServicePerSecond(double perSecond) {
+            if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
+                throw new IllegalArgumentException("maxUpdateServicePerSecond must be positive and finite: "
+                        + perSecond);
+            }
+            this.maxUpdateServicePerSecond = perSecond;
             return this;
         }
 

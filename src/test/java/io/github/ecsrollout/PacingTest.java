@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 
 import io.github.ecsrollout.RolloutNotStableException.Reason;
@@ -16,7 +17,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
-/** Waiting for a DescribeServices call's turn ends at the deadline, wherever the call is made. */
+/** Waiting for a DescribeServices or UpdateService call's turn ends at the deadline, wherever the call is made. */
 class PacingTest {
 
     private static final String D1 = "ecs-svc/1000000000000000001";
@@ -28,14 +29,15 @@ class PacingTest {
         List<String> services = IntStream.range(0, 25).mapToObj(i -> "svc-" + i).toList();
         services.forEach(s -> fake.script(s, stable(s, D1)));
         ServiceRollout rollout = ServiceRollout.builder().ecsClient(fake.ecs).delay(Duration.ZERO)
-                .maxDescribeServicesPerSecond(0.1).timeout(Duration.ofMillis(300)).rollbackOnFailure(true).build();
+                .maxDescribeServicesPerSecond(0.1).timeout(Duration.ofSeconds(2)).rollbackOnFailure(true).build();
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class, () -> rollout.rollOut(
                 services.stream().map(s -> UpdateServiceRequest.builder().cluster("prod").service(s)
                         .taskDefinition("app:2").build()).toList()));
 
         assertEquals(Reason.TIMED_OUT, e.reason());
-        assertEquals(1, fake.describeCallCount(), "the second chunk's turn came 10 s after the first");
+        assertEquals(1, fake.describeCallCount(),
+                "the second chunk's turn came 10 s after the first: " + e.getMessage());
         verify(fake.ecs, never()).updateService(any(UpdateServiceRequest.class));
     }
 
@@ -43,12 +45,28 @@ class PacingTest {
     void pollingEndsAtTheDeadline() {
         fake.script("web", deploying("web", D1));
         ServiceRollout rollout = ServiceRollout.builder().ecsClient(fake.ecs).delay(Duration.ZERO)
-                .maxDescribeServicesPerSecond(0.1).timeout(Duration.ofMillis(300)).fetchStoppedTasks(false).build();
+                .maxDescribeServicesPerSecond(0.1).timeout(Duration.ofSeconds(2)).fetchStoppedTasks(false).build();
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
                 () -> rollout.rollOut("prod", "web", "app:2"));
 
         assertEquals(Reason.TIMED_OUT, e.reason());
         assertEquals(1, fake.describeCallCount());
+    }
+
+    @Test
+    void updatesGoFortyAtOnceThenWaitTheirTurnUntilTheDeadline() {
+        List<String> services = IntStream.range(0, 42).mapToObj(i -> "svc-" + i).toList();
+        services.forEach(s -> fake.script(s, stable(s, D1)));
+        ServiceRollout rollout = ServiceRollout.builder().ecsClient(fake.ecs).delay(Duration.ZERO)
+                .maxUpdateServicePerSecond(0.1).timeout(Duration.ofSeconds(2)).fetchStoppedTasks(false).build();
+
+        RolloutNotStableException e = assertThrows(RolloutNotStableException.class, () -> rollout.rollOut(
+                services.stream().map(s -> UpdateServiceRequest.builder().cluster("prod").service(s)
+                        .taskDefinition("app:2").build()).toList()));
+
+        assertEquals(Reason.TIMED_OUT, e.reason(), e.getMessage());
+        assertEquals(services.subList(0, 40), e.updatedServices(), "40 at once; the 41st's turn is 10 s on");
+        verify(fake.ecs, times(40)).updateService(any(UpdateServiceRequest.class));
     }
 }

@@ -1,11 +1,14 @@
 package io.github.ecsrollout.internal;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * Spaces DescribeServices calls evenly so that no burst of them, from however many chunks, exceeds a rate: ECS
- * throttles describe calls per account, and that budget is shared with everything else in it. Thread-safe.
+ * Paces calls the way ECS throttles them, a token bucket per account: up to {@code burst} calls at once, then one per
+ * interval. DescribeServices calls, from however many chunks, are spaced evenly (a burst of 1): that budget is shared
+ * with everything else in the account. UpdateService calls go out 40 at once (ECS's bucket holds 50), then at ECS's
+ * sustained rate, so that no update is refused for throttling. Thread-safe.
  */
 final class CallPacer {
 
@@ -18,19 +21,42 @@ final class CallPacer {
     static final CallPacer UNLIMITED = new CallPacer(0, System::nanoTime, nanos -> { });
 
     private final long intervalNanos;
+    /** How far ahead of now the schedule may run and a call still go at once: (burst - 1) intervals. */
+    private final long burstNanos;
     private final LongSupplier clock;
     private final Sleeper sleeper;
+    /**
+     * When the bucket is next full again, give or take: each call moves it one interval on, and it never lies in the
+     * past (an idle bucket holds no more than its burst). {@link Long#MIN_VALUE} before the first call.
+     */
     private long nextFree = Long.MIN_VALUE;
 
-    /** A pacer allowing {@code perSecond} calls a second on the system clock; 0 or less means unlimited. */
+    /** A pacer allowing {@code perSecond} calls a second, evenly spaced, on the system clock; 0 or less: unlimited. */
     static CallPacer perSecond(double perSecond) {
+        return perSecond(perSecond, 1);
+    }
+
+    /**
+     * A pacer allowing {@code burst} calls at once and {@code perSecond} a second after that, on the system clock; a
+     * rate of 0 or less means unlimited.
+     */
+    static CallPacer perSecond(double perSecond, int burst) {
         return perSecond <= 0 ? UNLIMITED
-                : new CallPacer(Math.round(TimeUnit.SECONDS.toNanos(1) / perSecond), System::nanoTime,
+                : new CallPacer(Math.round(TimeUnit.SECONDS.toNanos(1) / perSecond), burst, System::nanoTime,
                         nanos -> TimeUnit.NANOSECONDS.sleep(nanos));
     }
 
     CallPacer(long intervalNanos, LongSupplier clock, Sleeper sleeper) {
+        this(intervalNanos, 1, clock, sleeper);
+    }
+
+    CallPacer(long intervalNanos, int burst, LongSupplier clock, Sleeper sleeper) {
+        if (burst < 1) {
+            throw new IllegalArgumentException("burst must be at least 1: " + burst);
+        }
         this.intervalNanos = intervalNanos;
+        this.burstNanos = intervalNanos <= 0 ? 0
+                : Durations.toNanos(Durations.times(Duration.ofNanos(intervalNanos), burst - 1L));
         this.clock = clock;
         this.sleeper = sleeper;
     }
@@ -47,16 +73,17 @@ final class CallPacer {
         if (intervalNanos <= 0) {
             return true;
         }
-        long slot;
+        long full;
         long wait;
         boolean reserved;
         synchronized (this) {
             long now = clock.getAsLong();
-            slot = nextFree == Long.MIN_VALUE || nextFree - now < 0 ? now : nextFree;
-            wait = slot - now;
+            full = nextFree == Long.MIN_VALUE || nextFree - now < 0 ? now : nextFree;
+            // The call may go once the schedule is no more than a burst ahead of now.
+            wait = Math.max(0, full - now - burstNanos);
             reserved = wait <= maxWaitNanos;
             if (reserved) {
-                nextFree = Durations.plus(slot, intervalNanos);
+                nextFree = Durations.plus(full, intervalNanos);
             }
         }
         if (!reserved) {
@@ -69,7 +96,7 @@ final class CallPacer {
             try {
                 sleeper.sleep(wait);
             } catch (InterruptedException e) {
-                giveBack(slot);
+                giveBack(full);
                 throw e;
             }
         }
@@ -77,9 +104,9 @@ final class CallPacer {
     }
 
     /** Frees a reserved slot that will not be used, if it is still the last one reserved. */
-    private synchronized void giveBack(long slot) {
-        if (nextFree == Durations.plus(slot, intervalNanos)) {
-            nextFree = slot;
+    private synchronized void giveBack(long full) {
+        if (nextFree == Durations.plus(full, intervalNanos)) {
+            nextFree = full;
         }
     }
 }

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -36,6 +35,12 @@ final class ChunkWatcher {
     /** What DescribeServices takes at most. */
     static final int CHUNK_SIZE = 10;
     private static final AtomicLong RUNS = new AtomicLong();
+
+    /**
+     * How long a verdict waits for the other chunks' threads to end once they are stopped: long enough for a thread
+     * that was waiting or pacing, not for one stuck in an HTTP call that ignores interrupts.
+     */
+    static final long STOP_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /** The time left for the HTTP call of the poll made just before the deadline. */
     static final long LAST_POLL_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
@@ -89,7 +94,7 @@ final class ChunkWatcher {
             return failureOf(new ChunkWatch(chunks.get(0)).poll(1));
         }
         List<Thread> workers = new ArrayList<>();
-        ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
                 Math.min(chunks.size(), maxConcurrency), threadFactory(workers));
         List<java.util.concurrent.Future<ChunkOutcome>> polls = new ArrayList<>();
         for (List<Target> chunk : chunks) {
@@ -204,10 +209,11 @@ final class ChunkWatcher {
         } catch (InterruptedException e) {
             interrupted = true;
         } finally {
-            // First verdict decides: stop the other chunks now, and leave no thread behind.
+            // First verdict decides: stop the other chunks now. A chunk stuck in a call that ignores the interrupt
+            // is not waited for: its thread ends with that call, and the answer is not judged (stopped is set).
             stopped.set(true);
             pool.shutdownNow();
-            interrupted |= awaitTermination(pool, workers);
+            interrupted |= awaitWorkers(workers, STOP_WAIT_NANOS);
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -217,34 +223,31 @@ final class ChunkWatcher {
     }
 
     /**
-     * Waits until the pool has terminated and every one of its threads has ended (a pool reports itself terminated a
-     * moment before its last thread is gone), ignoring interrupts until then.
+     * Waits until every thread of the pool has ended (its threads, not the pool's termination, which it reports a
+     * moment before its last thread is gone), but no longer than {@code maxNanos}, ignoring interrupts until then.
      *
      * @return whether the calling thread was interrupted meanwhile
      */
-    private static boolean awaitTermination(ExecutorService pool, List<Thread> workers) {
+    private static boolean awaitWorkers(List<Thread> workers, long maxNanos) {
+        long until = System.nanoTime() + maxNanos;
         boolean interrupted = false;
-        while (true) {
-            try {
-                if (pool.awaitTermination(1, TimeUnit.SECONDS)) {
-                    break;
-                }
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
         List<Thread> started;
         synchronized (workers) {
             started = List.copyOf(workers);
         }
         for (Thread t : started) {
-            while (t.isAlive()) {
+            long left;
+            while (t.isAlive() && (left = until - System.nanoTime()) > 0) {
                 try {
-                    t.join();
+                    TimeUnit.NANOSECONDS.timedJoin(t, left);
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
             }
+        }
+        if (started.stream().anyMatch(Thread::isAlive)) {
+            Notifier.log().debug("Not waiting for {} chunk thread(s) still in an ECS call; they end with it",
+                    started.stream().filter(Thread::isAlive).count());
         }
         return interrupted;
     }
@@ -431,6 +434,10 @@ final class ChunkWatcher {
                 Thread.currentThread().interrupt();
                 throw stopped.get() ? Abort.stopped()
                         : new Abort(Reason.INTERRUPTED, "interrupted while polling DescribeServices");
+            }
+            if (stopped.get()) {
+                // A late answer, after another chunk's verdict ended the wait: no longer anyone's to judge.
+                throw Abort.stopped();
             }
             if (answer == null) {
                 throw new Abort(Reason.API_ERROR, "DescribeServices returned no answer");

@@ -91,7 +91,7 @@ final class Deadline {
     }
 
     /** The client's own apiCallTimeout, if it can be read (a Mockito mock, for one, has none). */
-    private static Optional<Duration> clientTimeout(EcsClient ecs) {
+    static Optional<Duration> clientTimeout(EcsClient ecs) {
         try {
             return ecs.serviceClientConfiguration().overrideConfiguration().apiCallTimeout();
         } catch (RuntimeException e) {

@@ -19,16 +19,20 @@ public final class RolloutEngine {
     private final CallPacer pacer;
     /** The same for the service-deployment calls, which ECS throttles in a bucket of their own. */
     private final CallPacer deploymentsPacer;
+    /** The same for UpdateService calls, which ECS throttles in a bucket of 50: 40 at once, then its sustained rate. */
+    private final CallPacer updatePacer;
 
     public RolloutEngine(RolloutSettings settings) {
-        this.settings = settings;
+        // Every ECS call of every run goes through it: a call with a timeout never holds a rollout past it.
+        this.settings = settings.withEcs(CallThreads.wrap(settings.ecs()));
         this.pacer = CallPacer.perSecond(settings.describeServicesPerSecond());
         this.deploymentsPacer = CallPacer.perSecond(settings.describeServicesPerSecond());
+        this.updatePacer = CallPacer.perSecond(settings.updateServicePerSecond(), RolloutSettings.UPDATE_SERVICE_BURST);
     }
 
     /** Updates, then waits; input already validated. */
     public RolloutResult rollOut(List<UpdateServiceRequest> requests) {
-        RolloutRun run = new RolloutRun(settings, pacer, deploymentsPacer, "Rollout");
+        RolloutRun run = new RolloutRun(settings, pacer, deploymentsPacer, updatePacer, "Rollout");
         return conclude(run, () -> run.rollOut(requests));
     }
 
@@ -40,7 +44,7 @@ public final class RolloutEngine {
 
     /** Updates, and returns the rollout written down instead of waiting; input already validated. */
     public RolloutCheckpoint start(List<UpdateServiceRequest> requests) {
-        RolloutRun run = new RolloutRun(settings, pacer, deploymentsPacer, "Rollout");
+        RolloutRun run = new RolloutRun(settings, pacer, deploymentsPacer, updatePacer, "Rollout");
         return conclude(run, () -> run.start(requests));
     }
 

@@ -49,6 +49,7 @@ final class RolloutRun {
 
     private final RolloutSettings settings;
     private final CallPacer pacer;
+    private final CallPacer updatePacer;
     private final EcsClient ecs;
     private final Notifier notifier;
     private final DescribeBatcher batcher;
@@ -71,8 +72,15 @@ final class RolloutRun {
      * @param label names the run in the log: {@code Rollout}, or {@code Rollback}
      */
     RolloutRun(RolloutSettings settings, CallPacer pacer, CallPacer deploymentsPacer, String label) {
+        this(settings, pacer, deploymentsPacer, CallPacer.UNLIMITED, label);
+    }
+
+    /** @param updatePacer paces the UpdateService calls of {@link #rollOut} */
+    RolloutRun(RolloutSettings settings, CallPacer pacer, CallPacer deploymentsPacer, CallPacer updatePacer,
+            String label) {
         this.settings = settings;
         this.pacer = pacer;
+        this.updatePacer = updatePacer;
         this.ecs = settings.ecs();
         this.notifier = new Notifier(settings.listener(), label);
         this.deadline = Deadline.after(startNanos, settings.forwardTimeout(), ecs);
@@ -183,6 +191,7 @@ final class RolloutRun {
                         + " of " + targets.size() + " updates; not updated: "
                         + names(targets.subList(i, targets.size())), null, null);
             }
+            paceUpdate(i);
             UpdateServiceResponse answer;
             try {
                 t.updateSent(Instant.now(), requests.get(i).taskDefinition());
@@ -210,6 +219,22 @@ final class RolloutRun {
             t.updateAccepted(answer == null ? null : answer.service());
             updated.add(t);
             notifier.updateAccepted(t);
+        }
+    }
+
+    /** Waits for the turn of update {@code i}, at most until the deadline. */
+    private void paceUpdate(int i) {
+        boolean turn;
+        try {
+            turn = updatePacer.acquire(deadline.remainingNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Failed(Reason.INTERRUPTED, "interrupted before updating " + targets.get(i).service, e, null);
+        }
+        if (!turn) {
+            throw new Failed(Reason.TIMED_OUT, "the timeout of " + settings.timeout() + " passed while pacing the "
+                    + "UpdateService calls (maxUpdateServicePerSecond) after " + i + " of " + targets.size()
+                    + " updates; not updated: " + names(targets.subList(i, targets.size())), null, null);
         }
     }
 

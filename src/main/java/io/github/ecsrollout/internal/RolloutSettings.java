@@ -20,11 +20,13 @@ import software.amazon.awssdk.services.ecs.model.ServiceDeploymentLifecycleStage
  * @param rollbackOnFailure whether failures put changed services back on their previous task definition
  * @param rollbackTimeout how long the rollback's wait may take, or {@code null}
  * @param maxDescribeServicesPerSecond the caller's DescribeServices rate, or {@code null}
+ * @param maxUpdateServicePerSecond the caller's UpdateService rate, or {@code null}
  * @param succeedAtStage the service-deployment stage at which a service counts as deployed, or {@code null}
  */
 public record RolloutSettings(EcsClient ecs, Duration delay, Integer maxAttempts, Duration timeout, int maxConcurrency,
         RolloutListener listener, boolean fetchStoppedTasks, boolean rollbackOnFailure, Duration rollbackTimeout,
-        Double maxDescribeServicesPerSecond, ServiceDeploymentLifecycleStage succeedAtStage) {
+        Double maxDescribeServicesPerSecond, Double maxUpdateServicePerSecond,
+        ServiceDeploymentLifecycleStage succeedAtStage) {
 
     /** The polls per chunk unless set: 40, the SDK waiter's own. */
     public static final int DEFAULT_MAX_ATTEMPTS = 40;
@@ -32,6 +34,14 @@ public record RolloutSettings(EcsClient ecs, Duration delay, Integer maxAttempts
     public static final int DEFAULT_DESCRIBE_SERVICES_PER_DELAY = 150;
     /** The slowest default rate: 10 DescribeServices calls a second, 150 per default 15-second delay. */
     public static final double MIN_DEFAULT_DESCRIBE_SERVICES_PER_SECOND = 10;
+    /** UpdateService calls a second unless set: what ECS sustains per account and Region. */
+    public static final double DEFAULT_UPDATE_SERVICE_PER_SECOND = 5;
+    /**
+     * UpdateService calls that go out at once before the rate applies: ECS's bucket for them holds 50, and the 10 left
+     * over absorb calls that arrive closer together than they were sent (the first one is the slowest to arrive, a
+     * new connection), which would otherwise be refused one by one at the edge of the bucket.
+     */
+    public static final int UPDATE_SERVICE_BURST = 40;
 
     /**
      * Saturates each duration to what a {@code long} of nanoseconds holds (about 292 years), so that every part of a
@@ -69,6 +79,11 @@ public record RolloutSettings(EcsClient ecs, Duration delay, Integer maxAttempts
                 DEFAULT_DESCRIBE_SERVICES_PER_DELAY * 1e9 / delay.toNanos());
     }
 
+    /** The most UpdateService calls a second after a burst of {@link #UPDATE_SERVICE_BURST}: the caller's, or ECS's. */
+    public double updateServicePerSecond() {
+        return maxUpdateServicePerSecond != null ? maxUpdateServicePerSecond : DEFAULT_UPDATE_SERVICE_PER_SECOND;
+    }
+
     /**
      * How long the forward part of a call (updates and wait) may take: the timeout, less the rollbackTimeout when a
      * rollback may follow (at most half the timeout is kept back), so the rollback fits in the same timeout;
@@ -82,15 +97,24 @@ public record RolloutSettings(EcsClient ecs, Duration delay, Integer maxAttempts
         return timeout.minus(reserve);
     }
 
+    /** These settings with another client: the same one, its calls bounded ({@link CallThreads}). */
+    RolloutSettings withEcs(EcsClient client) {
+        return new RolloutSettings(client, delay, maxAttempts, timeout, maxConcurrency, listener, fetchStoppedTasks,
+                rollbackOnFailure, rollbackTimeout, maxDescribeServicesPerSecond, maxUpdateServicePerSecond,
+                succeedAtStage);
+    }
+
     /** These settings for a rollback's own wait: no listener, no diagnostics, no rollback of the rollback. */
     RolloutSettings forRollbackWait(Duration bound) {
         return new RolloutSettings(ecs, delay, bound == null ? Integer.valueOf(attempts()) : null, bound,
-                maxConcurrency, RolloutListener.NONE, false, false, null, maxDescribeServicesPerSecond, null);
+                maxConcurrency, RolloutListener.NONE, false, false, null, maxDescribeServicesPerSecond,
+                maxUpdateServicePerSecond, null);
     }
 
     /** These settings, judging by the verdict settings a checkpoint carries, which the rollout started with. */
     public RolloutSettings following(ServiceDeploymentLifecycleStage checkpointStage, boolean checkpointRollback) {
         return new RolloutSettings(ecs, delay, maxAttempts, timeout, maxConcurrency, listener, fetchStoppedTasks,
-                checkpointRollback, rollbackTimeout, maxDescribeServicesPerSecond, checkpointStage);
+                checkpointRollback, rollbackTimeout, maxDescribeServicesPerSecond, maxUpdateServicePerSecond,
+                checkpointStage);
     }
 }

@@ -49,9 +49,12 @@ import software.amazon.awssdk.services.ecs.EcsClient;
  * <p>System properties: {@code bench.delayMs} (100), {@code bench.reps} (5 runs per side of scenarios 1-2, medians
  * reported), {@code bench.slowReps} (3, scenarios 3-4), {@code bench.services} (100), {@code bench.scale}
  * ("1000,5000"), {@code bench.maxConcurrency} (10, the default, for the scale runs), {@code bench.latencyMs} (0:
- * loopback only; scenarios 1-4), {@code bench.coldRuns} (7), {@code bench.only} ("1,2,3,4,5,6,7"; {@code -Dbench.only=7}
- * runs just the calls per service, in about a minute), {@code bench.seed} (42),
- * {@code bench.warmUpSeconds} (8), {@code bench.scaleWarmUpSeconds} (3).
+ * loopback only; scenarios 1-4), {@code bench.coldRuns} (7), {@code bench.only} ("1,2,3,4,5,6,7,8,9"),
+ * {@code bench.seed} (42), {@code bench.warmUpSeconds} (8), {@code bench.scaleWarmUpSeconds} (3);
+ * {@code bench.rateServices} (5000) and {@code bench.rateScale} (50: how much faster than ECS the simulator runs)
+ * for scenario 8; {@code bench.stuckTimeoutMs} (2000), {@code bench.stuckReps} (5) and {@code bench.stuckBaseline}
+ * (true: time the plain SDK once, 30 s) for scenario 9. One scenario alone: {@code -Dbench.only=7} (the calls per
+ * service, in about a minute).
  */
 public final class Benchmarks {
 
@@ -74,7 +77,14 @@ public final class Benchmarks {
     private final List<Integer> scale = Arrays.stream(System.getProperty("bench.scale", "1000,5000").split(","))
             .map(String::trim).filter(s -> !s.isEmpty()).map(Integer::valueOf).toList();
     private final Set<String> only = new HashSet<>(Arrays.asList(
-            System.getProperty("bench.only", "1,2,3,4,5,6,7").split(",")));
+            System.getProperty("bench.only", "1,2,3,4,5,6,7,8,9").split(",")));
+    /** Scenario 8: services rolled out under ECS's rate limits, and how much faster than ECS the simulator runs. */
+    private final int rateServices = Integer.getInteger("bench.rateServices", 5000);
+    private final int rateScale = Integer.getInteger("bench.rateScale", 50);
+    /** Scenario 9: the rollout's timeout, runs per client kind, and whether to time the plain SDK too (30 s). */
+    private final Duration stuckTimeout = Duration.ofMillis(Long.getLong("bench.stuckTimeoutMs", 2000));
+    private final int stuckReps = Integer.getInteger("bench.stuckReps", 5);
+    private final boolean stuckBaseline = Boolean.parseBoolean(System.getProperty("bench.stuckBaseline", "true"));
     private final Report report = new Report();
 
     private Benchmarks() {
@@ -137,6 +147,8 @@ public final class Benchmarks {
         guarded("5", this::scenarioScale);
         guarded("6", this::scenarioFootprint);
         guarded("7", this::scenarioCallsPerService);
+        guarded("8", this::scenarioRateLimits);
+        guarded("9", this::scenarioStuckResponse);
 
         double minutes = (System.nanoTime() - started) / 60e9;
         environment += " Load average (1 min) " + loadAtStart + " at the start, " + loadAverage() + " at the end.";
@@ -584,6 +596,88 @@ public final class Benchmarks {
                         + "apache-client (Apache 4); in-JVM part %.0f / %.0f / %.0f ms; verdicts %s / %s / %s",
                         coldRuns, url.medianMs(), def.medianMs(), a4.medianMs(), url.medianInJvmMs(),
                         def.medianInJvmMs(), a4.medianInJvmMs(), url.verdicts(), def.verdicts(), a4.verdicts()));
+    }
+
+    // ---- scenario 8: ECS's rate limits -----------------------------------------------------------------------
+
+    /**
+     * The simulator's token buckets on, its clock {@code rateScale} times faster than ECS, a fleet whose deployments
+     * take 2 minutes of ECS time each: the rollout's time against the physical limit (5,000 updates at ECS's 5 a
+     * second after its burst of 50, then the last deployment).
+     */
+    private void scenarioRateLimits() {
+        Duration deployment = Duration.ofMinutes(2);
+        String label = String.format(Locale.ROOT, "8: %,d services, ECS rate limits", rateServices);
+        RateLimitedRun.Result r = RateLimitedRun.run(rateServices, rateScale, deployment, SERVER_THREADS);
+        int throttledUpdates = r.throttled().getOrDefault("UpdateService", 0);
+        int throttledAll = r.throttled().values().stream().mapToInt(Integer::intValue).sum();
+        progress(String.format(Locale.ROOT, "  %s: %s in %.0f s of ECS time (%.1f s real at 1:%d), updates done at "
+                + "%.0f s (limit %.0f s), physical limit %.0f s; %d UpdateService, %d DescribeServices, %d other calls;"
+                + " throttled %s; HTTP 400 answers %d%s", label, r.verdict(), r.seconds(), r.realSeconds(), r.scale(),
+                r.updatePhaseSeconds(), r.updateLimitSeconds(), r.physicalLimitSeconds(), r.updateCalls(),
+                r.describeCalls(), r.otherCalls(), r.throttled(), r.http400(),
+                r.detail().isEmpty() ? "" : " (" + r.detail() + ")"));
+        report.row(label, "verdict; updates refused for throttling", r.verdict() + "; " + throttledUpdates, null, null,
+                "");
+        report.row(label, "rollOut: time to verdict, ECS seconds (vs physical limit)", r.seconds(),
+                r.physicalLimitSeconds(), Report.ratio(r.seconds(), r.physicalLimitSeconds()), "s");
+        report.row(label, "  of which UpdateService (vs ECS: 50 at once, then 5/s)", r.updatePhaseSeconds(),
+                r.updateLimitSeconds(), Report.ratio(r.updatePhaseSeconds(), r.updateLimitSeconds()), "s");
+        report.row(label, "  after the last UpdateService (vs the last deployment)",
+                r.seconds() - r.updatePhaseSeconds(), (double) deployment.toSeconds(),
+                Report.ratio(r.seconds() - r.updatePhaseSeconds(), deployment.toSeconds()), "s");
+        double perUpdate = r.updatePhaseSeconds() / r.scale() / r.updateCalls() * 1000;
+        double ecsPace = 1000 / RateLimitedRun.ECS_UPDATES_PER_SECOND / r.scale();
+        report.row(label, "  real ms per UpdateService (vs ECS's pace, 200 ms / scale)", perUpdate, ecsPace,
+                Report.ratio(perUpdate, ecsPace), "ms");
+        report.row(label, "  real time, simulator at 1:" + r.scale(), r.realSeconds(), null, null, "s");
+        report.row(label, "ThrottlingException answers, any call", (double) throttledAll, null, null, "calls");
+        report.row(label, "DescribeServices calls", (double) r.describeCalls(), null, null, "calls");
+        report.target(String.format(Locale.ROOT, "rate limits: %,d services end SUCCESS, no update refused for "
+                + "throttling, no API_ERROR", rateServices), r.verdict().equals("SUCCESS") && throttledUpdates == 0,
+                String.format(Locale.ROOT, "%s; %d ThrottlingException answers (%s); %.0f s of ECS time against a "
+                        + "physical limit of %.0f s (%.0f s of updates at 50 at once then 5 a second, plus the last "
+                        + "%d s deployment): %.2fx; the updates themselves took %.0f s (%.3fx their limit)",
+                        r.verdict(), throttledAll, r.throttled(), r.seconds(), r.physicalLimitSeconds(),
+                        r.updateLimitSeconds(), deployment.toSeconds(), r.seconds() / r.physicalLimitSeconds(),
+                        r.updatePhaseSeconds(), r.updatePhaseSeconds() / r.updateLimitSeconds()));
+    }
+
+    // ---- scenario 9: a response that never ends --------------------------------------------------------------
+
+    /** How long after its timeout a rollout whose DescribeServices answer never ends returns, for each client. */
+    private void scenarioStuckResponse() {
+        String label = "9: stuck response, timeout " + stuckTimeout.toMillis() + " ms";
+        double worst = 0;
+        for (StuckRun.Kind kind : StuckRun.Kind.values()) {
+            List<StuckRun.Result> runs = new ArrayList<>();
+            for (int i = 0; i < stuckReps; i++) {
+                runs.add(StuckRun.run(kind, stuckTimeout));
+            }
+            double[] late = runs.stream().mapToDouble(StuckRun.Result::msLate).sorted().toArray();
+            String verdicts = runs.stream().map(StuckRun.Result::verdict).distinct().collect(Collectors.joining("/"));
+            progress(String.format(Locale.ROOT, "  %s, %s client: %s, ms after the timeout %s", label,
+                    kind.name().toLowerCase(Locale.ROOT), verdicts, Arrays.toString(late)));
+            String who = kind == StuckRun.Kind.CALLERS ? "caller's client" : "the library's own client";
+            report.row(label, "returned after the timeout, " + who + " (median)", late[late.length / 2],
+                    null, null, "ms");
+            report.row(label, "  worst of " + stuckReps + ", " + who + "; verdict", String.format(Locale.ROOT,
+                    "%.0f ms; %s", late[late.length - 1], verdicts), null, null, "");
+            worst = Math.max(worst, late[late.length - 1]);
+            if (!verdicts.equals("TIMED_OUT")) {
+                worst = Double.POSITIVE_INFINITY;
+            }
+        }
+        String baseline = "";
+        if (stuckBaseline) {
+            double sdk = StuckRun.sdkAlone(stuckTimeout);
+            report.row(label, "plain SDK call, same apiCallTimeout: returned after", null, sdk, null, "s");
+            baseline = String.format(Locale.ROOT, "; the plain SDK call with the same apiCallTimeout returned after "
+                    + "%.1f s (its abort waits for the 30 s socket read timeout)", sdk);
+        }
+        report.target("stuck response: TIMED_OUT within the timeout + 250 ms, both clients", worst <= 250,
+                String.format(Locale.ROOT, "worst %.0f ms after the %d ms timeout over %d runs per client%s", worst,
+                        stuckTimeout.toMillis(), stuckReps, baseline));
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------

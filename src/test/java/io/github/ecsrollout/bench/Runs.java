@@ -130,8 +130,11 @@ final class Runs {
 
     static Result project(SimulatedEcs sim, EcsClient client, Fleet fleet, Settings s) {
         Marks marks = new Marks();
+        // ECS's UpdateService rate (5 a second) on the bench's time scale, as the default describe pacing scales
+        // with the delay: the bench's 100 ms delay stands for 15 s.
+        double updatesPerSecond = 5.0 * Benchmarks.REAL_DELAY.toNanos() / s.delay().toNanos();
         ServiceRollout.Builder b = ServiceRollout.builder().ecsClient(client).delay(s.delay())
-                .maxConcurrency(s.maxConcurrency()).listener(marks);
+                .maxConcurrency(s.maxConcurrency()).maxUpdateServicePerSecond(updatesPerSecond).listener(marks);
         if (s.timeout() != null) {
             b.timeout(s.timeout()); // the timeout alone bounds the wait
         } else if (s.maxAttempts() > 0) {

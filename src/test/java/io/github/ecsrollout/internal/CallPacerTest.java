@@ -111,4 +111,44 @@ class CallPacerTest {
         assertTrue(slowest.acquire(NO_DEADLINE));
         assertFalse(slowest.acquire(0), "the next slot is as far away as a long of nanoseconds goes");
     }
+
+    @Test
+    void aBucketLetsItsBurstGoAtOnceThenPacesAtItsRate() throws InterruptedException {
+        CallPacer bucket = new CallPacer(INTERVAL, 3, now::get, sleeps::add);
+
+        for (int i = 0; i < 5; i++) {
+            assertTrue(bucket.acquire(NO_DEADLINE));
+        }
+
+        assertEquals(List.of(INTERVAL, 2 * INTERVAL), sleeps, "three at once, then one an interval");
+    }
+
+    @Test
+    void anIdleBucketRefillsUpToItsBurstAndNoMore() throws InterruptedException {
+        CallPacer bucket = new CallPacer(INTERVAL, 3, now::get, sleeps::add);
+        for (int i = 0; i < 3; i++) {
+            bucket.acquire(NO_DEADLINE);
+        }
+        now.addAndGet(INTERVAL); // one call's worth back
+        bucket.acquire(NO_DEADLINE);
+        now.addAndGet(100 * INTERVAL); // a full bucket, not 100 calls' worth
+        for (int i = 0; i < 4; i++) {
+            bucket.acquire(NO_DEADLINE);
+        }
+
+        assertEquals(List.of(INTERVAL), sleeps);
+    }
+
+    @Test
+    void aBucketSlotBeyondTheDeadlineIsNotTaken() throws InterruptedException {
+        CallPacer bucket = new CallPacer(INTERVAL, 2, now::get, sleeps::add);
+        bucket.acquire(NO_DEADLINE);
+        bucket.acquire(NO_DEADLINE);
+
+        assertFalse(bucket.acquire(INTERVAL / 2));
+        now.addAndGet(INTERVAL / 2);
+        assertTrue(bucket.acquire(NO_DEADLINE));
+
+        assertEquals(List.of(INTERVAL / 2, INTERVAL / 2), sleeps);
+    }
 }

@@ -35,7 +35,7 @@ class DurationsTest {
     @Test
     void everyPlaceThatComputesInNanosecondsTakesForever() {
         RolloutSettings settings = new RolloutSettings(mock(EcsClient.class), FOREVER, null, FOREVER, 10,
-                RolloutListener.NONE, false, true, FOREVER, null, null);
+                RolloutListener.NONE, false, true, FOREVER, null, null, null);
 
         assertEquals(Long.MAX_VALUE, settings.delay().toNanos());
         assertEquals(RolloutSettings.MIN_DEFAULT_DESCRIBE_SERVICES_PER_SECOND, settings.describeServicesPerSecond());

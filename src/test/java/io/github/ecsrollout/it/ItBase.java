@@ -33,6 +33,11 @@ abstract class ItBase {
 
     /** The poll delay for most tests: short enough to be quick, long enough not to hammer the simulator. */
     static final Duration DELAY = Duration.ofMillis(20);
+    /**
+     * UpdateService calls a second: ECS's 5 on the tests' time scale (the 20 ms delay standing for the default 15 s),
+     * so that a 1,000-service rollout is not paced at the real 5 a second.
+     */
+    static final double UPDATES_PER_SECOND = 5.0 * 15_000 / DELAY.toMillis();
     private static final String LIBRARY_LOG_LEVEL = "org.slf4j.simpleLogger.log.io.github.ecsrollout";
 
     static {
@@ -75,13 +80,13 @@ abstract class ItBase {
         return sim.client(o -> o.retryStrategy(SimulatedEcs.fastRetries(maxAttempts)));
     }
 
-    /** A rollout on {@link #client()} polling every {@link #DELAY}. */
+    /** A rollout on {@link #client()} polling every {@link #DELAY}, updating at {@link #UPDATES_PER_SECOND}. */
     ServiceRollout.Builder rollout() {
         return rollout(client());
     }
 
     ServiceRollout.Builder rollout(EcsClient client) {
-        return ServiceRollout.builder().ecsClient(client).delay(DELAY);
+        return ServiceRollout.builder().ecsClient(client).delay(DELAY).maxUpdateServicePerSecond(UPDATES_PER_SECOND);
     }
 
     static RolloutNotStableException failure(Executable call) {

@@ -15,7 +15,8 @@ import java.util.UUID;
  * ECS's awsJson1_1 over HTTP, as the AWS SDK sends it: {@code POST /} with
  * {@code X-Amz-Target: AmazonEC2ContainerServiceV20141113.<Operation>} and a JSON body. Answers
  * 200 with JSON, or an error document {@code {"__type": ..., "message": ...}} with 400 (500 for
- * ServerException). Faults are applied here, before the model is asked.
+ * ServerException). ECS's rate limits ({@link RateLimits}, when on) and faults are applied here, before the model
+ * is asked.
  */
 final class EcsHttpHandler implements HttpHandler {
 
@@ -29,12 +30,14 @@ final class EcsHttpHandler implements HttpHandler {
     private final EcsModel model;
     private final Faults faults;
     private final SimStats stats;
+    private final RateLimits limits;
 
-    EcsHttpHandler(EcsApi api, EcsModel model, Faults faults, SimStats stats) {
+    EcsHttpHandler(EcsApi api, EcsModel model, Faults faults, SimStats stats, RateLimits limits) {
         this.api = api;
         this.model = model;
         this.faults = faults;
         this.stats = stats;
+        this.limits = limits;
     }
 
     @Override
@@ -85,6 +88,11 @@ final class EcsHttpHandler implements HttpHandler {
     private void serve(HttpExchange exchange, SimStats.Entry call, String operation, String target, JsonNode request)
             throws IOException, InterruptedException {
         sleep(faults.latencyFor(operation));
+        if (!limits.tryAcquire(operation)) {
+            // ECS's front door: a throttled request never reaches the service, nor any fault planned for it.
+            sendError(exchange, call, new EcsError("ThrottlingException", "Rate exceeded"));
+            return;
+        }
         Faults.Action fault = faults.take(operation);
         if (fault != null && fault.kind() == Faults.Kind.RESPOND) {
             send(exchange, call, fault.status(), fault.body());

@@ -44,8 +44,9 @@ import software.amazon.awssdk.services.ecs.EcsClient;
  * }
  * }</pre>
  *
- * <p>Operations: DescribeServices, UpdateService, ListTasks, DescribeTasks. State moves on the
- * given {@link Clock} and only when read, so a manual clock makes every progression deterministic.
+ * <p>Operations: DescribeServices, UpdateService, ListTasks, DescribeTasks and the four on service deployments. State
+ * moves on the given {@link Clock} and only when read, so a manual clock makes every progression deterministic.
+ * {@link #rateLimits(boolean)} adds ECS's request throttling, on the same clock.
  */
 public final class SimulatedEcs implements AutoCloseable {
 
@@ -56,6 +57,7 @@ public final class SimulatedEcs implements AutoCloseable {
     private final EcsApi api;
     private final Faults faults = new Faults();
     private final SimStats stats = new SimStats();
+    private final RateLimits rateLimits;
     private final HttpServer server;
     private final ExecutorService executor;
     private final URI endpoint;
@@ -66,6 +68,7 @@ public final class SimulatedEcs implements AutoCloseable {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         this.model = new EcsModel(clock, 42);
         this.api = new EcsApi(model);
+        this.rateLimits = new RateLimits(clock);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         int id = SERVER_IDS.incrementAndGet();
         AtomicInteger threadIds = new AtomicInteger();
@@ -75,7 +78,7 @@ public final class SimulatedEcs implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
-        server.createContext("/", new EcsHttpHandler(api, model, faults, stats));
+        server.createContext("/", new EcsHttpHandler(api, model, faults, stats, rateLimits));
         server.start();
         this.endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
@@ -142,6 +145,20 @@ public final class SimulatedEcs implements AutoCloseable {
 
     public SimStats stats() {
         return stats;
+    }
+
+    /**
+     * Turns ECS's request throttling on or off: token buckets per operation, as ECS's, refilled on this simulator's
+     * clock ({@link RateLimits}). Off unless turned on.
+     */
+    public SimulatedEcs rateLimits(boolean on) {
+        rateLimits.enable(on);
+        return this;
+    }
+
+    /** The rate limits' buckets and what they throttled. */
+    public RateLimits rateLimits() {
+        return rateLimits;
     }
 
     /** A real SDK client against this endpoint, with the SDK's default retries and timeouts. */

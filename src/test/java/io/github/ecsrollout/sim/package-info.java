@@ -13,6 +13,8 @@
  *   <li>{@link io.github.ecsrollout.sim.SimClock}: a manual clock, so progressions need no sleeping.</li>
  *   <li>{@link io.github.ecsrollout.sim.Faults}: throttling, 5xx, latency, dropped connections,
  *       malformed JSON, AccessDenied, replay of recorded payloads ({@link io.github.ecsrollout.sim.Replay}).</li>
+ *   <li>{@link io.github.ecsrollout.sim.RateLimits}: ECS's request throttling, token buckets per operation on the
+ *       simulator's clock; off unless {@code rateLimits(true)}.</li>
  *   <li>{@link io.github.ecsrollout.sim.SimStats}: every request, for assertions and rates.</li>
  * </ul>
  *

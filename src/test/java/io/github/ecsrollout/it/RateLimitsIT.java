@@ -1,0 +1,69 @@
+package io.github.ecsrollout.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.ecsrollout.RolloutNotStableException;
+import io.github.ecsrollout.RolloutNotStableException.Reason;
+import io.github.ecsrollout.RolloutResult;
+import io.github.ecsrollout.ServiceRollout;
+import io.github.ecsrollout.ServiceState;
+import io.github.ecsrollout.sim.ServiceScript;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.services.ecs.model.EcsException;
+
+/**
+ * ECS's request throttling on, at ECS's own rates in real time: 55 services, 5 more updates than UpdateService's
+ * bucket holds. The rollout's pacing keeps every call within ECS's limits, so no call is refused, with a client whose
+ * retries give up within milliseconds; without it, the same client's 51st update or so fails. (The benchmark runs 5,000
+ * services on a faster clock.)
+ */
+@Timeout(60)
+class RateLimitsIT extends ItBase {
+
+    private final List<String> services = names("svc", 55);
+
+    @BeforeEach
+    void fleetWithEcsLimits() {
+        sim.rateLimits(true);
+        services.forEach(s -> sim.createService("prod", s, ServiceScript.stableAfter(Duration.ofMillis(100))));
+    }
+
+    /**
+     * Polls every 20 ms, but at most 10 DescribeServices a second, what the default pacing gives at the default 15 s
+     * delay (ECS sustains 20); UpdateService paced by default.
+     */
+    private ServiceRollout.Builder atEcsRates() {
+        return ServiceRollout.builder().ecsClient(fastRetryClient(3)).delay(DELAY).maxDescribeServicesPerSecond(10);
+    }
+
+    @Test
+    void theDefaultPacingKeepsEveryCallWithinEcsLimits() {
+        RolloutResult result = atEcsRates().build().rollOut(toRevision("prod", services, 2));
+
+        assertEquals(services, result.serviceNames());
+        assertTrue(result.services().stream().allMatch(ServiceState::isStable));
+        assertEquals(Map.of(), sim.rateLimits().throttled(), "no call of any kind was throttled");
+        assertEquals(55, sim.stats().count("UpdateService"), "one call per update, none retried");
+        for (String s : services) {
+            assertTrue(sim.service("prod", s).taskDefinition().endsWith(ofRevision(s, 2)));
+        }
+    }
+
+    @Test
+    void withoutItUpdatesBeyondEcsBurstAreRefused() {
+        RolloutNotStableException e = failure(() -> atEcsRates().maxUpdateServicePerSecond(1_000).build()
+                .rollOut(toRevision("prod", services, 2)));
+
+        assertEquals(Reason.UPDATE_FAILED, e.reason());
+        assertTrue(assertInstanceOf(EcsException.class, e.getCause()).isThrottlingException());
+        assertTrue(e.updatedServices().size() >= 50, e.updatedServices().size() + " updated: ECS's burst at least");
+        assertTrue(sim.rateLimits().throttled("UpdateService") >= 3, "three attempts of the refused update");
+    }
+}
