@@ -56,6 +56,7 @@ public class RolloutNotStableException extends RuntimeException {
     private final List<ServiceState> serviceStates;
     private final List<String> possiblyUpdatedServices;
     private final RolloutCheckpoint checkpoint;
+    private final List<String> failedServices;
 
     /**
      * Makes the exception; the rollout makes these, and tests of code that handles them may too.
@@ -117,6 +118,22 @@ public class RolloutNotStableException extends RuntimeException {
                 "possiblyUpdatedServices"));
         this.rolledBackServices = List.copyOf(Objects.requireNonNull(rolledBackServices, "rolledBackServices"));
         this.serviceStates = List.copyOf(Objects.requireNonNull(serviceStates, "serviceStates"));
+        this.failedServices = failed(reason, this.unstableServices, this.serviceStates);
+    }
+
+    /**
+     * The services whose own state ended the rollout: derived from what the rollout observed, never from which
+     * services it happened to poll before it stopped, so that the same scenario gives the same list every time.
+     */
+    private static List<String> failed(Reason reason, List<String> unstable, List<ServiceState> states) {
+        if (reason == Reason.UPDATE_FAILED) {
+            return unstable;
+        }
+        return states.stream()
+                .filter(s -> s.verdict().isTerminal()
+                        || (reason == Reason.TIMED_OUT && s.verdict() == ServiceState.Verdict.IN_PROGRESS))
+                .map(ServiceState::service)
+                .toList();
     }
 
     /** Why the rollout failed. */
@@ -125,8 +142,40 @@ public class RolloutNotStableException extends RuntimeException {
     }
 
     /**
-     * The services not confirmed stable when the rollout ended, as the caller spelled them, in the caller's order.
-     * For {@link Reason#UPDATE_FAILED}, the one service whose update ECS rejected.
+     * The services whose own state ended the rollout, as the caller spelled them, in the caller's order; unlike
+     * {@link #unstableServices()}, the same in every run of the same scenario:
+     *
+     * <ul>
+     *   <li>{@link Reason#UPDATE_FAILED}: the service whose update ECS rejected (or whose answer was lost);</li>
+     *   <li>a reason decided by a service's verdict ({@link Reason#DEPLOYMENT_FAILED}, {@link Reason#ROLLED_BACK},
+     *       {@link Reason#SUPERSEDED}, {@link Reason#SERVICE_MISSING}, {@link Reason#SERVICE_INACTIVE},
+     *       {@link Reason#UNSUPPORTED_SERVICE}): every service whose {@link ServiceState#verdict()} is terminal
+     *       ({@link ServiceState.Verdict#isTerminal()}): the one that ended the rollout, and any other seen failing
+     *       on the same poll;</li>
+     *   <li>{@link Reason#TIMED_OUT}: the services that were polled and were still deploying
+     *       ({@link ServiceState.Verdict#IN_PROGRESS}) when the time or the polls ran out;</li>
+     *   <li>otherwise ({@link Reason#API_ERROR}, {@link Reason#INTERRUPTED}, or a timeout before any poll): empty, as no
+     *       service's own state ended the rollout.</li>
+     * </ul>
+     *
+     * <p>A service is never listed here only because the rollout stopped before it was polled or confirmed stable.
+     * Two services in different chunks of 10 that fail on the same poll may be listed together or alone: the first
+     * verdict to arrive stops the other chunks.
+     *
+     * @return the failed services; empty when none failed on its own
+     */
+    public List<String> failedServices() {
+        return failedServices;
+    }
+
+    /**
+     * Every service of the call that was not confirmed stable when the rollout stopped, as the caller spelled them, in
+     * the caller's order: the {@link #failedServices() failed} ones, and also those still deploying, those not yet
+     * polled (the first verdict stops every other chunk, so which ones were polled depends on timing) and those never
+     * updated. For {@link Reason#UPDATE_FAILED}, only the one service whose update ECS rejected. Use
+     * {@link #failedServices()} for the services that failed.
+     *
+     * @return the services not confirmed stable
      */
     public List<String> unstableServices() {
         return unstableServices;
