@@ -1,5 +1,8 @@
 package io.github.ecsrollout;
 
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,6 +14,10 @@ import java.util.Optional;
  * <p>The message reads as a log line: the reason, the clusters, each unstable service with its counts and ECS's own
  * words. The cause, when there is one, is the SDK exception behind the failure (for {@link Reason#UPDATE_FAILED} and
  * {@link Reason#API_ERROR} the ECS exception itself, such as {@code ClusterNotFoundException}).
+ *
+ * <p>Serializable, like every {@link Throwable}: a deserialized copy keeps its reason, message, service lists and
+ * {@link ServiceState}s (ECS's answers included, see {@link ServiceState}), and its cause and suppressed exceptions,
+ * which the SDK's exceptions allow.
  */
 public class RolloutNotStableException extends RuntimeException {
 
@@ -119,6 +126,15 @@ public class RolloutNotStableException extends RuntimeException {
         this.rolledBackServices = List.copyOf(Objects.requireNonNull(rolledBackServices, "rolledBackServices"));
         this.serviceStates = List.copyOf(Objects.requireNonNull(serviceStates, "serviceStates"));
         this.failedServices = failed(reason, this.unstableServices, this.serviceStates);
+    }
+
+    /** Refuses a stream that lacks one of the lists: a deserialized exception is as valid as a constructed one. */
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        if (reason == null || unstableServices == null || updatedServices == null || possiblyUpdatedServices == null
+                || rolledBackServices == null || serviceStates == null || failedServices == null) {
+            throw new InvalidObjectException("a RolloutNotStableException needs its reason and every list");
+        }
     }
 
     /**

@@ -1,5 +1,9 @@
 package io.github.ecsrollout;
 
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,9 +22,15 @@ import software.amazon.awssdk.services.ecs.model.Task;
  * described it, and the ECS events and stopped tasks seen along the way. Immutable.
  *
  * <p>The ECS parts are the SDK's own model objects ({@link Service}, {@link Deployment}, {@link ServiceEvent},
- * {@link Task}), which are immutable too.
+ * {@link Task}, {@link ServiceDeployment}), which are immutable too.
+ *
+ * <p>Serializable, with every part: the SDK's model objects are serializable themselves (with a fixed
+ * {@code serialVersionUID}), so a deserialized state keeps its counts, deployments, events and stopped tasks. Reading
+ * one back needs the SDK's {@code ecs} module on the class path, as using one does.
  */
-public final class ServiceState {
+public final class ServiceState implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     /** What the last observation of a service means for the rollout. */
     public enum Verdict {
@@ -102,6 +112,16 @@ public final class ServiceState {
         this.stoppedTasksUnavailableReason = b.stoppedTasksUnavailableReason;
         this.serviceDeployment = b.serviceDeployment;
         this.rollbackAction = Objects.requireNonNull(b.rollbackAction, "rollbackAction");
+    }
+
+    /** Refuses a stream that lacks what every state has: the deserialized value is as valid as a built one. */
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        if (cluster == null || service == null || verdict == null || rollbackAction == null || events == null
+                || stoppedTasks == null) {
+            throw new InvalidObjectException("a ServiceState needs cluster, service, verdict, rollbackAction, events "
+                    + "and stoppedTasks");
+        }
     }
 
     /** A builder, for the rollout itself and for tests of code that consumes these states. */
