@@ -435,7 +435,7 @@ final class ChunkWatcher {
             if (answer == null) {
                 throw new Abort(Reason.API_ERROR, "DescribeServices returned no answer");
             }
-            Notifier.log().debug("Poll {} of {} service(s) in {}", polls, asked.size(), chunk.get(0).cluster);
+            Logs.POLLS.debug("Poll {} of {} service(s) in {}", polls, asked.size(), chunk.get(0).cluster);
             try {
                 return judge.judge(chunk, asked, answer);
             } catch (InterruptedException e) {
