@@ -122,7 +122,8 @@ class LoggingTest {
             assertTrue(log.lines("DEBUG", "events").stream().anyMatch(l -> l.endsWith(
                     "payments [prod]: ECS: (service payments) (deployment " + D1
                             + ") deployment failed: tasks failed to start.")));
-            assertTrue(log.lines("DEBUG", "polls").stream().anyMatch(l -> l.contains("Poll 1 of 10 service(s) in prod")));
+            assertTrue(log.lines("DEBUG", "polls").stream()
+                    .anyMatch(l -> l.contains("Poll 1 of 10 service(s) in prod")));
             assertTrue(log.lines("DEBUG", "services").stream()
                     .anyMatch(l -> l.endsWith("svc-3 [prod]: update accepted, deployment " + D1)));
             assertTrue(log.lines("DEBUG", "services").stream()

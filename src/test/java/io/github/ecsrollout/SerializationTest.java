@@ -42,7 +42,7 @@ import software.amazon.awssdk.services.ecs.model.ServiceNotFoundException;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
-/** {@link RolloutNotStableException} and {@link ServiceState} survive an {@code ObjectOutputStream} round trip whole. */
+/** {@link RolloutNotStableException} and {@link ServiceState} survive an {@code ObjectOutputStream} round trip. */
 class SerializationTest {
 
     private static final String D1 = "ecs-svc/1000000000000000001";

@@ -23,7 +23,7 @@ final class Logs {
      * accepted, its first observation and every change of counts or deployments (DEBUG).
      */
     static final Logger SERVICES = LoggerFactory.getLogger(ROOT + ".services");
-    /** For rollouts of more than {@link Notifier#PROGRESS_ABOVE} services, counts at most once per poll delay (INFO). */
+    /** For rollouts of more than {@link Notifier#PROGRESS_ABOVE} services, counts at most once per delay (INFO). */
     static final Logger PROGRESS = LoggerFactory.getLogger(ROOT + ".progress");
     /** ECS's service events as they appear ("has started 1 tasks", "has reached a steady state") (DEBUG). */
     static final Logger EVENTS = LoggerFactory.getLogger(ROOT + ".events");

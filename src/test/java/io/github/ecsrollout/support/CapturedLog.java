@@ -52,7 +52,7 @@ public final class CapturedLog implements AutoCloseable {
         return bytes.toString(StandardCharsets.UTF_8).lines().toList();
     }
 
-    /** The lines of one level ({@code INFO}, {@code WARN}, ...) from the logger whose name ends with {@code .shortName}. */
+    /** The lines of one level ({@code INFO}, {@code WARN}, ...) from the logger whose name ends {@code .shortName}. */
     public List<String> lines(String level, String shortName) {
         String marker = " " + level + " " + shortName + " - ";
         return lines().stream().filter(l -> l.contains(marker)).toList();
