@@ -56,13 +56,21 @@ public class RolloutNotStableException extends RuntimeException {
         INTERRUPTED
     }
 
+    /** @serial why the rollout failed */
     private final Reason reason;
+    /** @serial {@link #unstableServices()} */
     private final List<String> unstableServices;
+    /** @serial {@link #updatedServices()} */
     private final List<String> updatedServices;
+    /** @serial {@link #rolledBackServices()} */
     private final List<String> rolledBackServices;
+    /** @serial {@link #serviceStates()}, each {@link ServiceState} serialized whole */
     private final List<ServiceState> serviceStates;
+    /** @serial {@link #possiblyUpdatedServices()} */
     private final List<String> possiblyUpdatedServices;
+    /** @serial {@link #checkpoint()}, or {@code null} */
     private final RolloutCheckpoint checkpoint;
+    /** @serial {@link #failedServices()} */
     private final List<String> failedServices;
 
     /**
@@ -128,7 +136,13 @@ public class RolloutNotStableException extends RuntimeException {
         this.failedServices = failed(reason, this.unstableServices, this.serviceStates);
     }
 
-    /** Refuses a stream that lacks one of the lists: a deserialized exception is as valid as a constructed one. */
+    /**
+     * Refuses a stream that lacks one of the lists: a deserialized exception is as valid as a constructed one.
+     *
+     * @param in the stream
+     * @throws IOException when it cannot be read, or lacks the reason or a list
+     * @throws ClassNotFoundException when a class it names is not on the class path
+     */
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
         if (reason == null || unstableServices == null || updatedServices == null || possiblyUpdatedServices == null
@@ -152,7 +166,11 @@ public class RolloutNotStableException extends RuntimeException {
                 .toList();
     }
 
-    /** Why the rollout failed. */
+    /**
+     * Why the rollout failed.
+     *
+     * @return the reason
+     */
     public Reason reason() {
         return reason;
     }
@@ -170,8 +188,8 @@ public class RolloutNotStableException extends RuntimeException {
      *       on the same poll;</li>
      *   <li>{@link Reason#TIMED_OUT}: the services that were polled and were still deploying
      *       ({@link ServiceState.Verdict#IN_PROGRESS}) when the time or the polls ran out;</li>
-     *   <li>otherwise ({@link Reason#API_ERROR}, {@link Reason#INTERRUPTED}, or a timeout before any poll): empty, as no
-     *       service's own state ended the rollout.</li>
+     *   <li>otherwise ({@link Reason#API_ERROR}, {@link Reason#INTERRUPTED}, or a timeout before any poll): empty, as
+     *       no service's own state ended the rollout.</li>
      * </ul>
      *
      * <p>A service is never listed here only because the rollout stopped before it was polled or confirmed stable.
@@ -197,7 +215,11 @@ public class RolloutNotStableException extends RuntimeException {
         return unstableServices;
     }
 
-    /** The services whose UpdateService ECS accepted (empty for {@code awaitStable}), in the caller's order. */
+    /**
+     * The services whose UpdateService ECS accepted (empty for {@code awaitStable}), in the caller's order.
+     *
+     * @return the services this rollout changed
+     */
     public List<String> updatedServices() {
         return updatedServices;
     }
@@ -206,6 +228,8 @@ public class RolloutNotStableException extends RuntimeException {
      * The services whose UpdateService was sent but whose answer never arrived (the call was interrupted, cut short
      * by the timeout, or lost its connection): ECS may or may not have applied them. Not in
      * {@link #updatedServices()}; {@code rollbackOnFailure} treats them as changed.
+     *
+     * @return the services whose update may have been applied
      */
     public List<String> possiblyUpdatedServices() {
         return possiblyUpdatedServices;
@@ -214,17 +238,28 @@ public class RolloutNotStableException extends RuntimeException {
     /**
      * The services that {@code rollbackOnFailure} put back on their previous task definition and saw stable;
      * empty without that option.
+     *
+     * @return the services restored
      */
     public List<String> rolledBackServices() {
         return rolledBackServices;
     }
 
-    /** Every service's last observed state, in the caller's order. */
+    /**
+     * Every service's last observed state, in the caller's order.
+     *
+     * @return the states, one per service of the call
+     */
     public List<ServiceState> serviceStates() {
         return serviceStates;
     }
 
-    /** One service's last observed state, looked up by the caller's spelling (name or ARN). */
+    /**
+     * One service's last observed state, looked up by the caller's spelling (name or ARN).
+     *
+     * @param service the service as the caller spelled it
+     * @return its state; empty when the call had no such service
+     */
     public Optional<ServiceState> serviceState(String service) {
         Objects.requireNonNull(service, "service");
         return serviceStates.stream().filter(s -> s.service().equals(service)).findFirst();
