@@ -31,6 +31,7 @@ import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.services.ecs.model.Container;
+import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookDetail;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
 import software.amazon.awssdk.services.ecs.model.ListTasksRequest;
@@ -87,7 +88,7 @@ class SerializationTest {
 
     @Test
     void aRejectedUpdateRoundTripsWithItsEcsExceptionAsCauseAndItsSuppressed() throws Exception {
-        ServiceNotFoundException rejected = (ServiceNotFoundException) ServiceNotFoundException.builder()
+        ServiceNotFoundException rejected = ServiceNotFoundException.builder()
                 .message("Service not found.").statusCode(400).requestId("req-1")
                 .awsErrorDetails(AwsErrorDetails.builder().errorCode("ServiceNotFoundException")
                         .errorMessage("Service not found.").serviceName("Ecs")
@@ -125,7 +126,8 @@ class SerializationTest {
                 .serviceDeployment(ServiceDeployment.builder().serviceDeploymentArn("arn:sd/1")
                         .status(ServiceDeploymentStatus.IN_PROGRESS)
                         .lifecycleStage(ServiceDeploymentLifecycleStage.POST_TEST_TRAFFIC_SHIFT)
-                        .lifecycleHookDetails(h -> h.hookId("hook-1").status("AWAITING_ACTION"))
+                        .lifecycleHookDetails(DeploymentLifecycleHookDetail.builder().hookId("hook-1")
+                                .status("AWAITING_ACTION").build())
                         .build())
                 .stoppedTasksUnavailableReason("AccessDenied")
                 .build();
