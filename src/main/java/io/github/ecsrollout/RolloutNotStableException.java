@@ -56,21 +56,21 @@ public class RolloutNotStableException extends RuntimeException {
         INTERRUPTED
     }
 
-    /** @serial why the rollout failed */
+    /** Why the rollout failed: {@link #reason()}. */
     private final Reason reason;
-    /** @serial {@link #unstableServices()} */
+    /** The services not confirmed stable: {@link #unstableServices()}. */
     private final List<String> unstableServices;
-    /** @serial {@link #updatedServices()} */
+    /** The services whose update ECS accepted: {@link #updatedServices()}. */
     private final List<String> updatedServices;
-    /** @serial {@link #rolledBackServices()} */
+    /** The services the rollback restored: {@link #rolledBackServices()}. */
     private final List<String> rolledBackServices;
-    /** @serial {@link #serviceStates()}, each {@link ServiceState} serialized whole */
+    /** Every service's last state, each serialized whole: {@link #serviceStates()}. */
     private final List<ServiceState> serviceStates;
-    /** @serial {@link #possiblyUpdatedServices()} */
+    /** The services whose update's answer was lost: {@link #possiblyUpdatedServices()}. */
     private final List<String> possiblyUpdatedServices;
-    /** @serial {@link #checkpoint()}, or {@code null} */
+    /** The rollout written down, or {@code null}: {@link #checkpoint()}. */
     private final RolloutCheckpoint checkpoint;
-    /** @serial {@link #failedServices()} */
+    /** The services whose own state ended the rollout: {@link #failedServices()}. */
     private final List<String> failedServices;
 
     /**

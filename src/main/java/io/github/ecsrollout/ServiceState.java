@@ -94,25 +94,25 @@ public final class ServiceState implements Serializable {
         LEFT_ALONE
     }
 
-    /** @serial {@link #cluster()} */
+    /** The cluster as the caller spelled it. */
     private final String cluster;
-    /** @serial {@link #service()} */
+    /** The service as the caller spelled it. */
     private final String service;
-    /** @serial {@link #verdict()} */
+    /** What the last observation means. */
     private final Verdict verdict;
-    /** @serial {@link #lastObserved()}, the SDK's serializable model object, or {@code null} */
+    /** ECS's last answer, the SDK's own (serializable) model object, or {@code null}. */
     private final Service lastObserved;
-    /** @serial {@link #expectedDeploymentId()}, or {@code null} */
+    /** The deployment this rollout started, or {@code null}. */
     private final String expectedDeploymentId;
-    /** @serial {@link #events()} */
+    /** The ECS events seen during the rollout, oldest first. */
     private final List<ServiceEvent> events;
-    /** @serial {@link #stoppedTasks()} */
+    /** The failed deployment's most recent stopped tasks. */
     private final List<Task> stoppedTasks;
-    /** @serial {@link #stoppedTasksUnavailableReason()}, or {@code null} */
+    /** Why the stopped tasks could not be fetched, or {@code null}. */
     private final String stoppedTasksUnavailableReason;
-    /** @serial {@link #serviceDeployment()}, the SDK's serializable model object, or {@code null} */
+    /** The service deployment as last described, or {@code null}. */
     private final ServiceDeployment serviceDeployment;
-    /** @serial {@link #rollbackAction()} */
+    /** What {@code rollbackOnFailure} did about the service. */
     private final RollbackAction rollbackAction;
 
     private ServiceState(Builder b) {
