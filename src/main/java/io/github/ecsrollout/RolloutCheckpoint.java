@@ -37,6 +37,7 @@ import software.amazon.awssdk.services.ecs.model.ServiceDeploymentLifecycleStage
  * @param services one entry per service: its cluster and name as the caller spelled them, the deployment the rollout
  *     started, its service deployment once found, its previous task definition, its last verdict, and what the
  *     listener has been told
+ * @serial exclude
  */
 public record RolloutCheckpoint(int version, String startedAt, String succeedAtStage, boolean rollbackOnFailure,
         String serviceDeploymentArnPrefix, List<String> services) implements Serializable {
@@ -50,6 +51,12 @@ public record RolloutCheckpoint(int version, String startedAt, String succeedAtS
     /**
      * Checks every component, as {@link #fromJson(String)} and JSON mappers call it.
      *
+     * @param version the format's version, 1 to {@link #CURRENT_VERSION}
+     * @param startedAt when the rollout started (ISO-8601)
+     * @param succeedAtStage a lifecycle stage, or {@code null}
+     * @param rollbackOnFailure whether a failure rolls back the changed services
+     * @param serviceDeploymentArnPrefix an ARN prefix ending in {@code :service-deployment/}, or {@code null}
+     * @param services one entry per service, as this library writes them; at least one
      * @throws IllegalArgumentException when a component is not what this library writes
      * @throws NullPointerException when {@code startedAt} or {@code services} is {@code null}
      */

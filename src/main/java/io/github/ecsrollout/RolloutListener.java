@@ -33,36 +33,62 @@ public interface RolloutListener {
     default void onUpdateAccepted(String cluster, String service, String deploymentId) {
     }
 
-    /** Each DescribeServices answer about a service, after its verdict was decided. */
+    /**
+     * Each DescribeServices answer about a service, after its verdict was decided.
+     *
+     * @param state the service's state with that answer and its verdict
+     */
     default void onObservation(ServiceState state) {
     }
 
-    /** An ECS service event that appeared during the rollout (each event once, oldest first). */
+    /**
+     * An ECS service event that appeared during the rollout (each event once, oldest first).
+     *
+     * @param cluster the cluster, as the caller spelled it ({@code default} when none was given)
+     * @param service the service, as the caller spelled it
+     * @param event the event, as ECS listed it
+     */
     default void onServiceEvent(String cluster, String service, ServiceEvent event) {
     }
 
     /**
      * The service deployment of a service paused at a PAUSE lifecycle hook and waits for ContinueServiceDeployment
      * ({@link ServiceState#pausedHook()} has its hook id, stage and expiry). Called once per pause.
+     *
+     * @param state the paused service's state
      */
     default void onDeploymentPaused(ServiceState state) {
     }
 
-    /** A service reached the stable condition on the deployment this rollout expects. Called once per service. */
+    /**
+     * A service reached the stable condition on the deployment this rollout expects. Called once per service.
+     *
+     * @param state the service's state, its verdict {@link ServiceState.Verdict#STABLE}
+     */
     default void onServiceStable(ServiceState state) {
     }
 
-    /** Every service of the rollout is stable; {@link ServiceRollout} is about to return {@code result}. */
+    /**
+     * Every service of the rollout is stable; {@link ServiceRollout} is about to return {@code result}.
+     *
+     * @param result what the call returns
+     */
     default void onRolloutSucceeded(RolloutResult result) {
     }
 
-    /** The rollout failed; {@link ServiceRollout} is about to throw {@code failure}. */
+    /**
+     * The rollout failed; {@link ServiceRollout} is about to throw {@code failure}.
+     *
+     * @param failure what the call throws
+     */
     default void onRolloutFailed(RolloutNotStableException failure) {
     }
 
     /**
      * A failed rollout with {@code rollbackOnFailure} set is putting these services back on their previous task
      * definitions.
+     *
+     * @param services the services being put back, as the caller spelled them
      */
     default void onRollbackStarted(List<String> services) {
     }

@@ -1,5 +1,8 @@
 package io.github.ecsrollout;
 
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,6 +14,10 @@ import java.util.Optional;
  * <p>The message reads as a log line: the reason, the clusters, each unstable service with its counts and ECS's own
  * words. The cause, when there is one, is the SDK exception behind the failure (for {@link Reason#UPDATE_FAILED} and
  * {@link Reason#API_ERROR} the ECS exception itself, such as {@code ClusterNotFoundException}).
+ *
+ * <p>Serializable, like every {@link Throwable}: a deserialized copy keeps its reason, message, service lists and
+ * {@link ServiceState}s (ECS's answers included, see {@link ServiceState}), and its cause and suppressed exceptions,
+ * which the SDK's exceptions allow.
  */
 public class RolloutNotStableException extends RuntimeException {
 
@@ -49,13 +56,22 @@ public class RolloutNotStableException extends RuntimeException {
         INTERRUPTED
     }
 
+    /** Why the rollout failed: {@link #reason()}. */
     private final Reason reason;
+    /** The services not confirmed stable: {@link #unstableServices()}. */
     private final List<String> unstableServices;
+    /** The services whose update ECS accepted: {@link #updatedServices()}. */
     private final List<String> updatedServices;
+    /** The services the rollback restored: {@link #rolledBackServices()}. */
     private final List<String> rolledBackServices;
+    /** Every service's last state, each serialized whole: {@link #serviceStates()}. */
     private final List<ServiceState> serviceStates;
+    /** The services whose update's answer was lost: {@link #possiblyUpdatedServices()}. */
     private final List<String> possiblyUpdatedServices;
+    /** The rollout written down, or {@code null}: {@link #checkpoint()}. */
     private final RolloutCheckpoint checkpoint;
+    /** The services whose own state ended the rollout: {@link #failedServices()}. */
+    private final List<String> failedServices;
 
     /**
      * Makes the exception; the rollout makes these, and tests of code that handles them may too.
@@ -117,22 +133,93 @@ public class RolloutNotStableException extends RuntimeException {
                 "possiblyUpdatedServices"));
         this.rolledBackServices = List.copyOf(Objects.requireNonNull(rolledBackServices, "rolledBackServices"));
         this.serviceStates = List.copyOf(Objects.requireNonNull(serviceStates, "serviceStates"));
+        this.failedServices = failed(reason, this.unstableServices, this.serviceStates);
     }
 
-    /** Why the rollout failed. */
+    /**
+     * Refuses a stream that lacks one of the lists: a deserialized exception is as valid as a constructed one.
+     *
+     * @param in the stream
+     * @throws IOException when it cannot be read, or lacks the reason or a list
+     * @throws ClassNotFoundException when a class it names is not on the class path
+     */
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        if (reason == null || unstableServices == null || updatedServices == null || possiblyUpdatedServices == null
+                || rolledBackServices == null || serviceStates == null || failedServices == null) {
+            throw new InvalidObjectException("a RolloutNotStableException needs its reason and every list");
+        }
+    }
+
+    /**
+     * The services whose own state ended the rollout: derived from what the rollout observed, never from which
+     * services it happened to poll before it stopped, so that the same scenario gives the same list every time.
+     */
+    private static List<String> failed(Reason reason, List<String> unstable, List<ServiceState> states) {
+        if (reason == Reason.UPDATE_FAILED) {
+            return unstable;
+        }
+        return states.stream()
+                .filter(s -> s.verdict().isTerminal()
+                        || (reason == Reason.TIMED_OUT && s.verdict() == ServiceState.Verdict.IN_PROGRESS))
+                .map(ServiceState::service)
+                .toList();
+    }
+
+    /**
+     * Why the rollout failed.
+     *
+     * @return the reason
+     */
     public Reason reason() {
         return reason;
     }
 
     /**
-     * The services not confirmed stable when the rollout ended, as the caller spelled them, in the caller's order.
-     * For {@link Reason#UPDATE_FAILED}, the one service whose update ECS rejected.
+     * The services whose own state ended the rollout, as the caller spelled them, in the caller's order; unlike
+     * {@link #unstableServices()}, the same in every run of the same scenario:
+     *
+     * <ul>
+     *   <li>{@link Reason#UPDATE_FAILED}: the service whose update ECS rejected (or whose answer was lost);</li>
+     *   <li>a reason decided by a service's verdict ({@link Reason#DEPLOYMENT_FAILED}, {@link Reason#ROLLED_BACK},
+     *       {@link Reason#SUPERSEDED}, {@link Reason#SERVICE_MISSING}, {@link Reason#SERVICE_INACTIVE},
+     *       {@link Reason#UNSUPPORTED_SERVICE}): every service whose {@link ServiceState#verdict()} is terminal
+     *       ({@link ServiceState.Verdict#isTerminal()}): the one that ended the rollout, and any other seen failing
+     *       on the same poll;</li>
+     *   <li>{@link Reason#TIMED_OUT}: the services that were polled and were still deploying
+     *       ({@link ServiceState.Verdict#IN_PROGRESS}) when the time or the polls ran out;</li>
+     *   <li>otherwise ({@link Reason#API_ERROR}, {@link Reason#INTERRUPTED}, or a timeout before any poll): empty, as
+     *       no service's own state ended the rollout.</li>
+     * </ul>
+     *
+     * <p>A service is never listed here only because the rollout stopped before it was polled or confirmed stable.
+     * Two services in different chunks of 10 that fail on the same poll may be listed together or alone: the first
+     * verdict to arrive stops the other chunks.
+     *
+     * @return the failed services; empty when none failed on its own
+     */
+    public List<String> failedServices() {
+        return failedServices;
+    }
+
+    /**
+     * Every service of the call that was not confirmed stable when the rollout stopped, as the caller spelled them, in
+     * the caller's order: the {@link #failedServices() failed} ones, and also those still deploying, those not yet
+     * polled (the first verdict stops every other chunk, so which ones were polled depends on timing) and those never
+     * updated. For {@link Reason#UPDATE_FAILED}, only the one service whose update ECS rejected. Use
+     * {@link #failedServices()} for the services that failed.
+     *
+     * @return the services not confirmed stable
      */
     public List<String> unstableServices() {
         return unstableServices;
     }
 
-    /** The services whose UpdateService ECS accepted (empty for {@code awaitStable}), in the caller's order. */
+    /**
+     * The services whose UpdateService ECS accepted (empty for {@code awaitStable}), in the caller's order.
+     *
+     * @return the services this rollout changed
+     */
     public List<String> updatedServices() {
         return updatedServices;
     }
@@ -141,6 +228,8 @@ public class RolloutNotStableException extends RuntimeException {
      * The services whose UpdateService was sent but whose answer never arrived (the call was interrupted, cut short
      * by the timeout, or lost its connection): ECS may or may not have applied them. Not in
      * {@link #updatedServices()}; {@code rollbackOnFailure} treats them as changed.
+     *
+     * @return the services whose update may have been applied
      */
     public List<String> possiblyUpdatedServices() {
         return possiblyUpdatedServices;
@@ -149,17 +238,28 @@ public class RolloutNotStableException extends RuntimeException {
     /**
      * The services that {@code rollbackOnFailure} put back on their previous task definition and saw stable;
      * empty without that option.
+     *
+     * @return the services restored
      */
     public List<String> rolledBackServices() {
         return rolledBackServices;
     }
 
-    /** Every service's last observed state, in the caller's order. */
+    /**
+     * Every service's last observed state, in the caller's order.
+     *
+     * @return the states, one per service of the call
+     */
     public List<ServiceState> serviceStates() {
         return serviceStates;
     }
 
-    /** One service's last observed state, looked up by the caller's spelling (name or ARN). */
+    /**
+     * One service's last observed state, looked up by the caller's spelling (name or ARN).
+     *
+     * @param service the service as the caller spelled it
+     * @return its state; empty when the call had no such service
+     */
     public Optional<ServiceState> serviceState(String service) {
         Objects.requireNonNull(service, "service");
         return serviceStates.stream().filter(s -> s.service().equals(service)).findFirst();

@@ -31,28 +31,49 @@ public final class RolloutResult {
         this.elapsed = Objects.requireNonNull(elapsed, "elapsed");
     }
 
-    /** Each service's final observed state, in the caller's order. */
+    /**
+     * Each service's final observed state, in the caller's order.
+     *
+     * @return the states, one per service
+     */
     public List<ServiceState> services() {
         return services;
     }
 
-    /** The state of one service, looked up by the caller's spelling (name or ARN). */
+    /**
+     * The state of one service, looked up by the caller's spelling (name or ARN).
+     *
+     * @param service the service as the caller spelled it
+     * @return its state; empty when the rollout had no such service
+     */
     public Optional<ServiceState> service(String service) {
         Objects.requireNonNull(service, "service");
         return services.stream().filter(s -> s.service().equals(service)).findFirst();
     }
 
-    /** The services' names as the caller spelled them, in the caller's order. */
+    /**
+     * The services' names as the caller spelled them, in the caller's order.
+     *
+     * @return the names (or ARNs)
+     */
     public List<String> serviceNames() {
         return services.stream().map(ServiceState::service).toList();
     }
 
-    /** The most DescribeServices polls any one chunk of (at most 10) services needed. */
+    /**
+     * The most DescribeServices polls any one chunk of (at most 10) services needed.
+     *
+     * @return the polls, 0 when none was made
+     */
     public int attempts() {
         return attempts;
     }
 
-    /** Time from the call to its return, updates included. */
+    /**
+     * Time from the call to its return, updates included.
+     *
+     * @return the time the call took
+     */
     public Duration elapsed() {
         return elapsed;
     }

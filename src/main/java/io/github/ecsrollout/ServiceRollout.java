@@ -77,7 +77,11 @@ public final class ServiceRollout implements AutoCloseable {
                 .build();
     }
 
-    /** A builder with the defaults. */
+    /**
+     * A builder with the defaults.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -85,6 +89,8 @@ public final class ServiceRollout implements AutoCloseable {
     /**
      * A rollout with the defaults and its own {@code EcsClient}, built with {@code UrlConnectionHttpClient} (a 10 s
      * socket read timeout) and the SDK's default region and credentials chains; {@link #close()} closes that client.
+     *
+     * @return a rollout that owns its client; close it when done
      */
     public static ServiceRollout create() {
         return builder().build();
@@ -93,6 +99,8 @@ public final class ServiceRollout implements AutoCloseable {
     /**
      * A builder holding this rollout's settings. The {@code EcsClient} is carried over only if the caller supplied it;
      * a rollout that made its own client keeps it, and the new one makes another.
+     *
+     * @return a builder to make a changed copy with
      */
     public Builder toBuilder() {
         Builder b = new Builder();
@@ -135,6 +143,9 @@ public final class ServiceRollout implements AutoCloseable {
     /**
      * Sends each request to ECS as given, in order, then waits until every service is stable.
      *
+     * @param requests one request per service, checked as {@link #rollOut(Collection)} says
+     * @return every service's final state
+     * @throws RolloutNotStableException when an update is rejected or a service does not become stable
      * @see #rollOut(Collection)
      */
     public RolloutResult rollOut(UpdateServiceRequest... requests) {
@@ -256,6 +267,10 @@ public final class ServiceRollout implements AutoCloseable {
      * Waits, without updating anything, until every named service is stable, like {@code aws ecs wait services-stable}
      * for any number of services.
      *
+     * @param cluster the cluster's name or ARN
+     * @param services names or ARNs (of that cluster), checked like {@link #rollOut(Collection)}'s
+     * @return every service's final state
+     * @throws RolloutNotStableException when a service does not become stable
      * @see #awaitStable(String, Collection)
      */
     public RolloutResult awaitStable(String cluster, String... services) {
@@ -348,6 +363,9 @@ public final class ServiceRollout implements AutoCloseable {
          * The client to call ECS with; the caller keeps ownership and closes it. Without one, {@link #build()} makes a
          * client with {@code UrlConnectionHttpClient} and the default region and credentials chains, which
          * {@link ServiceRollout#close()} closes.
+         *
+         * @param ecsClient the client (in unit tests, a mock or a fake)
+         * @return this builder
          */
         public Builder ecsClient(EcsClient ecsClient) {
             this.ecs = Objects.requireNonNull(ecsClient, "ecsClient");
@@ -358,6 +376,9 @@ public final class ServiceRollout implements AutoCloseable {
          * The pause between DescribeServices polls of a chunk. Defaults to 15 seconds, the SDK waiter's own delay.
          * {@link Duration#ZERO} is allowed (tests), and so is any length: one longer than about 292 years (what a
          * {@code long} of nanoseconds holds; {@code ChronoUnit.FOREVER}, say) counts as that long.
+         *
+         * @param delay the pause, zero or more
+         * @return this builder
          */
         public Builder delay(Duration delay) {
             Objects.requireNonNull(delay, "delay");
@@ -371,6 +392,11 @@ public final class ServiceRollout implements AutoCloseable {
         /**
          * The most DescribeServices polls for each chunk of up to 10 services. Defaults to 40, the SDK waiter's own,
          * unless a {@link #timeout(Duration)} is set: then the timeout alone bounds the wait, unless this is set too.
+         * Each chunk has its own: one that uses them up ends {@link RolloutNotStableException.Reason#TIMED_OUT} once
+         * the other chunks are stable or have used up theirs too (a terminal verdict still ends every chunk at once).
+         *
+         * @param maxAttempts polls per chunk, 1 or more
+         * @return this builder
          */
         public Builder maxAttempts(int maxAttempts) {
             this.maxAttempts = requireAtLeastOne(maxAttempts, "maxAttempts");
@@ -388,6 +414,9 @@ public final class ServiceRollout implements AutoCloseable {
          * a margin, but never less than half of it (so that little time left is still a valid timeout):
          * {@code Math.max(1, Math.max(left - 30_000, left / 2))} milliseconds. Any positive length is accepted; one
          * longer than about 292 years ({@code ChronoUnit.FOREVER}, say) is no deadline at all.
+         *
+         * @param timeout the deadline for the whole call, positive
+         * @return this builder
          */
         public Builder timeout(Duration timeout) {
             this.timeout = requirePositive(timeout, "timeout");
@@ -399,6 +428,9 @@ public final class ServiceRollout implements AutoCloseable {
          * chunks than threads each chunk's waiter has a thread of its own; with more, the chunks take turns of one poll
          * each, so every service is still watched, and a round of turns takes longer than one delay only when the
          * polls themselves (or the DescribeServices pacing) take that long.
+         *
+         * @param maxConcurrency the threads, 1 or more
+         * @return this builder
          */
         public Builder maxConcurrency(int maxConcurrency) {
             this.maxConcurrency = requireAtLeastOne(maxConcurrency, "maxConcurrency");
@@ -412,6 +444,9 @@ public final class ServiceRollout implements AutoCloseable {
          * scaling with shorter delays but never below 10 a second, and no limit for a zero delay. Waiting for a call's
          * turn never outlasts the {@link #timeout(Duration) timeout}: a turn after the deadline ends the rollout with
          * {@link RolloutNotStableException.Reason#TIMED_OUT} at the deadline.
+         *
+         * @param perSecond calls a second, positive and finite
+         * @return this builder
          */
         public Builder maxDescribeServicesPerSecond(double perSecond) {
             if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
@@ -430,6 +465,9 @@ public final class ServiceRollout implements AutoCloseable {
          * calls that arrive closer together than they left). Raise it if AWS raised your limit. Waiting for a turn
          * never outlasts the {@link #timeout(Duration) timeout}: the rollout then ends with
          * {@link RolloutNotStableException.Reason#TIMED_OUT}, naming the services not updated.
+         *
+         * @param perSecond UpdateService calls a second after the first 40, positive and finite
+         * @return this builder
          */
         public Builder maxUpdateServicePerSecond(double perSecond) {
             if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
@@ -440,7 +478,12 @@ public final class ServiceRollout implements AutoCloseable {
             return this;
         }
 
-        /** Hears progress: updates accepted, each observation, new ECS events, services stable, the end. */
+        /**
+         * Hears progress: updates accepted, each observation, new ECS events, services stable, the end.
+         *
+         * @param listener the listener; {@link RolloutListener#NONE} for none
+         * @return this builder
+         */
         public Builder listener(RolloutListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
             return this;
@@ -450,6 +493,9 @@ public final class ServiceRollout implements AutoCloseable {
          * Whether a failed, rolled-back or timed-out deployment's most recent STOPPED tasks are fetched (ListTasks,
          * DescribeTasks) so the exception can show why they stopped. Defaults to true; needs {@code ecs:ListTasks} and
          * {@code ecs:DescribeTasks}, and when those calls fail the verdict stands and the state says why.
+         *
+         * @param fetchStoppedTasks whether to fetch them
+         * @return this builder
          */
         public Builder fetchStoppedTasks(boolean fetchStoppedTasks) {
             this.fetchStoppedTasks = fetchStoppedTasks;
@@ -472,6 +518,9 @@ public final class ServiceRollout implements AutoCloseable {
          * revision; the message says what was done for each service and names any not confirmed back and why; the
          * rollback's own exception and any refusal of a stop or continue are attached as suppressed. Only the task
          * definition is put back: desired count and other settings stay as the rollout left them.
+         *
+         * @param rollbackOnFailure whether a failed rollout puts the services it changed back
+         * @return this builder
          */
         public Builder rollbackOnFailure(boolean rollbackOnFailure) {
             this.rollbackOnFailure = rollbackOnFailure;
@@ -487,6 +536,9 @@ public final class ServiceRollout implements AutoCloseable {
          * when that runs past the timeout or no time is left at all. A service whose rollback is not confirmed in time
          * is not in {@link RolloutNotStableException#rolledBackServices()}, and the message names it: ECS goes on
          * rolling it back. Any positive length is accepted, as for {@link #timeout(Duration)}.
+         *
+         * @param rollbackTimeout the rollback's bound, positive
+         * @return this builder
          */
         public Builder rollbackTimeout(Duration rollbackTimeout) {
             this.rollbackTimeout = requirePositive(rollbackTimeout, "rollbackTimeout");
@@ -505,6 +557,9 @@ public final class ServiceRollout implements AutoCloseable {
          * is an {@link IllegalArgumentException}, as is a stage a rollout cannot wait for
          * ({@code UNKNOWN_TO_SDK_VERSION}). Needs {@code ecs:ListServiceDeployments} and
          * {@code ecs:DescribeServiceDeployments}: without them the service is judged as if this were unset.
+         *
+         * @param stage the lifecycle stage at which a service counts as deployed
+         * @return this builder
          */
         public Builder succeedAtStage(ServiceDeploymentLifecycleStage stage) {
             Objects.requireNonNull(stage, "succeedAtStage");
@@ -515,7 +570,11 @@ public final class ServiceRollout implements AutoCloseable {
             return this;
         }
 
-        /** The immutable rollout. */
+        /**
+         * The immutable rollout.
+         *
+         * @return a new rollout with this builder's settings
+         */
         public ServiceRollout build() {
             return new ServiceRollout(this);
         }

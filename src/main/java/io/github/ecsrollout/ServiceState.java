@@ -1,5 +1,9 @@
 package io.github.ecsrollout;
 
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,9 +22,15 @@ import software.amazon.awssdk.services.ecs.model.Task;
  * described it, and the ECS events and stopped tasks seen along the way. Immutable.
  *
  * <p>The ECS parts are the SDK's own model objects ({@link Service}, {@link Deployment}, {@link ServiceEvent},
- * {@link Task}), which are immutable too.
+ * {@link Task}, {@link ServiceDeployment}), which are immutable too.
+ *
+ * <p>Serializable, with every part: the SDK's model objects are serializable themselves (with a fixed
+ * {@code serialVersionUID}), so a deserialized state keeps its counts, deployments, events and stopped tasks. Reading
+ * one back needs the SDK's {@code ecs} module on the class path, as using one does.
  */
-public final class ServiceState {
+public final class ServiceState implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     /** What the last observation of a service means for the rollout. */
     public enum Verdict {
@@ -58,7 +68,11 @@ public final class ServiceState {
         /** Not observed: the rollout ended before any answer about this service arrived. */
         UNKNOWN;
 
-        /** Whether this verdict ends the rollout at once (everything except STABLE, IN_PROGRESS and UNKNOWN). */
+        /**
+         * Whether this verdict ends the rollout at once (everything except STABLE, IN_PROGRESS and UNKNOWN).
+         *
+         * @return whether a service with this verdict ends the rollout
+         */
         public boolean isTerminal() {
             return this != STABLE && this != IN_PROGRESS && this != UNKNOWN;
         }
@@ -80,15 +94,25 @@ public final class ServiceState {
         LEFT_ALONE
     }
 
+    /** The cluster as the caller spelled it. */
     private final String cluster;
+    /** The service as the caller spelled it. */
     private final String service;
+    /** What the last observation means. */
     private final Verdict verdict;
+    /** ECS's last answer, the SDK's own (serializable) model object, or {@code null}. */
     private final Service lastObserved;
+    /** The deployment this rollout started, or {@code null}. */
     private final String expectedDeploymentId;
+    /** The ECS events seen during the rollout, oldest first. */
     private final List<ServiceEvent> events;
+    /** The failed deployment's most recent stopped tasks. */
     private final List<Task> stoppedTasks;
+    /** Why the stopped tasks could not be fetched, or {@code null}. */
     private final String stoppedTasksUnavailableReason;
+    /** The service deployment as last described, or {@code null}. */
     private final ServiceDeployment serviceDeployment;
+    /** What {@code rollbackOnFailure} did about the service. */
     private final RollbackAction rollbackAction;
 
     private ServiceState(Builder b) {
@@ -104,77 +128,153 @@ public final class ServiceState {
         this.rollbackAction = Objects.requireNonNull(b.rollbackAction, "rollbackAction");
     }
 
-    /** A builder, for the rollout itself and for tests of code that consumes these states. */
+    /**
+     * Refuses a stream that lacks what every state has: the deserialized value is as valid as a built one.
+     *
+     * @param in the stream
+     * @throws IOException when it cannot be read, or lacks a required field
+     * @throws ClassNotFoundException when a class it names (the SDK's, say) is not on the class path
+     */
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        if (cluster == null || service == null || verdict == null || rollbackAction == null || events == null
+                || stoppedTasks == null) {
+            throw new InvalidObjectException("a ServiceState needs cluster, service, verdict, rollbackAction, events "
+                    + "and stoppedTasks");
+        }
+    }
+
+    /**
+     * A builder, for the rollout itself and for tests of code that consumes these states.
+     *
+     * @return an empty builder; its verdict defaults to UNKNOWN, its rollback action to NONE
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding this state's values. */
+    /**
+     * A builder holding this state's values.
+     *
+     * @return a builder to make a changed copy with
+     */
     public Builder toBuilder() {
         return new Builder(this);
     }
 
-    /** The cluster as the caller spelled it; {@code default} when the caller named none. */
+    /**
+     * The cluster as the caller spelled it; {@code default} when the caller named none.
+     *
+     * @return the cluster's name or ARN
+     */
     public String cluster() {
         return cluster;
     }
 
-    /** The service as the caller spelled it (a name or an ARN). */
+    /**
+     * The service as the caller spelled it (a name or an ARN).
+     *
+     * @return the service's name or ARN
+     */
     public String service() {
         return service;
     }
 
-    /** What the last observation means. */
+    /**
+     * What the last observation means.
+     *
+     * @return the verdict; UNKNOWN when never observed
+     */
     public Verdict verdict() {
         return verdict;
     }
 
-    /** Whether the service was confirmed stable. */
+    /**
+     * Whether the service was confirmed stable.
+     *
+     * @return whether the verdict is {@link Verdict#STABLE}
+     */
     public boolean isStable() {
         return verdict == Verdict.STABLE;
     }
 
-    /** ECS's last answer about the service (from DescribeServices, or UpdateService before the first poll). */
+    /**
+     * ECS's last answer about the service (from DescribeServices, or UpdateService before the first poll).
+     *
+     * @return the SDK's {@code Service}; empty if never observed
+     */
     public Optional<Service> lastObserved() {
         return Optional.ofNullable(lastObserved);
     }
 
-    /** The service's ECS status ({@code ACTIVE}, {@code DRAINING}, {@code INACTIVE}); empty if never observed. */
+    /**
+     * The service's ECS status ({@code ACTIVE}, {@code DRAINING}, {@code INACTIVE}); empty if never observed.
+     *
+     * @return the status
+     */
     public Optional<String> status() {
         return lastObserved().map(Service::status);
     }
 
-    /** Tasks running, summed over deployments; 0 if never observed. */
+    /**
+     * Tasks running, summed over deployments; 0 if never observed.
+     *
+     * @return the running count
+     */
     public int runningCount() {
         return lastObserved == null || lastObserved.runningCount() == null ? 0 : lastObserved.runningCount();
     }
 
-    /** Tasks desired; 0 if never observed. */
+    /**
+     * Tasks desired; 0 if never observed.
+     *
+     * @return the desired count
+     */
     public int desiredCount() {
         return lastObserved == null || lastObserved.desiredCount() == null ? 0 : lastObserved.desiredCount();
     }
 
-    /** Tasks pending; 0 if never observed. */
+    /**
+     * Tasks pending; 0 if never observed.
+     *
+     * @return the pending count
+     */
     public int pendingCount() {
         return lastObserved == null || lastObserved.pendingCount() == null ? 0 : lastObserved.pendingCount();
     }
 
-    /** The service's deployments, newest first as ECS lists them; empty if never observed. */
+    /**
+     * The service's deployments, newest first as ECS lists them; empty if never observed.
+     *
+     * @return the deployments
+     */
     public List<Deployment> deployments() {
         return lastObserved == null ? List.of() : lastObserved.deployments();
     }
 
-    /** The PRIMARY deployment, if ECS listed one. */
+    /**
+     * The PRIMARY deployment, if ECS listed one.
+     *
+     * @return the PRIMARY deployment; empty if none is listed
+     */
     public Optional<Deployment> primaryDeployment() {
         return deployments().stream().filter(d -> "PRIMARY".equals(d.status())).findFirst();
     }
 
-    /** The PRIMARY deployment's id, or {@code null}. */
+    /**
+     * The PRIMARY deployment's id, or {@code null}.
+     *
+     * @return the id, or {@code null}
+     */
     public String primaryDeploymentId() {
         return primaryDeployment().map(Deployment::id).orElse(null);
     }
 
-    /** The task definition of the PRIMARY deployment (or of the service, when it lists no deployment), or {@code null}. */
+    /**
+     * The task definition of the PRIMARY deployment (or of the service, when it lists no deployment), or {@code null}.
+     *
+     * @return the task definition ARN, or {@code null}
+     */
     public String taskDefinition() {
         return primaryDeployment().map(Deployment::taskDefinition)
                 .orElse(lastObserved == null ? null : lastObserved.taskDefinition());
@@ -183,6 +283,8 @@ public final class ServiceState {
     /**
      * The id of the deployment this rollout started (the PRIMARY deployment in ECS's UpdateService answer);
      * empty for {@link ServiceRollout#awaitStable} and when ECS named none.
+     *
+     * @return the deployment id this rollout tracks
      */
     public Optional<String> expectedDeploymentId() {
         return Optional.ofNullable(expectedDeploymentId);
@@ -191,6 +293,8 @@ public final class ServiceState {
     /**
      * The deployment whose fate decides the verdict: the one this rollout started if it is still listed, else the
      * PRIMARY one.
+     *
+     * @return that deployment; empty when ECS lists neither
      */
     public Optional<Deployment> watchedDeployment() {
         if (expectedDeploymentId != null) {
@@ -203,17 +307,29 @@ public final class ServiceState {
         return primaryDeployment();
     }
 
-    /** The watched deployment's rolloutState ({@code IN_PROGRESS}, {@code COMPLETED}, {@code FAILED}), or {@code null}. */
+    /**
+     * The watched deployment's rolloutState ({@code IN_PROGRESS}, {@code COMPLETED}, {@code FAILED}), or {@code null}.
+     *
+     * @return the rolloutState, or {@code null}
+     */
     public String rolloutState() {
         return watchedDeployment().map(Deployment::rolloutStateAsString).orElse(null);
     }
 
-    /** ECS's explanation of the watched deployment's rolloutState, or {@code null}. */
+    /**
+     * ECS's explanation of the watched deployment's rolloutState, or {@code null}.
+     *
+     * @return ECS's words, or {@code null}
+     */
     public String rolloutStateReason() {
         return watchedDeployment().map(Deployment::rolloutStateReason).orElse(null);
     }
 
-    /** The watched deployment's failed task count; 0 when ECS gave none. */
+    /**
+     * The watched deployment's failed task count; 0 when ECS gave none.
+     *
+     * @return the failed task count
+     */
     public int failedTasks() {
         return watchedDeployment().map(Deployment::failedTasks).orElse(0);
     }
@@ -223,6 +339,8 @@ public final class ServiceState {
      * lifecycle stage, hooks, circuit breaker and alarms. Empty when only DescribeServices was needed to judge the
      * service (a plain rolling deployment), for {@link ServiceRollout#awaitStable}, or when ECS could not say (no
      * {@code ecs:DescribeServiceDeployments} permission, no deployment history).
+     *
+     * @return the SDK's {@code ServiceDeployment}, or empty
      */
     public Optional<ServiceDeployment> serviceDeployment() {
         return Optional.ofNullable(serviceDeployment);
@@ -232,6 +350,8 @@ public final class ServiceState {
      * Whether the service is {@link Verdict#STABLE} while ECS still converges it: ECS called the deployment
      * successful early (early success criteria) or it reached the stage the rollout waits for, but more than one
      * deployment is listed or fewer tasks run than desired.
+     *
+     * @return whether the service is STABLE but still converging
      */
     public boolean isConverging() {
         return verdict == Verdict.STABLE && lastObserved != null && !(lastObserved.deployments().size() == 1
@@ -241,6 +361,8 @@ public final class ServiceState {
     /**
      * The PAUSE lifecycle hook the deployment waits at, AWAITING_ACTION until someone calls
      * ContinueServiceDeployment with its {@code hookId} (or it expires at {@code expiresAt}); empty when not paused.
+     *
+     * @return the hook awaiting action; empty when not paused
      */
     public Optional<DeploymentLifecycleHookDetail> pausedHook() {
         if (serviceDeployment == null || serviceDeployment.status() != ServiceDeploymentStatus.IN_PROGRESS) {
@@ -250,12 +372,20 @@ public final class ServiceState {
                 .filter(h -> h.status() == DeploymentLifecycleHookStatus.AWAITING_ACTION).findFirst();
     }
 
-    /** What {@code rollbackOnFailure} did about this service; {@link RollbackAction#NONE} when nothing. */
+    /**
+     * What {@code rollbackOnFailure} did about this service; {@link RollbackAction#NONE} when nothing.
+     *
+     * @return the rollback action
+     */
     public RollbackAction rollbackAction() {
         return rollbackAction;
     }
 
-    /** The ECS service events that appeared during the rollout, oldest first. */
+    /**
+     * The ECS service events that appeared during the rollout, oldest first.
+     *
+     * @return the events; empty when none appeared
+     */
     public List<ServiceEvent> events() {
         return events;
     }
@@ -264,12 +394,18 @@ public final class ServiceState {
      * The most recent STOPPED tasks of the failed or timed-out deployment, with their {@code stoppedReason} and
      * containers' exit codes; empty when the rollout did not fail on this service, the fetch was switched off, or it
      * failed (see {@link #stoppedTasksUnavailableReason()}).
+     *
+     * @return the stopped tasks, newest first
      */
     public List<Task> stoppedTasks() {
         return stoppedTasks;
     }
 
-    /** Why {@link #stoppedTasks()} could not be fetched (a missing IAM permission, say); empty when nothing went wrong. */
+    /**
+     * Why {@link #stoppedTasks()} could not be fetched (a missing IAM permission, say); empty when nothing went wrong.
+     *
+     * @return why; empty when the fetch worked or was not needed
+     */
     public Optional<String> stoppedTasksUnavailableReason() {
         return Optional.ofNullable(stoppedTasksUnavailableReason);
     }
@@ -353,67 +489,122 @@ public final class ServiceState {
             this.rollbackAction = s.rollbackAction;
         }
 
-        /** The cluster as the caller spelled it. */
+        /**
+         * The cluster as the caller spelled it.
+         *
+         * @param cluster the cluster's name or ARN; {@code default} when the caller named none
+         * @return this builder
+         */
         public Builder cluster(String cluster) {
             this.cluster = Objects.requireNonNull(cluster, "cluster");
             return this;
         }
 
-        /** The service as the caller spelled it. */
+        /**
+         * The service as the caller spelled it.
+         *
+         * @param service the service's name or ARN
+         * @return this builder
+         */
         public Builder service(String service) {
             this.service = Objects.requireNonNull(service, "service");
             return this;
         }
 
-        /** The verdict; defaults to {@link Verdict#UNKNOWN}. */
+        /**
+         * The verdict; defaults to {@link Verdict#UNKNOWN}.
+         *
+         * @param verdict the verdict
+         * @return this builder
+         */
         public Builder verdict(Verdict verdict) {
             this.verdict = Objects.requireNonNull(verdict, "verdict");
             return this;
         }
 
-        /** ECS's last answer about the service; may be {@code null} (never observed). */
+        /**
+         * ECS's last answer about the service; may be {@code null} (never observed).
+         *
+         * @param lastObserved the SDK's {@code Service}, or {@code null}
+         * @return this builder
+         */
         public Builder lastObserved(Service lastObserved) {
             this.lastObserved = lastObserved;
             return this;
         }
 
-        /** The deployment the rollout started; may be {@code null}. */
+        /**
+         * The deployment the rollout started; may be {@code null}.
+         *
+         * @param expectedDeploymentId the id of the PRIMARY deployment the update started, or {@code null}
+         * @return this builder
+         */
         public Builder expectedDeploymentId(String expectedDeploymentId) {
             this.expectedDeploymentId = expectedDeploymentId;
             return this;
         }
 
-        /** Events seen during the rollout, oldest first. */
+        /**
+         * Events seen during the rollout, oldest first.
+         *
+         * @param events the events, copied
+         * @return this builder
+         */
         public Builder events(List<ServiceEvent> events) {
             this.events = List.copyOf(Objects.requireNonNull(events, "events"));
             return this;
         }
 
-        /** STOPPED tasks of the failed deployment. */
+        /**
+         * STOPPED tasks of the failed deployment.
+         *
+         * @param stoppedTasks the tasks, newest first, copied
+         * @return this builder
+         */
         public Builder stoppedTasks(List<Task> stoppedTasks) {
             this.stoppedTasks = List.copyOf(Objects.requireNonNull(stoppedTasks, "stoppedTasks"));
             return this;
         }
 
-        /** Why the stopped tasks could not be fetched; may be {@code null}. */
+        /**
+         * Why the stopped tasks could not be fetched; may be {@code null}.
+         *
+         * @param reason what went wrong (an exception's class and message, say), or {@code null}
+         * @return this builder
+         */
         public Builder stoppedTasksUnavailableReason(String reason) {
             this.stoppedTasksUnavailableReason = reason;
             return this;
         }
 
-        /** The service deployment the rollout started, as last described; may be {@code null} (unknown). */
+        /**
+         * The service deployment the rollout started, as last described; may be {@code null} (unknown).
+         *
+         * @param serviceDeployment the SDK's {@code ServiceDeployment}, or {@code null}
+         * @return this builder
+         */
         public Builder serviceDeployment(ServiceDeployment serviceDeployment) {
             this.serviceDeployment = serviceDeployment;
             return this;
         }
 
-        /** What the rollback did about the service; defaults to {@link RollbackAction#NONE}. */
+        /**
+         * What the rollback did about the service; defaults to {@link RollbackAction#NONE}.
+         *
+         * @param rollbackAction the action
+         * @return this builder
+         */
         public Builder rollbackAction(RollbackAction rollbackAction) {
             this.rollbackAction = Objects.requireNonNull(rollbackAction, "rollbackAction");
             return this;
         }
 
-        /** The immutable state. */
+        /**
+         * The immutable state.
+         *
+         * @return a new state with this builder's values
+         * @throws NullPointerException when cluster or service is not set
+         */
         public ServiceState build() {
             return new ServiceState(this);
         }

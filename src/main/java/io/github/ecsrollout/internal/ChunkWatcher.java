@@ -200,12 +200,20 @@ final class ChunkWatcher {
             });
         }
         ChunkOutcome failure = null;
+        // A chunk that used up its own polls (maxAttempts is per chunk) ends only its own wait: the others go on
+        // until they are stable or use up theirs, so that which services ran out does not depend on timing.
+        ChunkOutcome ranOut = null;
         boolean interrupted = false;
         try {
             for (int i = 0; i < chunks.size() && failure == null; i++) {
                 ChunkOutcome outcome = finished.take();
-                failure = outcome.succeeded() ? null : outcome;
+                if (outcome.pollsUsedUp) {
+                    ranOut = ranOut == null ? outcome : ranOut;
+                } else {
+                    failure = outcome.succeeded() ? null : outcome;
+                }
             }
+            failure = failure == null ? ranOut : failure;
         } catch (InterruptedException e) {
             interrupted = true;
         } finally {
@@ -373,10 +381,10 @@ final class ChunkWatcher {
     }
 
     private ChunkOutcome timedOut() {
-        String why = deadline.isSet() && deadline.remainingNanos() <= delay.toNanos()
-                ? "the timeout of " + timeout + " passed"
-                : "a chunk used up its " + attempts + " polls (maxAttempts)";
-        return new ChunkOutcome(Reason.TIMED_OUT, why, null);
+        boolean atDeadline = deadline.isSet() && deadline.remainingNanos() <= delay.toNanos();
+        return atDeadline ? new ChunkOutcome(Reason.TIMED_OUT, "the timeout of " + timeout + " passed", null)
+                : new ChunkOutcome(Reason.TIMED_OUT, "a chunk used up its " + attempts + " polls (maxAttempts)", null,
+                        true);
     }
 
 
@@ -392,11 +400,18 @@ final class ChunkWatcher {
         final Reason reason;
         final String headline;
         final Throwable cause;
+        /** Whether the chunk used up its own polls (maxAttempts), which ends no other chunk's wait. */
+        final boolean pollsUsedUp;
 
         ChunkOutcome(Reason reason, String headline, Throwable cause) {
+            this(reason, headline, cause, false);
+        }
+
+        ChunkOutcome(Reason reason, String headline, Throwable cause, boolean pollsUsedUp) {
             this.reason = reason;
             this.headline = headline;
             this.cause = cause;
+            this.pollsUsedUp = pollsUsedUp;
         }
 
         /** Whether the chunk is done without a failure: stable, or stopped because another chunk failed. */
@@ -442,7 +457,7 @@ final class ChunkWatcher {
             if (answer == null) {
                 throw new Abort(Reason.API_ERROR, "DescribeServices returned no answer");
             }
-            Notifier.log().debug("Poll {} of {} service(s) in {}", polls, asked.size(), chunk.get(0).cluster);
+            Logs.POLLS.debug("Poll {} of {} service(s) in {}", polls, asked.size(), chunk.get(0).cluster);
             try {
                 return judge.judge(chunk, asked, answer);
             } catch (InterruptedException e) {

@@ -63,7 +63,7 @@ final class ListenerThread {
         }
         synchronized (this) {
             if (!calls.isEmpty() || current != null) {
-                Notifier.log().warn("RolloutListener.{} has not returned in time; the rollout call returns without "
+                Logs.LISTENER.warn("RolloutListener.{} has not returned in time; the rollout call returns without "
                         + "waiting for it, and {} later listener call(s) are dropped",
                         current == null ? "?" : current.method(), calls.size());
                 calls.clear();
@@ -104,7 +104,7 @@ final class ListenerThread {
                 }
                 return;
             } catch (Throwable e) {
-                Notifier.log().warn("RolloutListener.{} threw; the rollout goes on", call.method(), e);
+                Logs.LISTENER.warn("RolloutListener.{} threw; the rollout goes on", call.method(), e);
             }
             synchronized (this) {
                 current = null;

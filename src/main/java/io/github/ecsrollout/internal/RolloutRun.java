@@ -82,7 +82,7 @@ final class RolloutRun {
         this.pacer = pacer;
         this.updatePacer = updatePacer;
         this.ecs = settings.ecs();
-        this.notifier = new Notifier(settings.listener(), label);
+        this.notifier = new Notifier(settings.listener(), label, settings.delay());
         this.deadline = Deadline.after(startNanos, settings.forwardTimeout(), ecs);
         long window = DescribeBatcher.windowFor(settings.delay());
         this.batcher = new DescribeBatcher(ecs, pacer, window, deadline);
@@ -134,6 +134,7 @@ final class RolloutRun {
      */
     RolloutProgress check() {
         watcher = new ChunkWatcher(settings, 1, deadline, batcher, deployments, judge);
+        notifier.watching(targets);
         List<Target> open = targets.stream().filter(t -> t.verdict() != Verdict.STABLE).toList();
         ChunkWatcher.ChunkOutcome failure = open.isEmpty() ? null : watcher.round(open);
         if (failure != null) {
@@ -178,7 +179,7 @@ final class RolloutRun {
             }
             targets.add(t);
         }
-        Notifier.log().info("Rolling out {} service(s): {}", targets.size(), names(targets));
+        notifier.started(targets, true);
         Map<Target, Service> before = needsServicesBeforeUpdating(requests, waits) ? readServices() : Map.of();
         checkBounds(requests, before, waits);
         for (int i = 0; i < requests.size(); i++) {
@@ -245,7 +246,7 @@ final class RolloutRun {
             byKey.putIfAbsent(t.key, t);
         }
         targets.addAll(byKey.values());
-        Notifier.log().info("Waiting for {} service(s) to be stable: {}", targets.size(), names(targets));
+        notifier.started(targets, false);
         return await();
     }
 
@@ -396,6 +397,7 @@ final class RolloutRun {
 
     private RolloutResult await() {
         watcher = new ChunkWatcher(settings, attempts, deadline, batcher, deployments, judge);
+        notifier.watching(targets);
         ChunkWatcher.ChunkOutcome failure = watcher.watch(targets);
         if (failure != null) {
             throw new Failed(failure.reason, failure.headline, failure.cause, null);

@@ -247,7 +247,7 @@ final class ServiceDeployments {
                 }
                 return null;
             }
-            Notifier.log().debug("A service-deployment call failed; trying again on the next poll", e);
+            Logs.POLLS.debug("A service-deployment call failed; trying again on the next poll", e);
             return null;
         }
     }

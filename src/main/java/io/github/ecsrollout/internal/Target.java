@@ -27,9 +27,11 @@ final class Target {
     /**
      * What one observation changed.
      *
+     * @param from the verdict before the observation
+     * @param to the verdict after it
      * @param pausedAt the PAUSE hook the service deployment started waiting at with this observation, or {@code null}
      */
-    record Change(boolean changed, boolean becameStable, List<ServiceEvent> newEvents,
+    record Change(Verdict from, Verdict to, boolean changed, boolean becameStable, List<ServiceEvent> newEvents,
             DeploymentLifecycleHookDetail pausedAt) {
     }
 
@@ -225,14 +227,14 @@ final class Target {
         DeploymentLifecycleHookDetail paused = Verdicts.pausedHook(serviceDeployment)
                 .filter(h -> pausesHeard.add(String.valueOf(h.hookId()))).orElse(null);
         boolean changed = verdict != before || differs(previous, answer) || differs(previousDeployment, deployment);
-        return new Change(changed, becameStable, fresh, paused);
+        return new Change(before, verdict, changed, becameStable, fresh, paused);
     }
 
     /** Records that DescribeServices reported this service MISSING. */
     synchronized Change observeMissing() {
         Verdict before = verdict;
         verdict = Verdict.MISSING;
-        return new Change(before != verdict, false, List.of(), null);
+        return new Change(before, verdict, before != verdict, false, List.of(), null);
     }
 
     synchronized void stoppedTasks(List<Task> tasks, String unavailableReason) {

@@ -25,8 +25,10 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
  * <p>Starts the simulated ECS on the real clock, creates 25 services in cluster {@code prod} and rolls them all out to
  * a new task definition with {@link ServiceRollout} through the real SDK client. Time runs 30 times faster than at
  * ECS: a poll every 500 ms stands for the SDK waiter's 15 s, and the services settle over a few seconds. The library
- * logs each state change and each new ECS event as it happens; a small {@link RolloutListener} counts the services
- * that are done.
+ * logs at INFO what a person follows: the start, each service that becomes stable or fails, a progress line at most
+ * every poll delay, and the end (ECS's events and per-poll detail are DEBUG: {@code src/test/resources/
+ * simplelogger.properties} says how to see them). In the blue/green scenarios a small {@link RolloutListener} counts
+ * the services that are done.
  *
  * <ul>
  *   <li>default ({@code -Ddemo.scenario=failure}): the new {@code payments} tasks keep crashing and ECS's deployment
@@ -98,21 +100,21 @@ public final class Demo {
                 .ecsClient(ecs.client())
                 .delay(POLL_DELAY)
                 .timeout(Duration.ofMinutes(20).dividedBy(SPEEDUP))
-                .listener(new Progress(requests.size()))
                 .build();
         try {
             RolloutResult result = rollout.rollOut(requests);
             System.out.println();
             System.out.println("==> Rollout succeeded: " + result);
-            result.services().forEach(s -> System.out.println("    " + s.service() + ": " + s.verdict() + " on "
-                    + shortTaskDefinition(s.taskDefinition()) + ", " + s.runningCount() + "/" + s.desiredCount()
-                    + " running"));
+            long onNew = result.services().stream()
+                    .filter(s -> s.isStable() && shortTaskDefinition(s.taskDefinition()).endsWith(":42")).count();
+            System.out.println("    " + onNew + " of " + requests.size() + " services STABLE on revision 42; each one's"
+                    + " final state is in result.services()");
             printCalls(ecs);
             return !withFailure;
         } catch (RolloutNotStableException e) {
             System.out.println();
             System.out.println("==> Rollout failed: " + e.reason());
-            System.out.println("    unstable services: " + e.unstableServices());
+            System.out.println("    failed services:   " + e.failedServices());
             System.out.println("    updated services:  " + e.updatedServices().size() + " of " + requests.size());
             e.serviceState(FAILING).ifPresent(s -> System.out.println("    " + FAILING + " now runs "
                     + shortTaskDefinition(s.taskDefinition()) + "; ECS says: " + s.rolloutStateReason()));

@@ -1,0 +1,157 @@
+package io.github.ecsrollout;
+
+import static io.github.ecsrollout.support.Model.deploying;
+import static io.github.ecsrollout.support.Model.failed;
+import static io.github.ecsrollout.support.Model.service;
+import static io.github.ecsrollout.support.Model.stable;
+import static io.github.ecsrollout.support.Model.withEvents;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.when;
+
+import io.github.ecsrollout.RolloutNotStableException.Reason;
+import io.github.ecsrollout.ServiceState.RollbackAction;
+import io.github.ecsrollout.ServiceState.Verdict;
+import io.github.ecsrollout.support.ScriptedEcs;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.SdkHttpResponse;
+import software.amazon.awssdk.services.ecs.model.Container;
+import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookDetail;
+import software.amazon.awssdk.services.ecs.model.DescribeTasksRequest;
+import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
+import software.amazon.awssdk.services.ecs.model.ListTasksRequest;
+import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
+import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
+import software.amazon.awssdk.services.ecs.model.ServiceDeploymentLifecycleStage;
+import software.amazon.awssdk.services.ecs.model.ServiceDeploymentStatus;
+import software.amazon.awssdk.services.ecs.model.ServiceNotFoundException;
+import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
+
+/** {@link RolloutNotStableException} and {@link ServiceState} survive an {@code ObjectOutputStream} round trip. */
+class SerializationTest {
+
+    private static final String D1 = "ecs-svc/1000000000000000001";
+    private static final String CB = "ECS deployment circuit breaker: tasks failed to start.";
+
+    @Test
+    void aDeploymentFailureRoundTripsWithItsReasonListsAndStates() throws Exception {
+        ScriptedEcs fake = new ScriptedEcs();
+        fake.script("api", deploying("api", D1), stable("api", D1));
+        fake.script("web", deploying("web", D1), withEvents(service("web", 0, 2, failed(D1, "PRIMARY", CB)),
+                "(service web) (deployment " + D1 + ") deployment failed: tasks failed to start."));
+        fake.acceptUpdates();
+        when(fake.ecs.listTasks(any(ListTasksRequest.class)))
+                .thenReturn(ListTasksResponse.builder().taskArns("arn:task/1").build());
+        Task crashed = Task.builder().taskArn("arn:task/1").stoppedReason("Essential container in task exited")
+                .stoppedAt(Instant.parse("2026-01-02T03:04:05Z"))
+                .containers(Container.builder().name("app").exitCode(137).reason("OutOfMemoryError").build()).build();
+        when(fake.ecs.describeTasks(any(DescribeTasksRequest.class)))
+                .thenReturn(DescribeTasksResponse.builder().tasks(crashed).build());
+        RolloutNotStableException original = assertThrows(RolloutNotStableException.class, () -> ServiceRollout
+                .builder().ecsClient(fake.ecs).delay(Duration.ZERO).build().rollOut(update("api"), update("web")));
+
+        RolloutNotStableException copy = roundTrip(original);
+
+        assertNotSame(original, copy);
+        assertEquals(Reason.DEPLOYMENT_FAILED, copy.reason());
+        assertEquals(original.getMessage(), copy.getMessage());
+        assertEquals(List.of("web"), copy.failedServices());
+        assertEquals(original.unstableServices(), copy.unstableServices());
+        assertEquals(List.of("api", "web"), copy.updatedServices());
+        assertEquals(original.possiblyUpdatedServices(), copy.possiblyUpdatedServices());
+        assertEquals(original.rolledBackServices(), copy.rolledBackServices());
+        assertEquals(original.serviceStates(), copy.serviceStates());
+        ServiceState web = copy.serviceState("web").orElseThrow();
+        assertEquals(Verdict.DEPLOYMENT_FAILED, web.verdict());
+        assertEquals(CB, web.rolloutStateReason());
+        assertEquals(2, web.desiredCount());
+        assertEquals(List.of(crashed), web.stoppedTasks());
+        assertEquals(1, web.events().size());
+        assertArrayEquals(original.getStackTrace(), copy.getStackTrace());
+    }
+
+    @Test
+    void aRejectedUpdateRoundTripsWithItsEcsExceptionAsCauseAndItsSuppressed() throws Exception {
+        ServiceNotFoundException rejected = ServiceNotFoundException.builder()
+                .message("Service not found.").statusCode(400).requestId("req-1")
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("ServiceNotFoundException")
+                        .errorMessage("Service not found.").serviceName("Ecs")
+                        .sdkHttpResponse(SdkHttpResponse.builder().statusCode(400)
+                                .putHeader("x-amzn-RequestId", "req-1").build())
+                        .rawResponse(SdkBytes.fromUtf8String("{\"message\":\"Service not found.\"}")).build())
+                .build();
+        RolloutNotStableException original = new RolloutNotStableException(Reason.UPDATE_FAILED,
+                "UPDATE_FAILED: ECS rejected the update of b", rejected, List.of("b"), List.of("a"), List.of(),
+                List.of("a"), List.of(
+                        ServiceState.builder().cluster("prod").service("a").verdict(Verdict.UNKNOWN)
+                                .lastObserved(stable("a", D1)).expectedDeploymentId(D1)
+                                .rollbackAction(RollbackAction.RESTORED_BY_UPDATE).build(),
+                        ServiceState.builder().cluster("prod").service("b").build()));
+        original.addSuppressed(new IllegalStateException("a rollback's own failure"));
+
+        RolloutNotStableException copy = roundTrip(original);
+
+        assertEquals(Reason.UPDATE_FAILED, copy.reason());
+        assertEquals(List.of("b"), copy.failedServices());
+        assertEquals(List.of("a"), copy.rolledBackServices());
+        assertEquals(original.serviceStates(), copy.serviceStates());
+        assertEquals(RollbackAction.RESTORED_BY_UPDATE, copy.serviceStates().get(0).rollbackAction());
+        ServiceNotFoundException cause = assertInstanceOf(ServiceNotFoundException.class, copy.getCause());
+        assertEquals("req-1", cause.requestId());
+        assertEquals("ServiceNotFoundException", cause.awsErrorDetails().errorCode());
+        assertEquals(1, copy.getSuppressed().length);
+        assertEquals("a rollback's own failure", copy.getSuppressed()[0].getMessage());
+    }
+
+    @Test
+    void aStateWithAServiceDeploymentRoundTripsEqual() throws Exception {
+        ServiceState paused = ServiceState.builder().cluster("prod").service("checkout").verdict(Verdict.IN_PROGRESS)
+                .lastObserved(deploying("checkout", D1)).expectedDeploymentId(D1)
+                .serviceDeployment(ServiceDeployment.builder().serviceDeploymentArn("arn:sd/1")
+                        .status(ServiceDeploymentStatus.IN_PROGRESS)
+                        .lifecycleStage(ServiceDeploymentLifecycleStage.POST_TEST_TRAFFIC_SHIFT)
+                        .lifecycleHookDetails(DeploymentLifecycleHookDetail.builder().hookId("hook-1")
+                                .status("AWAITING_ACTION").build())
+                        .build())
+                .stoppedTasksUnavailableReason("AccessDenied")
+                .build();
+
+        ServiceState copy = roundTrip(paused);
+
+        assertEquals(paused, copy);
+        assertEquals(paused.toString(), copy.toString());
+        assertEquals("hook-1", copy.pausedHook().orElseThrow().hookId());
+        assertFalse(copy.isStable());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T roundTrip(T value) throws IOException, ClassNotFoundException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(value);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            return (T) in.readObject();
+        }
+    }
+
+    private static UpdateServiceRequest update(String service) {
+        return UpdateServiceRequest.builder().cluster("prod").service(service).taskDefinition("app:2").build();
+    }
+}
