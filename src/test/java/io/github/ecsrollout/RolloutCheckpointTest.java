@@ -138,6 +138,20 @@ class RolloutCheckpointTest {
         assertTrue(e.getMessage().length() > 10, e.getMessage());
     }
 
+    /** Times past what an Instant holds are refused like any other bad value, not with a DateTimeException. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"version\":1,\"startedAt\":\"+1000000000-12-31T23:59:59.999999999Z\","
+                + "\"services\":[\"prod|web|U|ecs-svc/1||||1|IN_PROGRESS||\"]}",
+        "{\"version\":1,\"startedAt\":\"-1000000000-01-01T00:00:00Z\","
+                + "\"services\":[\"prod|web|U|ecs-svc/1||||0|IN_PROGRESS|-1|\"]}",
+    })
+    void aTimeBeyondWhatAnInstantHoldsIsRefusedSayingWhat(String json) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RolloutCheckpoint.fromJson(json));
+        assertTrue(e.getMessage().contains("milliseconds"), e.getMessage());
+    }
+
     @Test
     void theSmallestValidCheckpointIsRead() {
         RolloutCheckpoint c = RolloutCheckpoint.fromJson("{\"version\":1,\"startedAt\":\"2026-12-03T07:00:00Z\","

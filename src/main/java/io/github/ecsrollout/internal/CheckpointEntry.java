@@ -1,6 +1,7 @@
 package io.github.ecsrollout.internal;
 
 import io.github.ecsrollout.ServiceState.Verdict;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -89,8 +90,8 @@ public record CheckpointEntry(String cluster, String service, boolean possiblyUp
                 throw new IllegalArgumentException("unknown verdict \"" + f[8] + "\"");
             }
             return new CheckpointEntry(cluster, service, f[2].equals("P"), empty(f[3]), arn, empty(f[5]),
-                    empty(f[6]), startedAt.plusMillis(millis(required(f[7], "sent time"))), verdict,
-                    f[9].isEmpty() ? null : startedAt.plusMillis(millis(f[9])),
+                    empty(f[6]), after(startedAt, required(f[7], "sent time")), verdict,
+                    f[9].isEmpty() ? null : after(startedAt, f[9]),
                     f[10].isEmpty() ? List.of() : List.of(f[10].split(",", -1)));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("service entry \"" + brief(line) + "\": " + e.getMessage(), e);
@@ -150,6 +151,16 @@ public record CheckpointEntry(String cluster, String service, boolean possiblyUp
 
     private static String empty(String value) {
         return value.isEmpty() ? null : value;
+    }
+
+    /** The instant {@code value} milliseconds after {@code start}; one an Instant cannot hold is no checkpoint's. */
+    private static Instant after(Instant start, String value) {
+        try {
+            return start.plusMillis(millis(value));
+        } catch (DateTimeException | ArithmeticException e) {
+            throw new IllegalArgumentException("\"" + value + "\" milliseconds after " + start
+                    + " is beyond the times an Instant holds");
+        }
     }
 
     private static long millis(String value) {
