@@ -3,6 +3,7 @@ package io.github.ecsrollout.internal;
 import io.github.ecsrollout.ServiceState;
 import io.github.ecsrollout.ServiceState.Verdict;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -210,8 +211,11 @@ final class Target {
         }
         List<ServiceEvent> fresh = new ArrayList<>();
         for (ServiceEvent e : answer.events()) {
+            // A checkpoint keeps milliseconds: compare in milliseconds, or an event of the cutoff's own millisecond
+            // with a finer time would be told again on every check.
             boolean old = !baselineTaken && e.createdAt() != null && (eventsCutoff != null
-                    ? !e.createdAt().isAfter(eventsCutoff) : e.createdAt().isBefore(since));
+                    ? !e.createdAt().truncatedTo(ChronoUnit.MILLIS).isAfter(eventsCutoff.truncatedTo(ChronoUnit.MILLIS))
+                    : e.createdAt().isBefore(since));
             if (seenEventIds.add(eventKey(e)) && !old) {
                 fresh.add(e);
             }
