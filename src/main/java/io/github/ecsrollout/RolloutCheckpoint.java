@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.ecs.model.ServiceDeploymentLifecycleStage
  * {@link IllegalArgumentException} saying what is wrong, never half read.
  *
  * <p>A checkpoint of 1,000 services (names up to 32 characters, task definitions as {@code family:revision}) is about
- * 150 KB of JSON, within Step Functions' 256 KB state limit.
+ * 170 KB of JSON, within Step Functions' 256 KB state limit.
  *
  * @param version the format's version; this library reads every version up to {@link #CURRENT_VERSION}
  * @param startedAt when the rollout started (ISO-8601)

@@ -88,13 +88,14 @@ public final class Verdicts {
             // These services have task sets instead of deployments: the stable condition can never hold.
             return Verdict.UNSUPPORTED;
         }
-        return deployment != null ? fromServiceDeployment(service, deployment, expectedDeploymentId, succeedAtStage)
+        return deployment != null
+                ? fromServiceDeployment(service, deployment, expectedDeploymentId, succeedAtStage, previousTaskDefinition)
                 : fromDescribeServices(service, expectedDeploymentId, previousTaskDefinition);
     }
 
     /** The verdict when the service deployment is known: its status decides, DescribeServices adds the details. */
     private static Verdict fromServiceDeployment(Service service, ServiceDeployment sd, String expectedDeploymentId,
-            ServiceDeploymentLifecycleStage succeedAtStage) {
+            ServiceDeploymentLifecycleStage succeedAtStage, String previousTaskDefinition) {
         ServiceDeploymentStatus status = sd.status() == null ? ServiceDeploymentStatus.UNKNOWN_TO_SDK_VERSION
                 : sd.status();
         switch (status) {
@@ -107,7 +108,13 @@ public final class Verdicts {
                 return Verdict.DEPLOYMENT_FAILED;
             case STOP_REQUESTED:
             case STOPPED:
-                return isReplaced(service, sd, expectedDeploymentId) ? Verdict.SUPERSEDED : Verdict.DEPLOYMENT_FAILED;
+                if (!isReplaced(service, sd, expectedDeploymentId)) {
+                    return Verdict.DEPLOYMENT_FAILED;
+                }
+                // Replaced by a deployment of what ran before: put back (a rollback's restore, a retried check's
+                // own), not someone else's release.
+                return isBackOnPrevious(service, expectedDeploymentId, previousTaskDefinition) ? Verdict.ROLLED_BACK
+                        : Verdict.SUPERSEDED;
             case ROLLBACK_REQUESTED:
                 // A requested rollback can still end SUCCESSFUL; one that a circuit breaker or an alarm asked for not.
                 return isTriggered(sd) ? Verdict.ROLLED_BACK : Verdict.IN_PROGRESS;
@@ -308,16 +315,24 @@ public final class Verdicts {
                     return pausedHook(sd).isPresent() ? RollbackAction.CONTINUED_WITH_ROLLBACK
                             : RollbackAction.STOPPED_WITH_ROLLBACK;
                 default:
-                    return RollbackAction.RESTORED_BY_UPDATE;
+                    break;
             }
         }
-        // Without the deployment the update started (its answer was lost), a service on its old task definition may
-        // yet be updated (ECS is eventually consistent): only a restore makes sure.
-        Optional<Deployment> p = service == null || expectedDeploymentId == null ? Optional.empty()
-                : primary(service.deployments());
-        boolean ecsRollsBack = p.isPresent() && !expectedDeploymentId.equals(p.get().id())
-                && previousTaskDefinition != null && isTaskDefinition(p.get().taskDefinition(), previousTaskDefinition);
+        // Ended (or not known), and another deployment already puts back what ran before (ECS's rollback, or a restore
+        // sent earlier, as a retried check finds): watch it. Without the deployment the update started (its answer
+        // was lost), a service on its old task definition may yet be updated (ECS is eventually consistent): only a
+        // restore makes sure.
+        boolean ecsRollsBack = expectedDeploymentId != null
+                && isBackOnPrevious(service, expectedDeploymentId, previousTaskDefinition);
         return ecsRollsBack ? RollbackAction.WATCHED_ECS_ROLLBACK : RollbackAction.RESTORED_BY_UPDATE;
+    }
+
+    /** Whether the PRIMARY deployment is another than the rollout's and runs the task definition from before it. */
+    static boolean isBackOnPrevious(Service service, String expectedDeploymentId, String previousTaskDefinition) {
+        Optional<Deployment> p = service == null || previousTaskDefinition == null ? Optional.empty()
+                : primary(service.deployments());
+        return p.isPresent() && p.get().id() != null && !p.get().id().equals(expectedDeploymentId)
+                && p.get().taskDefinition() != null && isTaskDefinition(p.get().taskDefinition(), previousTaskDefinition);
     }
 
     /** Whether the deployment circuit breaker or a deployment alarm has triggered. */
