@@ -109,9 +109,9 @@ class RollbackOnFailureIT extends ItBase {
 
         sim.stopRollbackTakes(Duration.ofMillis(100));
 
-        // One budget: the forward wait ends 600 ms early to leave the rollback its time inside the timeout.
+        // One budget: the forward wait ends 1.5 s early to leave the rollback its time inside the timeout.
         RolloutNotStableException e = failure(() -> rollout().rollbackOnFailure(true).listener(healBad)
-                .timeout(Duration.ofMillis(1800)).rollbackTimeout(Duration.ofMillis(600)).build()
+                .timeout(Duration.ofMillis(3000)).rollbackTimeout(Duration.ofMillis(1500)).build()
                 .rollOut(toRevision("prod", services, 2)));
 
         assertEquals(Reason.TIMED_OUT, e.reason());
