@@ -441,7 +441,8 @@ public final class ServiceRollout implements AutoCloseable {
          * The most DescribeServices calls a second, across all chunks and all concurrent calls of this rollout; calls
          * beyond it wait their turn. ECS throttles describe calls per account, shared with everything else in it.
          * Unless set, 150 calls per poll {@link #delay(Duration) delay}: 10 a second at the default 15 seconds,
-         * scaling with shorter delays but never below 10 a second, and no limit for a zero delay. Waiting for a call's
+         * scaling with shorter delays but never below 10 a second nor above 20 (what ECS sustains per account and
+         * Region: faster calls would only be throttled), and no limit for a zero delay. Waiting for a call's
          * turn never outlasts the {@link #timeout(Duration) timeout}: a turn after the deadline ends the rollout with
          * {@link RolloutNotStableException.Reason#TIMED_OUT} at the deadline.
          *

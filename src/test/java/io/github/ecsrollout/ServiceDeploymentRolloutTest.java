@@ -361,7 +361,9 @@ class ServiceDeploymentRolloutTest {
             requests.add(request("svc-" + i));
         }
 
-        rolloutOnFake().build().rollOut(requests);
+        // Unpaced, as with the 150-per-delay default at a 1 ms delay before its 20-a-second ceiling: paced calls
+        // 50 ms apart would each go out alone, past the batch window of a twentieth of the delay.
+        rolloutOnFake().maxDescribeServicesPerSecond(1e6).build().rollOut(requests);
 
         List<Integer> describedPerCall = fake.calls(DescribeServiceDeploymentsRequest.class).stream()
                 .map(r -> r.serviceDeploymentArns().size()).toList();

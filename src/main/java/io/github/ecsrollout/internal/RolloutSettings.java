@@ -34,6 +34,11 @@ public record RolloutSettings(EcsClient ecs, Duration delay, Integer maxAttempts
     public static final int DEFAULT_DESCRIBE_SERVICES_PER_DELAY = 150;
     /** The slowest default rate: 10 DescribeServices calls a second, 150 per default 15-second delay. */
     public static final double MIN_DEFAULT_DESCRIBE_SERVICES_PER_SECOND = 10;
+    /**
+     * The fastest default rate: 20 DescribeServices calls a second, what ECS sustains per account and Region; a faster
+     * pace would only be throttled and, once the SDK's retries ran out, end a healthy rollout in API_ERROR.
+     */
+    public static final double MAX_DEFAULT_DESCRIBE_SERVICES_PER_SECOND = 20;
     /** UpdateService calls a second unless set: what ECS sustains per account and Region. */
     public static final double DEFAULT_UPDATE_SERVICE_PER_SECOND = 5;
     /**
@@ -69,14 +74,15 @@ public record RolloutSettings(EcsClient ecs, Duration delay, Integer maxAttempts
     /**
      * The most DescribeServices calls a second: the caller's rate, else {@link #DEFAULT_DESCRIBE_SERVICES_PER_DELAY}
      * per delay but never fewer than {@link #MIN_DEFAULT_DESCRIBE_SERVICES_PER_SECOND} (what the default delay
-     * gives), so that a long delay does not starve the calls; 0 (no limit) for a zero delay.
+     * gives), so that a long delay does not starve the calls, nor more than
+     * {@link #MAX_DEFAULT_DESCRIBE_SERVICES_PER_SECOND}, what ECS sustains; 0 (no limit) for a zero delay.
      */
     public double describeServicesPerSecond() {
         if (maxDescribeServicesPerSecond != null) {
             return maxDescribeServicesPerSecond;
         }
-        return delay.isZero() ? 0 : Math.max(MIN_DEFAULT_DESCRIBE_SERVICES_PER_SECOND,
-                DEFAULT_DESCRIBE_SERVICES_PER_DELAY * 1e9 / delay.toNanos());
+        return delay.isZero() ? 0 : Math.min(MAX_DEFAULT_DESCRIBE_SERVICES_PER_SECOND, Math.max(
+                MIN_DEFAULT_DESCRIBE_SERVICES_PER_SECOND, DEFAULT_DESCRIBE_SERVICES_PER_DELAY * 1e9 / delay.toNanos()));
     }
 
     /** The most UpdateService calls a second after a burst of {@link #UPDATE_SERVICE_BURST}: the caller's, or ECS's. */

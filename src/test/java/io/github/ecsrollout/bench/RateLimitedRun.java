@@ -64,6 +64,8 @@ final class RateLimitedRun {
             ServiceRollout rollout = ServiceRollout.builder().ecsClient(client)
                     .delay(Benchmarks.REAL_DELAY.dividedBy(scale))
                     .maxUpdateServicePerSecond(ECS_UPDATES_PER_SECOND * scale)
+                    // The default describe pacing, 10 a second at ECS's 15 s delay, on the simulator's time scale.
+                    .maxDescribeServicesPerSecond(10.0 * scale)
                     .build();
             String verdict = "SUCCESS";
             String detail = "";

@@ -133,8 +133,14 @@ final class Runs {
         // ECS's UpdateService rate (5 a second) on the bench's time scale, as the default describe pacing scales
         // with the delay: the bench's 100 ms delay stands for 15 s.
         double updatesPerSecond = 5.0 * Benchmarks.REAL_DELAY.toNanos() / s.delay().toNanos();
+        // The default describe pacing (150 per delay) on the same scale; its real-time ceiling of 20 a second (ECS's
+        // rate) would otherwise hold the scaled-down bench back.
+        double describesPerSecond = 150.0 * 1e9 / s.delay().toNanos();
         ServiceRollout.Builder b = ServiceRollout.builder().ecsClient(client).delay(s.delay())
                 .maxConcurrency(s.maxConcurrency()).maxUpdateServicePerSecond(updatesPerSecond).listener(marks);
+        if (!s.delay().isZero()) {
+            b.maxDescribeServicesPerSecond(describesPerSecond);
+        }
         if (s.timeout() != null) {
             b.timeout(s.timeout()); // the timeout alone bounds the wait
         } else if (s.maxAttempts() > 0) {

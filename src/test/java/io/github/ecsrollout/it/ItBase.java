@@ -38,6 +38,11 @@ abstract class ItBase {
      * so that a 1,000-service rollout is not paced at the real 5 a second.
      */
     static final double UPDATES_PER_SECOND = 5.0 * 15_000 / DELAY.toMillis();
+    /**
+     * DescribeServices calls a second: the library's default of 150 per poll delay, which its ceiling of 20 a second
+     * (ECS's real rate, meant for real delays) would otherwise cap at real time.
+     */
+    static final double DESCRIBES_PER_SECOND = 150.0 * 1_000 / DELAY.toMillis();
     private static final String LIBRARY_LOG_LEVEL = "org.slf4j.simpleLogger.log.io.github.ecsrollout";
 
     static {
@@ -80,13 +85,17 @@ abstract class ItBase {
         return sim.client(o -> o.retryStrategy(SimulatedEcs.fastRetries(maxAttempts)));
     }
 
-    /** A rollout on {@link #client()} polling every {@link #DELAY}, updating at {@link #UPDATES_PER_SECOND}. */
+    /**
+     * A rollout on {@link #client()} polling every {@link #DELAY}, updating at {@link #UPDATES_PER_SECOND} and
+     * describing at {@link #DESCRIBES_PER_SECOND}: the library's paces on the tests' time scale.
+     */
     ServiceRollout.Builder rollout() {
         return rollout(client());
     }
 
     ServiceRollout.Builder rollout(EcsClient client) {
-        return ServiceRollout.builder().ecsClient(client).delay(DELAY).maxUpdateServicePerSecond(UPDATES_PER_SECOND);
+        return ServiceRollout.builder().ecsClient(client).delay(DELAY).maxUpdateServicePerSecond(UPDATES_PER_SECOND)
+                .maxDescribeServicesPerSecond(DESCRIBES_PER_SECOND);
     }
 
     static RolloutNotStableException failure(Executable call) {

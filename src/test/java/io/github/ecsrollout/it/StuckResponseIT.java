@@ -131,7 +131,8 @@ class StuckResponseIT extends ItBase {
      * SDK's {@code aws.endpointUrl}, {@code aws.region} and credentials system properties (until the test ends).
      */
     private ServiceRollout rollout(ClientKind kind, HoldingProxy proxy, Duration timeout) {
-        ServiceRollout.Builder b = ServiceRollout.builder().delay(DELAY);
+        ServiceRollout.Builder b = ServiceRollout.builder().delay(DELAY)
+                .maxDescribeServicesPerSecond(DESCRIBES_PER_SECOND);
         if (timeout != null) {
             b.timeout(timeout);
         }
