@@ -7,12 +7,18 @@ import io.github.ecsrollout.ServiceState.Verdict;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContinueServiceDeploymentRequest;
 import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookAction;
@@ -95,10 +101,11 @@ final class Rollback {
     /** Finds and describes the service deployments the rollout started, as they are now. */
     private final ServiceDeployments lookup;
     private final List<String> restored = new ArrayList<>();
-    private final Map<String, String> notRestored = new LinkedHashMap<>();
+    // Written by the actions, which run concurrently: synchronized, and put back in the services' order after them.
+    private final Map<String, String> notRestored = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, String> leftAlone = new LinkedHashMap<>();
-    private final Map<String, String> paths = new LinkedHashMap<>();
-    private final List<RuntimeException> refusals = new ArrayList<>();
+    private final Map<String, String> paths = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final List<RuntimeException> refusals = Collections.synchronizedList(new ArrayList<>());
     private RuntimeException error;
 
     private Rollback(RolloutSettings settings, CallPacer pacer, CallPacer deploymentsPacer, Duration bound) {
@@ -143,13 +150,7 @@ final class Rollback {
             }
         });
         notifier.rollbackStarted(actions.keySet().stream().map(t -> t.service).toList());
-        List<Target> toWatch = new ArrayList<>();
-        actions.forEach((t, action) -> {
-            Target watch = act(t, action, previous.get(t), deployments.get(t));
-            if (watch != null) {
-                toWatch.add(watch);
-            }
-        });
+        List<Target> toWatch = actAll(actions, previous, deployments);
         await(toWatch);
         notifier.rollbackFinished(List.copyOf(restored), List.copyOf(notRestored.keySet()));
         return new Outcome(List.copyOf(restored), notRestored, leftAlone, paths, error, List.copyOf(refusals));
@@ -199,7 +200,7 @@ final class Rollback {
                     Thread.currentThread().interrupt();
                 }
                 notRestored.put(changed.service, "the " + verb + " was cut short; ECS may or may not have taken it");
-                error = error == null ? refused : error;
+                noteError(refused);
                 return null;
             }
             // AccessDenied, a deployment that ended meanwhile, an ECS without the API: restore the old way.
@@ -223,9 +224,86 @@ final class Rollback {
             notRestored.put(changed.service, actionsDeadline.cutShort(ex)
                     ? "restore cut short by the time left; ECS may or may not have applied it"
                     : "restore rejected: " + ex.getMessage());
-            error = error == null ? ex : error;
+            noteError(ex);
             return null;
         }
+    }
+
+    /**
+     * Takes every service's action at once, on up to maxConcurrency threads, so that a call ECS never answers holds
+     * back no other service's rollback: each call is bounded by the same deadline.
+     *
+     * @return the services to watch, in the services' order
+     */
+    private List<Target> actAll(Map<Target, RollbackAction> actions, Map<Target, String> previous,
+            Map<Target, ServiceDeployment> deployments) {
+        List<Target> order = new ArrayList<>(actions.keySet());
+        Target[] watched = new Target[order.size()];
+        if (order.size() <= 1) {
+            for (int i = 0; i < order.size(); i++) {
+                Target t = order.get(i);
+                watched[i] = act(t, actions.get(t), previous.get(t), deployments.get(t));
+            }
+        } else {
+            AtomicInteger n = new AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(Math.min(order.size(), settings.maxConcurrency()),
+                    r -> {
+                        Thread thread = new Thread(r, "ecs-rollout-rollback-" + n.incrementAndGet());
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+            List<Future<Target>> taken = new ArrayList<>();
+            for (Target t : order) {
+                taken.add(pool.submit(() -> act(t, actions.get(t), previous.get(t), deployments.get(t))));
+            }
+            pool.shutdown();
+            boolean interrupted = false;
+            for (int i = 0; i < order.size(); i++) {
+                try {
+                    watched[i] = interrupted ? null : taken.get(i).get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    pool.shutdownNow();
+                    noteError(new IllegalStateException("interrupted while rolling back"));
+                } catch (ExecutionException e) {
+                    RuntimeException cause = e.getCause() instanceof RuntimeException
+                            ? (RuntimeException) e.getCause() : new IllegalStateException(e.getCause());
+                    notRestored.put(order.get(i).service, "the rollback failed: " + cause);
+                    noteError(cause);
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        inOrder(paths, order);
+        inOrder(notRestored, order);
+        List<Target> toWatch = new ArrayList<>();
+        for (Target w : watched) {
+            if (w != null) {
+                toWatch.add(w);
+            }
+        }
+        return toWatch;
+    }
+
+    /** Puts a map keyed by service back in the services' order (concurrent actions fill it in any order). */
+    private static void inOrder(Map<String, String> byService, List<Target> order) {
+        synchronized (byService) {
+            Map<String, String> sorted = new LinkedHashMap<>();
+            order.forEach(t -> {
+                if (byService.containsKey(t.service)) {
+                    sorted.put(t.service, byService.get(t.service));
+                }
+            });
+            byService.forEach(sorted::putIfAbsent);
+            byService.clear();
+            byService.putAll(sorted);
+        }
+    }
+
+    private synchronized void noteError(RuntimeException e) {
+        error = error == null ? e : error;
     }
 
     /**
