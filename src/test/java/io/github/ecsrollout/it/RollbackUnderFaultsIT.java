@@ -28,7 +28,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.ecs.EcsClient;
 
-/** Rollbacks (issue 10) and the timeout rules (issue 11) when ECS never answers, throttles, or the caller interrupts. */
+/** Rollbacks (issue 10) and timeouts (issue 11) when ECS never answers, throttles, or the caller interrupts. */
 @Timeout(60)
 class RollbackUnderFaultsIT extends ItBase {
 
