@@ -73,7 +73,7 @@ class RollbackUnderFaultsIT extends ItBase {
         Duration took = since(start);
 
         System.out.println("hanging stop: took " + took + ": " + e.getMessage().replace("\n", " | "));
-        assertTrue(took.compareTo(timeout.plusSeconds(3)) < 0, "took " + took);
+        assertTrue(took.compareTo(timeout.plusSeconds(4)) < 0, "took " + took); // about 2.1 s over, measured
         assertEquals(Reason.TIMED_OUT, e.reason());
         assertEquals(1, p.held(), "the stop was sent and held");
         assertEquals(List.of(), e.rolledBackServices());
@@ -97,7 +97,7 @@ class RollbackUnderFaultsIT extends ItBase {
         Duration took = since(start);
 
         System.out.println("ten hanging stops: took " + took + ", held " + p.held() + ": " + e.getMessage());
-        assertTrue(took.compareTo(timeout.plusSeconds(3)) < 0, "took " + took);
+        assertTrue(took.compareTo(timeout.plusSeconds(4)) < 0, "took " + took); // about 2.1 s over, measured
         assertEquals(List.of(), e.rolledBackServices());
     }
 
@@ -124,7 +124,7 @@ class RollbackUnderFaultsIT extends ItBase {
                 + sim.stats().count("StopServiceDeployment"));
         assertEquals(9, sim.stats().count("StopServiceDeployment"), "the nine other stops reached ECS: "
                 + e.getMessage());
-        assertTrue(took.compareTo(timeout.plusSeconds(3)) < 0, "took " + took);
+        assertTrue(took.compareTo(timeout.plusSeconds(4)) < 0, "took " + took); // about 2.1 s over, measured
     }
 
     /** An UpdateService ECS applied but whose answer was lost: possibly updated, and restored by the rollback. */
@@ -153,7 +153,7 @@ class RollbackUnderFaultsIT extends ItBase {
         Duration took = since(start);
 
         System.out.println("lost update answer: took " + took + ": " + e.getMessage());
-        assertTrue(took.compareTo(timeout.plusSeconds(3)) < 0, "took " + took);
+        assertTrue(took.compareTo(timeout.plusSeconds(4)) < 0, "took " + took); // about 2.1 s over, measured
         assertTrue(e.possiblyUpdatedServices().contains("web"), e.getMessage());
         assertTrue(sim.service("prod", "web").taskDefinition().endsWith(ofRevision("web", 1)),
                 "web was put back: runs " + sim.service("prod", "web").taskDefinition() + "; " + e.getMessage());
