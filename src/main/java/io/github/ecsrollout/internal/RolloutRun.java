@@ -10,9 +10,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
@@ -112,10 +114,11 @@ final class RolloutRun {
     void restore(RolloutCheckpoint checkpoint) {
         rolloutStartedAt = Instant.parse(checkpoint.startedAt());
         for (String line : checkpoint.services()) {
-            Target t = Target.restore(CheckpointEntry.parse(line, rolloutStartedAt,
-                    checkpoint.serviceDeploymentArnPrefix()));
+            CheckpointEntry entry = CheckpointEntry.parse(line, rolloutStartedAt,
+                    checkpoint.serviceDeploymentArnPrefix());
+            Target t = Target.restore(entry);
             targets.add(t);
-            (t.toEntry().possiblyUpdated() ? possiblyUpdated : updated).add(t);
+            (entry.possiblyUpdated() ? possiblyUpdated : updated).add(t);
         }
     }
 
@@ -153,8 +156,9 @@ final class RolloutRun {
      * {@code null} when it updated none.
      */
     RolloutCheckpoint checkpoint() {
-        List<CheckpointEntry> entries = targets.stream().filter(t -> updated.contains(t) || possiblyUpdated.contains(t))
-                .map(Target::toEntry).toList();
+        Set<Target> changed = new HashSet<>(updated);
+        changed.addAll(possiblyUpdated);
+        List<CheckpointEntry> entries = targets.stream().filter(changed::contains).map(Target::toEntry).toList();
         if (entries.isEmpty()) {
             return null;
         }
@@ -443,7 +447,10 @@ final class RolloutRun {
         return possiblyUpdated;
     }
 
-    /** Each service's task definition before the rollout, as read for a rollback (only with rollbackOnFailure). */
+    /**
+     * Each service's task definition before the rollout: read before the updates with rollbackOnFailure, else as ECS's
+     * answer to the update listed it.
+     */
     Map<Target, String> previousTaskDefinitions() {
         Map<Target, String> previous = new LinkedHashMap<>();
         targets.forEach(t -> {

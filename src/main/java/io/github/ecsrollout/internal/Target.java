@@ -66,7 +66,10 @@ final class Target {
     private ServiceState.RollbackAction rollbackAction = ServiceState.RollbackAction.NONE;
     /** The PAUSE hooks the listener has heard about. */
     private final Set<String> pausesHeard = new HashSet<>();
-    /** The task definition a rollback puts back; {@code null} until read (only with rollbackOnFailure). */
+    /**
+     * What ran before the rollout: a rollback puts it back, and a PRIMARY on it is a rollback, not someone else's
+     * deployment. Read before the updates with rollbackOnFailure, else from ECS's answer to the update.
+     */
     private String previousTaskDefinition;
     /** Whether the update was sent but its answer lost: ECS may have applied it. */
     private boolean possiblyUpdated;
