@@ -497,7 +497,10 @@ final class ScenarioRun implements AutoCloseable {
             if (!m.matches() || !LIBRARY_LOGGERS.contains(m.group(2))) {
                 continue;
             }
-            if (scenario.coarse() && m.group(2).equals("progress")) {
+            // Progress lines come at most once per delay of wall time: on several threads, which counts they show
+            // depends on timing, for the rollout's progress logger and for a rollback's wait alike.
+            if (scenario.coarse() && (m.group(2).equals("progress")
+                    || (m.group(2).equals("rollback") && m.group(3).startsWith("Rollback: ")))) {
                 continue;
             }
             String line = m.group(1) + " " + m.group(2) + " - " + m.group(3);
