@@ -1,7 +1,8 @@
 package io.github.ecsrollout;
 
-import io.github.ecsrollout.internal.CheckpointEntry;
-import io.github.ecsrollout.internal.Json;
+import io.github.ecsrollout.internal.checkpoint.CheckpointEntry;
+import io.github.ecsrollout.internal.checkpoint.Json;
+import io.github.ecsrollout.internal.model.EcsIds;
 import java.io.Serializable;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -85,7 +86,7 @@ public record RolloutCheckpoint(int version, String startedAt, String succeedAtS
         Set<String> seen = new HashSet<>();
         for (String line : services) {
             CheckpointEntry e = CheckpointEntry.parse(line, start, serviceDeploymentArnPrefix);
-            if (!seen.add(key(e.cluster()) + "/" + key(e.service()))) {
+            if (!seen.add(EcsIds.lastSegment(e.cluster()) + "/" + EcsIds.lastSegment(e.service()))) {
                 throw new IllegalArgumentException("service " + e.service() + " of cluster " + e.cluster()
                         + " appears twice");
             }
@@ -171,11 +172,6 @@ public record RolloutCheckpoint(int version, String startedAt, String succeedAtS
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("startedAt \"" + value + "\" is not an ISO-8601 instant", e);
         }
-    }
-
-    private static String key(String nameOrArn) {
-        int slash = nameOrArn.lastIndexOf('/');
-        return slash < 0 ? nameOrArn : nameOrArn.substring(slash + 1);
     }
 
     private static Object required(Map<?, ?> map, String name, Class<?> type) {

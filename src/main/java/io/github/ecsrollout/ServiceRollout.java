@@ -1,8 +1,9 @@
 package io.github.ecsrollout;
 
-import io.github.ecsrollout.internal.EcsNames;
-import io.github.ecsrollout.internal.RolloutEngine;
-import io.github.ecsrollout.internal.RolloutSettings;
+import io.github.ecsrollout.internal.model.EcsNames;
+import io.github.ecsrollout.internal.model.RolloutSettings;
+import io.github.ecsrollout.internal.run.RolloutEngine;
+import io.github.ecsrollout.internal.time.SystemClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -66,7 +67,7 @@ public final class ServiceRollout implements AutoCloseable {
         this.ownsClient = b.ecs == null;
         this.settings = new RolloutSettings(ownsClient ? defaultClient() : b.ecs, b.delay, b.maxAttempts, b.timeout,
                 b.maxConcurrency, b.listener, b.fetchStoppedTasks, b.rollbackOnFailure, b.rollbackTimeout,
-                b.maxDescribeServicesPerSecond, b.maxUpdateServicePerSecond, b.succeedAtStage);
+                b.maxDescribeServicesPerSecond, b.maxUpdateServicePerSecond, b.succeedAtStage, b.clock);
         this.engine = new RolloutEngine(settings);
         this.names = EcsNames.forClient(settings.ecs());
     }
@@ -116,6 +117,7 @@ public final class ServiceRollout implements AutoCloseable {
         b.maxDescribeServicesPerSecond = settings.maxDescribeServicesPerSecond();
         b.maxUpdateServicePerSecond = settings.maxUpdateServicePerSecond();
         b.succeedAtStage = settings.succeedAtStage();
+        b.clock = settings.clock();
         return b;
     }
 
@@ -325,7 +327,8 @@ public final class ServiceRollout implements AutoCloseable {
                         + settings.maxDescribeServicesPerSecond())
                 + (settings.maxUpdateServicePerSecond() == null ? "" : ", maxUpdateServicePerSecond="
                         + settings.maxUpdateServicePerSecond())
-                + (settings.succeedAtStage() == null ? "" : ", succeedAtStage=" + settings.succeedAtStage()) + "]";
+                + (settings.succeedAtStage() == null ? "" : ", succeedAtStage=" + settings.succeedAtStage())
+                + (SystemClock.isSystem(settings.clock()) ? "" : ", clock=" + settings.clock()) + "]";
     }
 
     private void ensureOpen() {
@@ -355,6 +358,7 @@ public final class ServiceRollout implements AutoCloseable {
         private Double maxDescribeServicesPerSecond;
         private Double maxUpdateServicePerSecond;
         private ServiceDeploymentLifecycleStage succeedAtStage;
+        private RolloutClock clock = SystemClock.INSTANCE;
 
         private Builder() {
         }
@@ -568,6 +572,20 @@ public final class ServiceRollout implements AutoCloseable {
                 throw new IllegalArgumentException("succeedAtStage must be a known stage: " + stage);
             }
             this.succeedAtStage = stage;
+            return this;
+        }
+
+        /**
+         * The clock every poll delay, pacing wait and deadline of the rollout goes through, for tests. Defaults to the
+         * system clock; a test passes the testkit's {@code VirtualClock} (shared with its {@code FakeEcs}) to run a
+         * rollout of any length, a timeout included, without waiting for it. See {@link RolloutClock} for what a clock
+         * other than the system's changes.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(RolloutClock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 

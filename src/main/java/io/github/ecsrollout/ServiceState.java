@@ -1,5 +1,6 @@
 package io.github.ecsrollout;
 
+import io.github.ecsrollout.internal.verdict.DeploymentRules;
 import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
@@ -9,10 +10,8 @@ import java.util.Objects;
 import java.util.Optional;
 import software.amazon.awssdk.services.ecs.model.Deployment;
 import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookDetail;
-import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookStatus;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
-import software.amazon.awssdk.services.ecs.model.ServiceDeploymentStatus;
 import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 import software.amazon.awssdk.services.ecs.model.Task;
 
@@ -258,7 +257,7 @@ public final class ServiceState implements Serializable {
      * @return the PRIMARY deployment; empty if none is listed
      */
     public Optional<Deployment> primaryDeployment() {
-        return deployments().stream().filter(d -> "PRIMARY".equals(d.status())).findFirst();
+        return DeploymentRules.primary(deployments());
     }
 
     /**
@@ -297,14 +296,7 @@ public final class ServiceState implements Serializable {
      * @return that deployment; empty when ECS lists neither
      */
     public Optional<Deployment> watchedDeployment() {
-        if (expectedDeploymentId != null) {
-            Optional<Deployment> expected = deployments().stream()
-                    .filter(d -> expectedDeploymentId.equals(d.id())).findFirst();
-            if (expected.isPresent()) {
-                return expected;
-            }
-        }
-        return primaryDeployment();
+        return DeploymentRules.watched(deployments(), expectedDeploymentId);
     }
 
     /**
@@ -354,8 +346,7 @@ public final class ServiceState implements Serializable {
      * @return whether the service is STABLE but still converging
      */
     public boolean isConverging() {
-        return verdict == Verdict.STABLE && lastObserved != null && !(lastObserved.deployments().size() == 1
-                && lastObserved.runningCount() != null && lastObserved.runningCount().equals(lastObserved.desiredCount()));
+        return verdict == Verdict.STABLE && lastObserved != null && !DeploymentRules.isStable(lastObserved);
     }
 
     /**
@@ -365,11 +356,7 @@ public final class ServiceState implements Serializable {
      * @return the hook awaiting action; empty when not paused
      */
     public Optional<DeploymentLifecycleHookDetail> pausedHook() {
-        if (serviceDeployment == null || serviceDeployment.status() != ServiceDeploymentStatus.IN_PROGRESS) {
-            return Optional.empty();
-        }
-        return serviceDeployment.lifecycleHookDetails().stream()
-                .filter(h -> h.status() == DeploymentLifecycleHookStatus.AWAITING_ACTION).findFirst();
+        return DeploymentRules.pausedHook(serviceDeployment);
     }
 
     /**

@@ -9,7 +9,7 @@ import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ecsrollout.ServiceState.Verdict;
-import io.github.ecsrollout.internal.CheckpointEntry;
+import io.github.ecsrollout.internal.checkpoint.CheckpointEntry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;

@@ -91,8 +91,6 @@ public final class FakeEcs implements EcsClient {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,255}");
     private static final Pattern ACCOUNT = Pattern.compile("[0-9]{12}");
-    /** Deployment ids have ECS's 19 digits. */
-    private static final long FIRST_DEPLOYMENT_NUMBER = 7_000_000_000_000_000_000L;
     /** What DescribeServices, DescribeServiceDeployments and DescribeTasks take at most. */
     private static final int MAX_SERVICES = 10;
     private static final int MAX_SERVICE_DEPLOYMENTS = 20;
@@ -104,16 +102,15 @@ public final class FakeEcs implements EcsClient {
     private final Set<Class<? extends EcsRequest>> denied;
     /** Cluster name → service name → service, in the order declared. */
     private final Map<String, Map<String, FakeService>> clusters = new LinkedHashMap<>();
-    private final Map<String, Integer> latestRevisions = new LinkedHashMap<>();
     private final List<EcsRequest> calls = new ArrayList<>();
-    private Instant lastInstant = Instant.EPOCH;
-    private long counter;
+    private final FakeAccount account;
 
     private FakeEcs(Builder b) {
         this.region = b.region;
         this.accountId = b.accountId;
         this.clock = b.clock;
         this.denied = Set.copyOf(b.denied);
+        this.account = new FakeAccount(region, accountId, clock, this);
     }
 
     /**
@@ -148,7 +145,7 @@ public final class FakeEcs implements EcsClient {
         requireName(cluster, "cluster");
         requireName(service, "service");
         return clusters.computeIfAbsent(cluster, c -> new LinkedHashMap<>())
-                .computeIfAbsent(service, s -> new FakeService(this, cluster, s));
+                .computeIfAbsent(service, s -> new FakeService(account, cluster, s));
     }
 
     /**
@@ -190,24 +187,7 @@ public final class FakeEcs implements EcsClient {
      * @return {@code arn:aws:ecs:REGION:ACCOUNT:task-definition/family:revision}
      */
     public synchronized String taskDefinitionArn(String taskDefinition) {
-        Objects.requireNonNull(taskDefinition, "taskDefinition");
-        if (taskDefinition.startsWith("arn:")) {
-            return taskDefinition;
-        }
-        int colon = taskDefinition.lastIndexOf(':');
-        String family = colon < 0 ? taskDefinition : taskDefinition.substring(0, colon);
-        int revision;
-        if (colon < 0) {
-            revision = latestRevisions.getOrDefault(family, 1);
-        } else {
-            try {
-                revision = Integer.parseInt(taskDefinition.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw invalidParameter("Invalid revision number. Number: " + taskDefinition.substring(colon + 1));
-            }
-        }
-        latestRevisions.merge(family, revision, Math::max);
-        return arn("task-definition/" + family + ":" + revision);
+        return account.taskDefinitionArn(taskDefinition);
     }
 
     // ---- EcsClient --------------------------------------------------------------------------------------------
@@ -231,7 +211,7 @@ public final class FakeEcs implements EcsClient {
         record(request);
         String cluster = cluster(request.cluster());
         if (request.service() == null || request.service().isEmpty()) {
-            throw invalidParameter("Service cannot be empty.");
+            throw FakeAccount.invalidParameter("Service cannot be empty.");
         }
         FakeService s = find(cluster, request.service());
         if (s == null) {
@@ -254,10 +234,10 @@ public final class FakeEcs implements EcsClient {
         record(request);
         String cluster = cluster(request.cluster());
         if (request.services().isEmpty()) {
-            throw invalidParameter("Services cannot be empty.");
+            throw FakeAccount.invalidParameter("Services cannot be empty.");
         }
         if (request.services().size() > MAX_SERVICES) {
-            throw invalidParameter("service names can have at most 10 items.");
+            throw FakeAccount.invalidParameter("service names can have at most 10 items.");
         }
         List<Service> found = new ArrayList<>();
         List<Failure> failures = new ArrayList<>();
@@ -266,7 +246,7 @@ public final class FakeEcs implements EcsClient {
             Service answer = s == null ? null : s.poll();
             if (answer == null) {
                 failures.add(missing(nameOrArn.startsWith("arn:") ? nameOrArn
-                        : arn("service/" + cluster + "/" + nameOrArn)));
+                        : account.arn("service/" + cluster + "/" + nameOrArn)));
             } else {
                 found.add(answer);
             }
@@ -324,17 +304,17 @@ public final class FakeEcs implements EcsClient {
         record(request);
         String cluster = cluster(request.cluster());
         if (request.tasks().isEmpty()) {
-            throw invalidParameter("Tasks cannot be empty.");
+            throw FakeAccount.invalidParameter("Tasks cannot be empty.");
         }
         if (request.tasks().size() > MAX_TASKS) {
-            throw invalidParameter("Tasks cannot be longer than 100.");
+            throw FakeAccount.invalidParameter("Tasks cannot be longer than 100.");
         }
         Map<String, Task> byArn = new LinkedHashMap<>();
         clusters.get(cluster).values().forEach(s -> s.tasks().forEach(t -> byArn.put(t.taskArn(), t)));
         List<Task> found = new ArrayList<>();
         List<Failure> failures = new ArrayList<>();
         for (String idOrArn : request.tasks()) {
-            String arn = idOrArn.startsWith("arn:") ? idOrArn : arn("task/" + cluster + "/" + idOrArn);
+            String arn = idOrArn.startsWith("arn:") ? idOrArn : account.arn("task/" + cluster + "/" + idOrArn);
             Task t = byArn.get(arn);
             if (t == null) {
                 failures.add(missing(arn));
@@ -359,7 +339,7 @@ public final class FakeEcs implements EcsClient {
         record(request);
         String cluster = cluster(request.cluster());
         if (request.service() == null || request.service().isEmpty()) {
-            throw invalidParameter("Service cannot be empty.");
+            throw FakeAccount.invalidParameter("Service cannot be empty.");
         }
         FakeService s = find(cluster, request.service());
         if (s == null) {
@@ -391,10 +371,10 @@ public final class FakeEcs implements EcsClient {
             DescribeServiceDeploymentsRequest request) {
         record(request);
         if (request.serviceDeploymentArns().isEmpty()) {
-            throw invalidParameter("serviceDeploymentArns cannot be empty.");
+            throw FakeAccount.invalidParameter("serviceDeploymentArns cannot be empty.");
         }
         if (request.serviceDeploymentArns().size() > MAX_SERVICE_DEPLOYMENTS) {
-            throw invalidParameter("serviceDeploymentArns can have at most 20 items.");
+            throw FakeAccount.invalidParameter("serviceDeploymentArns can have at most 20 items.");
         }
         List<ServiceDeployment> found = new ArrayList<>();
         List<Failure> failures = new ArrayList<>();
@@ -499,43 +479,6 @@ public final class FakeEcs implements EcsClient {
                 + clusters.values().stream().mapToInt(Map::size).sum() + ", calls=" + calls.size() + "]";
     }
 
-    // ---- for FakeService (callers hold the lock) ---------------------------------------------------------------
-
-    /** Now, by the clock, but always after the last instant handed out. */
-    Instant now() {
-        Instant t = clock.instant();
-        lastInstant = t.isAfter(lastInstant) ? t : lastInstant.plusMillis(1);
-        return lastInstant;
-    }
-
-    String arn(String resource) {
-        return "arn:aws:ecs:" + region.id() + ":" + accountId + ":" + resource;
-    }
-
-    String newDeploymentId() {
-        return "ecs-svc/" + (FIRST_DEPLOYMENT_NUMBER + ++counter);
-    }
-
-    /** An id of {@code length} hex digits, unrelated to any other: service-deployment tokens, task and event ids. */
-    String newHexId(int length) {
-        String hex = Long.toHexString(++counter * 0x9E3779B97F4A7C15L);
-        StringBuilder s = new StringBuilder();
-        while (s.length() < length) {
-            s.append(hex);
-        }
-        return s.substring(0, length);
-    }
-
-    static AwsServiceException error(AwsServiceException.Builder builder, String code, String message) {
-        return builder.message(message).statusCode(400).awsErrorDetails(AwsErrorDetails.builder().errorCode(code)
-                .errorMessage(message).serviceName("Ecs").build()).build();
-    }
-
-    static InvalidParameterException invalidParameter(String message) {
-        return (InvalidParameterException) error(InvalidParameterException.builder(), "InvalidParameterException",
-                message);
-    }
-
     // ---- lookups ----------------------------------------------------------------------------------------------
 
     /** Records a request; throws what ECS answers a role without the permission for it. */
@@ -543,7 +486,7 @@ public final class FakeEcs implements EcsClient {
         calls.add(Objects.requireNonNull(request, "request"));
         if (denied.contains(request.getClass())) {
             String operation = request.getClass().getSimpleName().replaceFirst("Request$", "");
-            throw (AccessDeniedException) error(AccessDeniedException.builder(), "AccessDeniedException",
+            throw (AccessDeniedException) FakeAccount.error(AccessDeniedException.builder(), "AccessDeniedException",
                     "User: arn:aws:sts::" + accountId + ":assumed-role/fake/session is not authorized to perform: ecs:"
                             + operation + " on resource: *");
         }
@@ -557,7 +500,7 @@ public final class FakeEcs implements EcsClient {
             name = resource != null && resource.startsWith("cluster/") ? resource.substring("cluster/".length()) : "";
         }
         if (!clusters.containsKey(name)) {
-            throw (ClusterNotFoundException) error(ClusterNotFoundException.builder(), "ClusterNotFoundException",
+            throw (ClusterNotFoundException) FakeAccount.error(ClusterNotFoundException.builder(), "ClusterNotFoundException",
                     "Cluster not found.");
         }
         return name;
@@ -605,12 +548,12 @@ public final class FakeEcs implements EcsClient {
     }
 
     private static ServiceNotFoundException serviceNotFound() {
-        return (ServiceNotFoundException) error(ServiceNotFoundException.builder(), "ServiceNotFoundException",
+        return (ServiceNotFoundException) FakeAccount.error(ServiceNotFoundException.builder(), "ServiceNotFoundException",
                 "Service not found.");
     }
 
     private static ServiceDeploymentNotFoundException serviceDeploymentNotFound() {
-        return (ServiceDeploymentNotFoundException) error(ServiceDeploymentNotFoundException.builder(),
+        return (ServiceDeploymentNotFoundException) FakeAccount.error(ServiceDeploymentNotFoundException.builder(),
                 "ServiceDeploymentNotFoundException", "The service deployment does not exist.");
     }
 
@@ -645,13 +588,13 @@ public final class FakeEcs implements EcsClient {
         static Page of(int size, Integer maxResults, int defaultMax, String token) {
             int max = maxResults == null ? defaultMax : maxResults;
             if (max < 1 || max > 100) {
-                throw invalidParameter("maxResults must be between 1 and 100.");
+                throw FakeAccount.invalidParameter("maxResults must be between 1 and 100.");
             }
             int from;
             try {
                 from = token == null ? 0 : Integer.parseInt(token);
             } catch (NumberFormatException e) {
-                throw invalidParameter("Invalid nextToken.");
+                throw FakeAccount.invalidParameter("Invalid nextToken.");
             }
             from = Math.min(Math.max(from, 0), size);
             int to = Math.min(size, from + max);

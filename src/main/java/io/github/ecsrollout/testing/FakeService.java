@@ -109,7 +109,7 @@ public final class FakeService {
 
     private enum Phase { DEPLOYING, ROLLING_BACK, DONE }
 
-    private final FakeEcs ecs;
+    private final FakeAccount ecs;
     private final String cluster;
     private final String name;
     private final String arn;
@@ -132,7 +132,7 @@ public final class FakeService {
     private Run run;
     private int polls;
 
-    FakeService(FakeEcs ecs, String cluster, String name) {
+    FakeService(FakeAccount ecs, String cluster, String name) {
         this.ecs = ecs;
         this.cluster = cluster;
         this.name = name;
@@ -181,7 +181,7 @@ public final class FakeService {
      */
     public FakeService taskDefinition(String taskDefinition) {
         Objects.requireNonNull(taskDefinition, "taskDefinition");
-        synchronized (ecs) {
+        synchronized (ecs.lock) {
             runStable(ecs.taskDefinitionArn(taskDefinition));
             return this;
         }
@@ -198,7 +198,7 @@ public final class FakeService {
         if (desiredCount < 0) {
             throw new IllegalArgumentException("desiredCount must not be negative: " + desiredCount);
         }
-        synchronized (ecs) {
+        synchronized (ecs.lock) {
             setDesiredCount(desiredCount);
             return this;
         }
@@ -219,7 +219,7 @@ public final class FakeService {
         if (bakePolls < 0) {
             throw new IllegalArgumentException("bakePolls must not be negative: " + bakePolls);
         }
-        synchronized (ecs) {
+        synchronized (ecs.lock) {
             script = new Script(script.outcome, script.polls, script.rejection, bakePolls, script.pauseAt);
             return this;
         }
@@ -242,7 +242,7 @@ public final class FakeService {
         if (hookStage(stage) == DeploymentLifecycleHookStage.UNKNOWN_TO_SDK_VERSION) {
             throw new IllegalArgumentException("stage must be one ECS runs lifecycle hooks at: " + stage);
         }
-        synchronized (ecs) {
+        synchronized (ecs.lock) {
             if (!script.isBlueGreen()) {
                 throw new IllegalStateException("PAUSE hooks need a blue/green service: call blueGreen(bakePolls) "
                         + "before pausesAt");
@@ -259,7 +259,7 @@ public final class FakeService {
      * @return this handle
      */
     public FakeService inactive() {
-        synchronized (ecs) {
+        synchronized (ecs.lock) {
             deactivate();
             return this;
         }
@@ -272,7 +272,7 @@ public final class FakeService {
      * @return this handle
      */
     public FakeService missing() {
-        synchronized (ecs) {
+        synchronized (ecs.lock) {
             vanish();
             return this;
         }
@@ -368,7 +368,7 @@ public final class FakeService {
      * @return this handle
      */
     public FakeService rejectsUpdates() {
-        return rejectsUpdates(FakeEcs.invalidParameter("Unable to describe task definition."));
+        return rejectsUpdates(FakeAccount.invalidParameter("Unable to describe task definition."));
     }
 
     /**
@@ -381,7 +381,7 @@ public final class FakeService {
      */
     public FakeService rejectsUpdates(RuntimeException rejection) {
         Objects.requireNonNull(rejection, "rejection");
-        synchronized (ecs) {
+        synchronized (ecs.lock) {
             script = new Script(script.outcome, script.polls, rejection, script.bakePolls, script.pauseAt);
             return this;
         }
@@ -398,7 +398,7 @@ public final class FakeService {
      */
     public FakeService deploy(String taskDefinition) {
         Objects.requireNonNull(taskDefinition, "taskDefinition");
-        synchronized (ecs) {
+        synchronized (ecs.lock) {
             if (missing || !"ACTIVE".equals(status)) {
                 throw new IllegalStateException("service " + name + " is " + (missing ? "missing" : status));
             }
@@ -416,7 +416,7 @@ public final class FakeService {
      * @return the count
      */
     public int polls() {
-        synchronized (ecs) {
+        synchronized (ecs.lock) {
             return polls;
         }
     }
@@ -427,14 +427,14 @@ public final class FakeService {
      * @return the service, or empty when it is missing
      */
     public Optional<Service> describe() {
-        synchronized (ecs) {
+        synchronized (ecs.lock) {
             return missing ? Optional.empty() : Optional.of(toService());
         }
     }
 
     @Override
     public String toString() {
-        synchronized (ecs) {
+        synchronized (ecs.lock) {
             Dep p = primary();
             return "FakeService[" + cluster + "/" + name + ", " + (missing ? "MISSING" : status) + ", "
                     + (p == null ? "-" : p.taskDefinition.substring(p.taskDefinition.lastIndexOf('/') + 1))
@@ -459,11 +459,11 @@ public final class FakeService {
 
     Service update(UpdateServiceRequest request) {
         if (!"ACTIVE".equals(status)) {
-            throw (ServiceNotActiveException) FakeEcs.error(ServiceNotActiveException.builder(),
+            throw (ServiceNotActiveException) FakeAccount.error(ServiceNotActiveException.builder(),
                     "ServiceNotActiveException", "Service was not ACTIVE.");
         }
         if (request.desiredCount() != null && request.desiredCount() < 0) {
-            throw FakeEcs.invalidParameter("Desired count must be greater than or equal to 0.");
+            throw FakeAccount.invalidParameter("Desired count must be greater than or equal to 0.");
         }
         String current = primary().taskDefinition;
         String next = request.taskDefinition() == null ? current : ecs.taskDefinitionArn(request.taskDefinition());
@@ -502,7 +502,7 @@ public final class FakeService {
         StopServiceDeploymentStopType type = request.stopType() == null ? StopServiceDeploymentStopType.ROLLBACK
                 : request.stopType();
         if (type == StopServiceDeploymentStopType.UNKNOWN_TO_SDK_VERSION) {
-            throw FakeEcs.invalidParameter("Invalid stopType: " + request.stopTypeAsString());
+            throw FakeAccount.invalidParameter("Invalid stopType: " + request.stopTypeAsString());
         }
         if (sd == null || sd.isTerminal()) {
             throw conflict("The service deployment " + request.serviceDeploymentArn() + " is in a terminal state ("
@@ -529,17 +529,17 @@ public final class FakeService {
     void resume(ContinueServiceDeploymentRequest request) {
         Sd sd = sd(request.serviceDeploymentArn());
         if (sd == null || run == null || run.sd != sd || !sd.isPaused()) {
-            throw (ClientException) FakeEcs.error(ClientException.builder(), "ClientException",
+            throw (ClientException) FakeAccount.error(ClientException.builder(), "ClientException",
                     "The service deployment " + request.serviceDeploymentArn() + " is not paused at a lifecycle hook.");
         }
         if (!sd.hook.hookId().equals(request.hookId())) {
-            throw FakeEcs.invalidParameter("The hookId " + request.hookId() + " does not match the lifecycle hook "
+            throw FakeAccount.invalidParameter("The hookId " + request.hookId() + " does not match the lifecycle hook "
                     + "the service deployment is paused at.");
         }
         DeploymentLifecycleHookAction action = request.action() == null ? DeploymentLifecycleHookAction.CONTINUE
                 : request.action();
         if (action == DeploymentLifecycleHookAction.UNKNOWN_TO_SDK_VERSION) {
-            throw FakeEcs.invalidParameter("Invalid action: " + request.actionAsString());
+            throw FakeAccount.invalidParameter("Invalid action: " + request.actionAsString());
         }
         boolean onwards = action == DeploymentLifecycleHookAction.CONTINUE;
         sd.hook = sd.hook.toBuilder().status(onwards ? DeploymentLifecycleHookStatus.SUCCEEDED
@@ -559,7 +559,7 @@ public final class FakeService {
         if (after < 1) {
             throw new IllegalArgumentException("polls must be at least 1: " + after);
         }
-        synchronized (ecs) {
+        synchronized (ecs.lock) {
             script = script.then(outcome, after);
             return this;
         }
@@ -754,7 +754,7 @@ public final class FakeService {
     }
 
     private static ConflictException conflict(String message) {
-        return (ConflictException) FakeEcs.error(ConflictException.builder(), "ConflictException", message);
+        return (ConflictException) FakeAccount.error(ConflictException.builder(), "ConflictException", message);
     }
 
     /** One entry of DescribeServices' {@code deployments}. */

@@ -1,0 +1,126 @@
+package io.github.ecsrollout.internal.run;
+
+import io.github.ecsrollout.RolloutCheckpoint;
+import io.github.ecsrollout.RolloutNotStableException;
+import io.github.ecsrollout.RolloutNotStableException.Reason;
+import io.github.ecsrollout.ServiceState;
+import io.github.ecsrollout.ServiceState.Verdict;
+import io.github.ecsrollout.internal.model.EcsIds;
+import io.github.ecsrollout.internal.report.Listing;
+import io.github.ecsrollout.internal.report.Logs;
+import io.github.ecsrollout.internal.report.Messages;
+import io.github.ecsrollout.internal.rollback.Rollback;
+import io.github.ecsrollout.internal.rollback.RollbackOutcome;
+import io.github.ecsrollout.internal.state.TrackedService;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a failed rollout call leads to, one level above the call: the failed deployments' stopped tasks, the rollback
+ * when {@code rollbackOnFailure} is set, and the one exception that reports it all.
+ */
+final class Conclusion {
+
+    private Conclusion() {
+    }
+
+    /** Diagnoses, rolls back as the settings say, tells the listener, and returns the exception to throw. */
+    static RolloutNotStableException of(RunRecord run, RunFailure failed) {
+        Reason reason = failed.reason;
+        if (run.settings.fetchStoppedTasks() && !Thread.currentThread().isInterrupted()
+                && (reason == Reason.DEPLOYMENT_FAILED || reason == Reason.ROLLED_BACK || reason == Reason.TIMED_OUT)) {
+            run.services.stream()
+                    .filter(t -> t.last() != null && t.verdict() != Verdict.STABLE
+                            && (reason == Reason.TIMED_OUT || t.verdict().isTerminal()))
+                    .limit(StoppedTaskDiagnosis.MAX_SERVICES)
+                    .forEach(t -> StoppedTaskDiagnosis.fetch(run.ecs, t, run.deadline));
+        }
+        RollbackOutcome outcome = null;
+        if (run.settings.rollbackOnFailure() && reason != Reason.INTERRUPTED
+                && !(run.updated.isEmpty() && run.possiblyUpdated.isEmpty())) {
+            outcome = Rollback.run(run.settings, run.ecs, run.notifier, run.changedWithPrevious(), rollbackBound(run));
+        }
+        List<ServiceState> states = run.states();
+        List<String> unstable = failed.unstable != null ? failed.unstable : run.unstable();
+        List<String> updatedNames = run.names(run.updated);
+        String tail = outcome == null ? null : outcome.summary();
+        if (run.settings.rollbackOnFailure() && reason == Reason.INTERRUPTED) {
+            tail = notRolledBack(run);
+        }
+        if (!run.possiblyUpdated.isEmpty()) {
+            String note = "update sent but its answer lost (ECS may have applied it): "
+                    + Listing.names(run.names(run.possiblyUpdated));
+            tail = tail == null ? note : note + "\n  " + tail;
+        }
+        String noDeployments = run.lookup.whyUnavailable();
+        if (noDeployments != null) {
+            String note = "service deployments unavailable (" + noDeployments + "): judged from DescribeServices alone";
+            tail = tail == null ? note : tail + "\n  " + note;
+        }
+        String message = Messages.failure(reason, failed.headline, states, unstable, updatedNames, run.maxPolls,
+                run.elapsed(), tail);
+        boolean alive = outcome == null
+                && (reason == Reason.TIMED_OUT || reason == Reason.INTERRUPTED || reason == Reason.API_ERROR);
+        RolloutNotStableException failure = new RolloutNotStableException(reason, message, failed.getCause(),
+                unstable, updatedNames, run.names(run.possiblyUpdated),
+                outcome == null ? List.of() : outcome.restored(), states, alive ? checkpointOf(run) : null);
+        if (outcome != null && outcome.error() != null) {
+            failure.addSuppressed(outcome.error());
+        }
+        if (outcome != null) {
+            outcome.refusals().forEach(failure::addSuppressed);
+        }
+        run.notifier.failed(failure);
+        return failure;
+    }
+
+    /**
+     * Why an interrupted rollout was not rolled back, and what it changed as last seen, for the message; {@code null}
+     * when it changed nothing.
+     */
+    private static String notRolledBack(RunRecord run) {
+        List<TrackedService> changed = new ArrayList<>(run.updated);
+        run.possiblyUpdated.stream().filter(t -> !changed.contains(t)).forEach(changed::add);
+        if (changed.isEmpty()) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder("not rolled back (interrupted); changed by this rollout, as last seen:");
+        for (TrackedService t : changed) {
+            ServiceState s = t.state();
+            sb.append(' ').append(t.id().service()).append(": ").append(s.verdict());
+            if (s.taskDefinition() != null) {
+                sb.append(" on ").append(EcsIds.lastSegment(s.taskDefinition()));
+            }
+            if (run.possiblyUpdated.contains(t)) {
+                sb.append(" (update sent, answer lost)");
+            }
+            sb.append(';');
+        }
+        sb.setLength(sb.length() - 1);
+        return sb.toString();
+    }
+
+    /**
+     * How long a rollback may take: with a timeout, what is left of it (the forward wait ended early enough to leave
+     * the rollbackTimeout), so the whole call stays within the timeout; else the rollbackTimeout, or {@code null} for
+     * maxAttempts.
+     */
+    private static Duration rollbackBound(RunRecord run) {
+        if (run.settings.timeout() != null) {
+            return Duration.ofNanos(Math.max(run.remainingOfTimeoutNanos(), TimeUnit.MILLISECONDS.toNanos(1)));
+        }
+        return run.settings.rollbackTimeout();
+    }
+
+    /** The run written down; {@code null} (logged) if it cannot be, so that nothing hides the failure itself. */
+    private static RolloutCheckpoint checkpointOf(RunRecord run) {
+        try {
+            return run.checkpoint();
+        } catch (RuntimeException e) {
+            Logs.ROLLOUT.warn("The rollout could not be written down as a checkpoint: {}", e.toString());
+            return null;
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.github.ecsrollout.internal.run;
+
+import io.github.ecsrollout.RolloutCheckpoint;
+import io.github.ecsrollout.RolloutProgress;
+import io.github.ecsrollout.RolloutResult;
+import io.github.ecsrollout.internal.checkpoint.CheckpointLedger;
+import io.github.ecsrollout.internal.io.EcsPort;
+import io.github.ecsrollout.internal.io.SyncEcs;
+import io.github.ecsrollout.internal.model.RolloutSettings;
+import java.util.List;
+import java.util.function.Function;
+import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
+
+/**
+ * Runs rollouts for a {@code ServiceRollout}, one {@link RunRecord} per call; a call that fails is concluded here
+ * ({@link Conclusion}: diagnostics, rollback, the exception). Thread-safe: concurrent calls share the port, and so the
+ * pacing of calls ECS throttles per account.
+ */
+public final class RolloutEngine {
+
+    private final RolloutSettings settings;
+    private final EcsPort ecs;
+
+    public RolloutEngine(RolloutSettings settings) {
+        this.settings = settings;
+        this.ecs = new SyncEcs(settings);
+    }
+
+    /** Updates, then waits; input already validated. */
+    public RolloutResult rollOut(List<UpdateServiceRequest> requests) {
+        return call(new RunRecord(settings, ecs, true, null), run -> new ForwardRollout(run).rollOut(requests));
+    }
+
+    /** Waits only; input already validated. Judged from DescribeServices alone: no deployment is this call's own. */
+    public RolloutResult awaitStable(String cluster, List<String> services) {
+        return call(new RunRecord(settings, ecs, false, null),
+                run -> new ForwardRollout(run).awaitStable(cluster, services));
+    }
+
+    /** Updates, and returns the rollout written down instead of waiting; input already validated. */
+    public RolloutCheckpoint start(List<UpdateServiceRequest> requests) {
+        return call(new RunRecord(settings, ecs, true, null), run -> new ForwardRollout(run).start(requests));
+    }
+
+    /** One round of observation of a rollout a checkpoint carries. */
+    public RolloutProgress check(RolloutCheckpoint checkpoint) {
+        return call(restored(checkpoint), run -> new CheckpointRollout(run).check());
+    }
+
+    /** Waits for a rollout a checkpoint carries, from where it left off. */
+    public RolloutResult resume(RolloutCheckpoint checkpoint) {
+        return call(restored(checkpoint), run -> new CheckpointRollout(run).resume());
+    }
+
+    private RunRecord restored(RolloutCheckpoint checkpoint) {
+        return RunRecord.restored(settings, ecs, CheckpointLedger.read(checkpoint));
+    }
+
+    /**
+     * Runs one call: its failure is concluded here, one level above the call (diagnostics, rollback, the exception),
+     * and its listener calls end with it.
+     */
+    private static <T> T call(RunRecord run, Function<RunRecord, T> call) {
+        try {
+            return call.apply(run);
+        } catch (RunFailure failed) {
+            throw Conclusion.of(run, failed);
+        } finally {
+            run.notifier.finish(run.deadline, run.settings.delay());
+        }
+    }
+}

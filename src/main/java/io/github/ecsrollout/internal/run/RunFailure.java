@@ -1,0 +1,29 @@
+package io.github.ecsrollout.internal.run;
+
+import io.github.ecsrollout.RolloutNotStableException.Reason;
+import java.util.List;
+
+/**
+ * How a rollout call failed, before any diagnosis or rollback: it unwinds the call to {@link RolloutEngine}, which
+ * concludes it. Carries no stack trace: it is the call's outcome, not a fault.
+ */
+final class RunFailure extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    final transient Reason reason;
+    final String headline;
+    /** The services to name as not stable, or {@code null} for every service not judged STABLE. */
+    final transient List<String> unstable;
+
+    RunFailure(Reason reason, String headline, Throwable cause, List<String> unstable) {
+        super(headline, cause, false, false);
+        this.reason = reason;
+        this.headline = headline;
+        this.unstable = unstable;
+    }
+
+    RunFailure(Reason reason, String headline, Throwable cause) {
+        this(reason, headline, cause, null);
+    }
+}

@@ -1,0 +1,119 @@
+package io.github.ecsrollout.internal.run;
+
+import io.github.ecsrollout.RolloutCheckpoint;
+import io.github.ecsrollout.RolloutClock;
+import io.github.ecsrollout.ServiceState;
+import io.github.ecsrollout.ServiceState.Verdict;
+import io.github.ecsrollout.internal.checkpoint.CheckpointLedger;
+import io.github.ecsrollout.internal.io.EcsPort;
+import io.github.ecsrollout.internal.model.Durations;
+import io.github.ecsrollout.internal.model.RolloutSettings;
+import io.github.ecsrollout.internal.report.Notifier;
+import io.github.ecsrollout.internal.state.TrackedService;
+import io.github.ecsrollout.internal.time.Deadline;
+import io.github.ecsrollout.internal.watch.DeploymentLookup;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What one rollout call works with and has done: its settings, clock readings, deadline, notifier and service
+ * deployment lookup; its services, which of them it updated (or may have), and its polls. The flows fill it in;
+ * {@link Conclusion} reads it when the call fails. Used by the call's own thread.
+ */
+final class RunRecord {
+
+    final RolloutSettings settings;
+    final EcsPort ecs;
+    final RolloutClock clock;
+    final long startNanos;
+    /** When this call started: events older than this on a first observation were there before. */
+    final Instant startInstant;
+    /** When the rollout started: this call's start, or the start a checkpoint carries. */
+    final Instant rolloutStartedAt;
+    /** The forward part's deadline: the timeout, less the reserve of a rollback that may follow. */
+    final Deadline deadline;
+    final Notifier notifier;
+    final DeploymentLookup lookup;
+    final List<TrackedService> services = new ArrayList<>();
+    final List<TrackedService> updated = new ArrayList<>();
+    /** Services whose update was sent but whose answer was lost: ECS may have applied it. */
+    final List<TrackedService> possiblyUpdated = new ArrayList<>();
+    /** The most DescribeServices polls any one chunk made. */
+    int maxPolls;
+
+    /**
+     * @param deployments whether services' deployments are looked up (a rollout's own), or judged from
+     *     DescribeServices alone (a wait for services this call did not update)
+     * @param rolloutStartedAt when the rollout started, or {@code null} for now
+     */
+    RunRecord(RolloutSettings settings, EcsPort ecs, boolean deployments, Instant rolloutStartedAt) {
+        this.settings = settings;
+        this.ecs = ecs;
+        this.clock = settings.clock();
+        this.startNanos = clock.nanoTime();
+        this.startInstant = clock.instant();
+        this.rolloutStartedAt = rolloutStartedAt == null ? startInstant : rolloutStartedAt;
+        this.deadline = Deadline.after(clock, startNanos, settings.forwardTimeout());
+        this.notifier = Notifier.forRollout(settings.listener(), settings.delay(), clock);
+        this.lookup = deployments ? new DeploymentLookup(ecs, deadline) : DeploymentLookup.none();
+    }
+
+    /** A record of a rollout read back from a checkpoint: its services as the process that wrote it left them. */
+    static RunRecord restored(RolloutSettings settings, EcsPort ecs, CheckpointLedger.Restored checkpoint) {
+        RunRecord run = new RunRecord(settings.following(checkpoint.succeedAtStage(), checkpoint.rollbackOnFailure()),
+                ecs, true, checkpoint.startedAt());
+        for (TrackedService t : checkpoint.services()) {
+            run.services.add(t);
+            (t.possiblyUpdated() ? run.possiblyUpdated : run.updated).add(t);
+        }
+        return run;
+    }
+
+    List<ServiceState> states() {
+        return services.stream().map(TrackedService::state).toList();
+    }
+
+    /** The services not judged STABLE, as the caller spelled them. */
+    List<String> unstable() {
+        return services.stream().filter(t -> t.verdict() != Verdict.STABLE).map(t -> t.id().service()).toList();
+    }
+
+    List<String> names(List<TrackedService> some) {
+        return some.stream().map(t -> t.id().service()).toList();
+    }
+
+    Duration elapsed() {
+        return Duration.ofNanos(clock.nanoTime() - startNanos);
+    }
+
+    /** Nanoseconds left of the whole call's timeout (rollback included); {@link Long#MAX_VALUE} without one. */
+    long remainingOfTimeoutNanos() {
+        return settings.timeout() == null ? Long.MAX_VALUE
+                : Durations.plus(startNanos, Durations.toNanos(settings.timeout())) - clock.nanoTime();
+    }
+
+    /**
+     * Each changed service's task definition before the rollout (read before the updates with rollbackOnFailure,
+     * else as ECS's answer to the update listed it), in the rollout's order: what a rollback puts back.
+     */
+    Map<TrackedService, String> changedWithPrevious() {
+        Map<TrackedService, String> changed = new LinkedHashMap<>();
+        updated.forEach(t -> changed.put(t, t.previousTaskDefinition()));
+        possiblyUpdated.forEach(t -> changed.put(t, t.previousTaskDefinition()));
+        return changed;
+    }
+
+    /** The rollout written down: the services it changed, as known now; {@code null} when it changed none. */
+    RolloutCheckpoint checkpoint() {
+        Set<TrackedService> changed = new HashSet<>(updated);
+        changed.addAll(possiblyUpdated);
+        return CheckpointLedger.write(services, changed, rolloutStartedAt, settings.succeedAtStage(),
+                settings.rollbackOnFailure());
+    }
+}
