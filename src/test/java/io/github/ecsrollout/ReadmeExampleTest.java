@@ -94,6 +94,15 @@ class ReadmeExampleTest {
             assertTrue(recipe.contains("\n" + (line.isEmpty() ? "" : "        " + line) + "\n"),
                     "README.md's Mockito line is not in theReadmeMockingRecipeWorks: " + line);
         }
+
+        String virtual = readme.substring(readme.indexOf("```java\nVirtualClock clock = VirtualClock.create();") + 8);
+        virtual = virtual.substring(0, virtual.indexOf("```"));
+        String example = Files.readString(Path.of("src/test/java/io/github/ecsrollout/testing/VirtualTimeTest.java"));
+        example = example.substring(example.indexOf("void theReadmeExample()"));
+        for (String line : virtual.split("\n")) {
+            assertTrue(example.contains("\n" + (line.isEmpty() ? "" : "        " + line) + "\n"),
+                    "README.md's virtual-time line is not in VirtualTimeTest.theReadmeExample: " + line);
+        }
     }
 
     @Test

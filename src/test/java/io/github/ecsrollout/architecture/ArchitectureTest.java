@@ -2,6 +2,7 @@ package io.github.ecsrollout.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.tngtech.archunit.core.domain.Dependency;
@@ -79,6 +80,15 @@ class ArchitectureTest {
     @Test
     void noSourceFilesDependOnEachOtherInACircle() {
         SlicesRuleDefinition.slices().assignedFrom(FILES).should().beFreeOfCycles().check(CLASSES);
+    }
+
+    @Test
+    void theCycleRuleSeesACycleOfTwoFiles() {
+        JavaClasses circle = new ClassFileImporter().importPackages(ROOT + ".architecture.fixture");
+        AssertionError seen = assertThrows(AssertionError.class,
+                () -> SlicesRuleDefinition.slices().assignedFrom(FILES).should().beFreeOfCycles().check(circle));
+        assertTrue(seen.getMessage().contains("fixture.Upper") && seen.getMessage().contains("fixture.Lower"),
+                seen.getMessage());
     }
 
     @Test

@@ -56,6 +56,21 @@ class VirtualTimeTest {
         assertTrue(e.getMessage().contains("; 81 polls in PT19M59"), e.getMessage());
     }
 
+    /** The README's virtual-time example, verbatim (ReadmeExampleTest checks the README against it). */
+    @Test
+    void theReadmeExample() {
+        VirtualClock clock = VirtualClock.create();
+        FakeEcs ecs = FakeEcs.builder().clock(clock).build();   // its instants come from the same clock
+        ecs.service("prod", "web").neverStable();
+        ServiceRollout rollout = ServiceRollout.builder().ecsClient(ecs).clock(clock)
+                .timeout(Duration.ofMinutes(20)).build();
+
+        RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
+                () -> rollout.rollOut("prod", "web", "web:2"));
+        assertEquals(Reason.TIMED_OUT, e.reason());            // at once, though 20 minutes passed on the clock
+        assertTrue(clock.elapsed().compareTo(Duration.ofMinutes(19)) > 0);
+    }
+
     @Test
     void pollsAreADelayApartOnTheVirtualClock() {
         ecs.service("prod", "web").becomesStableAfter(4);

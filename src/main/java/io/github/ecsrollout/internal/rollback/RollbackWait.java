@@ -14,6 +14,7 @@ import io.github.ecsrollout.internal.state.TrackedService;
 import io.github.ecsrollout.internal.time.Deadline;
 import io.github.ecsrollout.internal.watch.DeploymentLookup;
 import io.github.ecsrollout.internal.watch.PollLoop;
+import io.github.ecsrollout.internal.watch.WatchSettings;
 import io.github.ecsrollout.internal.watch.WatchOutcome;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,7 +75,7 @@ final class RollbackWait {
         Deadline waitDeadline = Deadline.after(clock, start, wait.timeout());
         Notifier notifier = Notifier.forRollbackWait(wait.delay(), clock);
         PollLoop loop = new PollLoop(ecs, waitDeadline, notifier, new DeploymentLookup(ecs, waitDeadline),
-                new PollLoop.Settings(wait.delay(), wait.timeout(), wait.maxConcurrency(), null, clock.instant(),
+                new WatchSettings(wait.delay(), wait.timeout(), wait.maxConcurrency(), null, clock.instant(),
                         clock));
         try {
             notifier.watching(pending);

@@ -5,6 +5,7 @@ import io.github.ecsrollout.RolloutResult;
 import io.github.ecsrollout.ServiceState.Verdict;
 import io.github.ecsrollout.internal.state.TrackedService;
 import io.github.ecsrollout.internal.watch.PollLoop;
+import io.github.ecsrollout.internal.watch.WatchSettings;
 import io.github.ecsrollout.internal.watch.WatchOutcome;
 import java.util.List;
 
@@ -56,7 +57,7 @@ final class Waiting {
     }
 
     private static PollLoop loop(RunRecord run) {
-        return new PollLoop(run.ecs, run.deadline, run.notifier, run.lookup, new PollLoop.Settings(
+        return new PollLoop(run.ecs, run.deadline, run.notifier, run.lookup, new WatchSettings(
                 run.settings.delay(), run.settings.timeout(), run.settings.maxConcurrency(),
                 run.settings.succeedAtStage(), run.startInstant, run.clock));
     }
