@@ -58,6 +58,13 @@ public interface EcsPort {
      */
     boolean describeTurn(Deadline deadline) throws InterruptedException;
 
+    /**
+     * Takes the turn of a DescribeServices call if it has come, without waiting.
+     *
+     * @return 0 when the call may go out now, its turn taken; else how many nanoseconds until it may
+     */
+    long takeDescribeTurn();
+
     /** Waits for the turn of an UpdateService call, as {@link #describeTurn} does. */
     boolean updateTurn(Deadline deadline) throws InterruptedException;
 

@@ -118,6 +118,11 @@ public final class SyncEcs implements EcsPort {
     }
 
     @Override
+    public long takeDescribeTurn() {
+        return describes.tryAcquire();
+    }
+
+    @Override
     public boolean updateTurn(Deadline deadline) throws InterruptedException {
         return updates.acquire(deadline.remainingNanos());
     }

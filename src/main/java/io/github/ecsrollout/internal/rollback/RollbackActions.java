@@ -114,31 +114,35 @@ final class RollbackActions {
         for (TrackedService t : order) {
             Future<TrackedService> f = pool.submit(() -> act(t, actions.get(t), previous.get(t), deployments.get(t)));
             taken.add(f);
+            if (interrupted) {
+                continue;
+            }
             try {
                 f.get(NEXT_WITHOUT_ANSWER_NANOS, TimeUnit.NANOSECONDS);
             } catch (TimeoutException | ExecutionException slowOrFailed) {
                 // Slow: the next goes out beside it. Failed: told below, in the services' order.
             } catch (InterruptedException e) {
+                // Every action still goes out; the interrupt is kept for the wait on their answers.
                 interrupted = true;
-                break;
             }
         }
         pool.shutdown();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+            interrupted = false;
+        }
         for (int i = 0; i < order.size(); i++) {
             try {
-                watched[i] = interrupted || i >= taken.size() ? null : taken.get(i).get();
+                watched[i] = interrupted ? null : taken.get(i).get();
             } catch (InterruptedException e) {
                 interrupted = true;
+                pool.shutdownNow();
+                noteError(new IllegalStateException("interrupted while rolling back"));
             } catch (ExecutionException e) {
                 RuntimeException cause = e.getCause() instanceof RuntimeException
                         ? (RuntimeException) e.getCause() : new IllegalStateException(e.getCause());
                 notRestored.put(order.get(i).id().service(), "the rollback failed: " + cause);
                 noteError(cause);
-            }
-            if (interrupted) {
-                pool.shutdownNow();
-                noteError(new IllegalStateException("interrupted while rolling back"));
-                break;
             }
         }
         if (interrupted) {

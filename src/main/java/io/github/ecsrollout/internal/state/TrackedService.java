@@ -77,11 +77,11 @@ public final class TrackedService {
 
     /**
      * A service that waits for ECS to roll its deployment back: restored when that service deployment is
-     * ROLLBACK_SUCCESSFUL, or (without one) when the service is stable on {@code previousTaskDefinition}.
+     * ROLLBACK_SUCCESSFUL, or (without one) when the service is stable on {@code previousTaskDefinition}. Without a
+     * previous task definition (ECS never said what ran before) it waits, as any service, to be stable.
      */
     public static TrackedService restoration(ServiceId id, String previousTaskDefinition, String serviceDeploymentArn) {
-        return new TrackedService(id, Objects.requireNonNull(previousTaskDefinition, "previousTaskDefinition"),
-                serviceDeploymentArn, null);
+        return new TrackedService(id, previousTaskDefinition, serviceDeploymentArn, null);
     }
 
     /** A service read back from a checkpoint: it goes on from where the process that wrote it left off. */

@@ -105,6 +105,26 @@ public final class CallPacer {
         return true;
     }
 
+    /**
+     * Takes the next slot if it is free now, without waiting: for a caller that waits for it in its own way (and may
+     * have other things to do meanwhile).
+     *
+     * @return 0 when the call may go out now, its slot taken; else how many nanoseconds until a slot is free, nothing
+     *     taken
+     */
+    public synchronized long tryAcquire() {
+        if (intervalNanos <= 0) {
+            return 0;
+        }
+        long now = clock.getAsLong();
+        long full = nextFree == Long.MIN_VALUE || nextFree - now < 0 ? now : nextFree;
+        long wait = Math.max(0, full - now - burstNanos);
+        if (wait == 0) {
+            nextFree = Durations.plus(full, intervalNanos);
+        }
+        return wait;
+    }
+
     /** Frees a reserved slot that will not be used, if it is still the last one reserved. */
     private synchronized void giveBack(long full) {
         if (nextFree == Durations.plus(full, intervalNanos)) {

@@ -17,6 +17,8 @@ final class Chunk {
     /** Whether the poll just before the deadline has been made. */
     boolean lastPollDone;
     boolean inFlight;
+    /** Whether its poll waits for a DescribeServices turn: counted once, when it first waited. */
+    boolean awaitingTurn;
     /** How the chunk's wait ended; {@code null} while it goes on. */
     WatchOutcome outcome;
 

@@ -24,16 +24,24 @@ final class LookupPoll {
             Exception error) implements Polls.Returned {
     }
 
+    /**
+     * Polls to look up together.
+     *
+     * @param answers the polls whose services need their service deployments
+     * @param needed those services, each with its answer
+     */
+    record Batch(List<GroupPoll.Answer> answers, Map<TrackedService, Service> needed) {
+    }
+
     private LookupPoll() {
     }
 
-    /** Looks up the service deployments the given services need, each with its answer of this poll. */
-    static Described lookUp(DeploymentLookup lookup, List<GroupPoll.Answer> answers,
-            Map<TrackedService, Service> needed) {
+    /** Looks up the service deployments a batch's services need. */
+    static Described lookUp(DeploymentLookup lookup, Batch batch) {
         try {
-            return new Described(answers, lookup.describe(new LinkedHashMap<>(needed)), null);
+            return new Described(batch.answers(), lookup.describe(new LinkedHashMap<>(batch.needed())), null);
         } catch (InterruptedException | RuntimeException e) {
-            return new Described(answers, Map.of(), e);
+            return new Described(batch.answers(), Map.of(), e);
         }
     }
 }

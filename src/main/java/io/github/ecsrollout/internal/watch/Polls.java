@@ -104,7 +104,12 @@ abstract class Polls {
 
         @Override
         void submit(Supplier<Returned> poll, Function<Unexpected, Returned> unexpected) {
-            answers.add(run(poll, unexpected));
+            try {
+                answers.add(poll.get());
+            } catch (RuntimeException e) {
+                answers.add(unexpected.apply(new Unexpected(e)));
+            }
+            // An Error (out of memory, say) on the calling thread is the caller's, as any other call's would be.
         }
 
         @Override

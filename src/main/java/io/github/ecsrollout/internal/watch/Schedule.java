@@ -6,6 +6,7 @@ import io.github.ecsrollout.internal.model.EcsLimits;
 import io.github.ecsrollout.internal.time.Deadline;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,16 +55,16 @@ final class Schedule {
     /**
      * The chunks due by {@code now} (or within the window), grouped into DescribeServices calls: the chunks of one
      * cluster join the latest call of that cluster while their services fit in 10; one that does not fit leads the
-     * next call. In the chunks' order.
+     * next call. The chunk due longest goes first (the chunks' order among those due at once), so that when calls
+     * wait for their turn no chunk is passed over by one that polls again sooner.
      */
     List<List<Chunk>> dueGroups(List<Chunk> chunks, long now) {
         List<List<Chunk>> groups = new ArrayList<>();
         Map<String, List<Chunk>> latest = new HashMap<>();
         Map<String, Integer> sizes = new HashMap<>();
-        for (Chunk c : chunks) {
-            if (c.isDone() || c.inFlight || c.dueAt - now > windowNanos) {
-                continue;
-            }
+        List<Chunk> due = chunks.stream().filter(c -> !c.isDone() && !c.inFlight && c.dueAt - now <= windowNanos)
+                .sorted(Comparator.comparingLong(c -> c.dueAt - now)).toList();
+        for (Chunk c : due) {
             int open = c.open().size();
             List<Chunk> group = latest.get(c.clusterKey());
             if (group == null || sizes.get(c.clusterKey()) + open > EcsLimits.SERVICES_PER_DESCRIBE) {

@@ -1,13 +1,10 @@
 package io.github.ecsrollout.internal.watch;
 
 import io.github.ecsrollout.RolloutNotStableException.Reason;
-import io.github.ecsrollout.internal.io.EcsErrors;
 import io.github.ecsrollout.internal.io.EcsPort;
-import io.github.ecsrollout.internal.model.EcsLimits;
 import io.github.ecsrollout.internal.report.Logs;
 import io.github.ecsrollout.internal.state.TrackedService;
 import io.github.ecsrollout.internal.time.Deadline;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,13 +29,13 @@ final class WatchRun {
     /** Whether this is one round of a check: no sleeping, no early end, and a timeout is no failure. */
     private final boolean round;
     /** Answers waiting for their service deployments, to be looked up together. */
-    private final List<GroupPoll.Answer> pending = new ArrayList<>();
-    private final Map<TrackedService, Service> pendingNeeds = new LinkedHashMap<>();
-    /** When the oldest pending answer came back, a reading of the clock. */
-    private long pendingSince;
+    private final PendingLookups pending;
     /** The first chunk that used up its polls: it ends the wait once every other chunk is done. */
     private WatchOutcome ranOut;
     private int maxPolls;
+    /** Whether the loop waits for the turn of a DescribeServices call, and until when (a reading of the clock). */
+    private boolean waitingForTurn;
+    private long turnAt;
 
     WatchRun(EcsPort ecs, Deadline deadline, DeploymentLookup lookup, WatchSettings settings, Judge judge,
             Schedule schedule, List<Chunk> chunks, Polls polls, boolean round) {
@@ -51,6 +48,7 @@ final class WatchRun {
         this.chunks = chunks;
         this.polls = polls;
         this.round = round;
+        this.pending = new PendingLookups(Schedule.windowFor(settings.delay()));
     }
 
     /** The most DescribeServices polls any one chunk made. */
@@ -60,18 +58,24 @@ final class WatchRun {
 
     /** Runs the watch, and stops whatever is still in flight when it ends. */
     WatchOutcome untilDone() {
-        WatchOutcome outcome;
+        WatchOutcome outcome = null;
         InterruptedException interrupt = null;
         try {
             outcome = loop();
         } catch (InterruptedException e) {
             interrupt = e;
-            outcome = null;
+        } finally {
+            // The first verdict decides: the polls still in flight are not waited for (a call stuck in a read that
+            // ignores interrupts ends by itself), and their answers are not judged.
+            if (polls.stop() && interrupt == null) {
+                interrupt = new InterruptedException("interrupted while the polls stopped");
+            }
         }
-        // The first verdict decides: the polls still in flight are not waited for (a call stuck in a read that
-        // ignores interrupts ends by itself), and their answers are not judged.
-        if (polls.stop() || interrupt != null) {
+        if (interrupt != null) {
             Thread.currentThread().interrupt();
+            if (waitingForTurn && polls.isInline()) {
+                return WatchOutcome.failure(Reason.INTERRUPTED, "interrupted while polling DescribeServices", null);
+            }
             return WatchOutcome.failure(Reason.INTERRUPTED, "the calling thread was interrupted",
                     polls.isInline() ? interrupt : null);
         }
@@ -90,10 +94,8 @@ final class WatchRun {
             if (chunks.stream().allMatch(Chunk::isDone)) {
                 return round ? firstFailure() : ranOut != null ? ranOut : WatchOutcome.STABLE;
             }
-            long wake = schedule.nextDue(chunks);
-            if (!pending.isEmpty()) {
-                wake = Math.min(wake, pendingSince + Schedule.windowFor(settings.delay()));
-            }
+            long wake = waitingForTurn ? turnAt : schedule.nextDue(chunks);
+            wake = Math.min(wake, pending.dueBy());
             failure = take(polls.next(settings.clock(), wake));
             if (failure != null) {
                 return failure;
@@ -101,21 +103,31 @@ final class WatchRun {
         }
     }
 
-    /** Sends the polls of the chunks due now; a failure a chunk comes to before its poll goes out ends it all. */
-    private WatchOutcome dispatchDue() throws InterruptedException {
-        for (List<Chunk> group : schedule.dueGroups(chunks, settings.clock().nanoTime())) {
-            Map<Chunk, List<TrackedService>> asked = new LinkedHashMap<>();
-            for (Chunk c : group) {
-                c.inFlight = true;
-                c.polls++;
-                maxPolls = Math.max(maxPolls, c.polls);
-                asked.put(c, c.open());
+    /**
+     * Sends the polls of the chunks due now, each DescribeServices call when its turn comes (ECS throttles them):
+     * until then the loop waits, judging answers meanwhile. A failure a chunk comes to before its poll goes out ends
+     * it all.
+     */
+    private WatchOutcome dispatchDue() {
+        waitingForTurn = false;
+        for (Chunk c : chunks) {
+            if (!c.isDone() && !c.inFlight && c.open().isEmpty()) {
+                // Nothing left to ask about (a resumed rollout's services confirmed earlier): done without a call.
+                countPoll(c);
+                end(c, WatchOutcome.STABLE);
             }
-            if (deadline.hasPassed() || !ecs.describeTurn(deadline)) {
+        }
+        long now = settings.clock().nanoTime();
+        List<List<Chunk>> due = schedule.dueGroups(chunks, now);
+        for (int g = 0; g < due.size(); g++) {
+            List<Chunk> group = due.get(g);
+            if (deadline.hasPassed()) {
                 // The deadline came before the poll could go out: each chunk's wait ends at it.
                 WatchOutcome failure = null;
                 for (Chunk c : group) {
-                    c.inFlight = false;
+                    if (c.awaitingTurn) {
+                        c.awaitingTurn = false;
+                    }
                     failure = failure != null ? failure : end(c, schedule.timedOut());
                 }
                 if (failure != null) {
@@ -123,8 +135,31 @@ final class WatchRun {
                 }
                 continue;
             }
-            polls.submit(() -> GroupPoll.poll(ecs, deadline, asked),
-                    e -> new GroupPoll.Answer(asked, null, e));
+            long wait = ecs.takeDescribeTurn();
+            if (wait > 0) {
+                // Every chunk due waits for its turn, its poll counted once; a turn after the deadline is refused at
+                // the deadline.
+                due.subList(g, due.size()).forEach(waiting -> waiting.forEach(c -> {
+                    if (!c.awaitingTurn) {
+                        c.awaitingTurn = true;
+                        countPoll(c);
+                    }
+                }));
+                waitingForTurn = true;
+                turnAt = wait >= deadline.remainingNanos() ? deadline.atNanos() : now + wait;
+                return null;
+            }
+            Map<Chunk, List<TrackedService>> asked = new LinkedHashMap<>();
+            for (Chunk c : group) {
+                c.inFlight = true;
+                if (c.awaitingTurn) {
+                    c.awaitingTurn = false;
+                } else {
+                    countPoll(c);
+                }
+                asked.put(c, c.open());
+            }
+            polls.submit(() -> GroupPoll.poll(ecs, deadline, asked), e -> new GroupPoll.Answer(asked, null, e));
             WatchOutcome failure = take(polls.ready());
             if (failure != null) {
                 return failure;
@@ -133,21 +168,19 @@ final class WatchRun {
         return null;
     }
 
-    /**
-     * Looks up the pending answers' service deployments, together, once they fill a call, nothing else is in
-     * flight, or the oldest has waited a batch window.
-     */
+    private void countPoll(Chunk c) {
+        c.polls++;
+        maxPolls = Math.max(maxPolls, c.polls);
+    }
+
+    /** Looks up the pending answers' service deployments together, once that is due. */
     private WatchOutcome lookUpIfDue(long now) {
-        if (pending.isEmpty() || !(pendingNeeds.size() >= EcsLimits.SERVICE_DEPLOYMENTS_PER_DESCRIBE
-                || !polls.busy() || now - pendingSince >= Schedule.windowFor(settings.delay()))) {
+        if (!pending.isDue(now, polls.busy())) {
             return null;
         }
-        List<GroupPoll.Answer> batch = List.copyOf(pending);
-        Map<TrackedService, Service> needs = new LinkedHashMap<>(pendingNeeds);
-        pending.clear();
-        pendingNeeds.clear();
-        polls.submit(() -> LookupPoll.lookUp(lookup, batch, needs),
-                e -> new LookupPoll.Described(batch, Map.of(), e));
+        LookupPoll.Batch batch = pending.take();
+        polls.submit(() -> LookupPoll.lookUp(lookup, batch), e -> new LookupPoll.Described(batch.answers(), Map.of(),
+                e));
         return take(polls.ready());
     }
 
@@ -169,11 +202,7 @@ final class WatchRun {
             Map<TrackedService, Service> needs = lookup.needed(GroupPoll.answered(answer),
                     settings.succeedAtStage());
             if (!needs.isEmpty()) {
-                if (pending.isEmpty()) {
-                    pendingSince = settings.clock().nanoTime();
-                }
-                pending.add(answer);
-                pendingNeeds.putAll(needs);
+                pending.add(answer, needs, settings.clock().nanoTime());
                 return null;
             }
         }
@@ -208,16 +237,23 @@ final class WatchRun {
     private WatchOutcome judged(Chunk c, List<TrackedService> asked, GroupPoll.Answer answer,
             Map<TrackedService, ServiceDeployment> described, Exception lookupError, long now) {
         if (answer.error() != null) {
-            return failed(answer.error());
+            return PollFailures.of(answer.error(), deadline, schedule, polls.isInline());
         }
         if (answer.answer() == null) {
             return WatchOutcome.failure(Reason.API_ERROR, "DescribeServices returned no answer", null);
         }
         if (lookupError != null) {
-            return failed(lookupError);
+            return PollFailures.of(lookupError, deadline, schedule, polls.isInline());
         }
         Logs.POLLS.debug("Poll {} of {} service(s) in {}", c.polls, asked.size(), c.cluster());
-        WatchOutcome verdict = judge.judge(c, asked, answer.answer(), described);
+        WatchOutcome verdict;
+        try {
+            verdict = judge.judge(c, asked, answer.answer(), described);
+        } catch (RuntimeException e) {
+            // A fault judging ECS's answer: the poll failed, as any failed DescribeServices does.
+            return WatchOutcome.failure(Reason.API_ERROR, "DescribeServices failed: " + e.getClass().getSimpleName()
+                    + ": " + e.getMessage(), e);
+        }
         if (verdict != null) {
             return verdict;
         }
@@ -225,36 +261,6 @@ final class WatchRun {
     }
 
     /** What a failed call means, from its exception's types. */
-    private WatchOutcome failed(Exception error) {
-        if (error instanceof Polls.Unexpected) {
-            return WatchOutcome.failure(Reason.API_ERROR, "unexpected failure while waiting: " + error.getCause(),
-                    error.getCause());
-        }
-        if (error instanceof InterruptedException) {
-            if (polls.isInline()) {
-                Thread.currentThread().interrupt();
-            }
-            return WatchOutcome.failure(Reason.INTERRUPTED, "interrupted while describing service deployments",
-                    null);
-        }
-        EcsErrors.Kind kind = EcsErrors.kind(error, deadline);
-        if (kind == EcsErrors.Kind.CUT_SHORT) {
-            // The SDK ends an overdue call by interrupting the thread making it: not the caller's interrupt.
-            if (polls.isInline()) {
-                Thread.interrupted();
-            }
-            return schedule.timedOut();
-        }
-        if (kind == EcsErrors.Kind.INTERRUPTED || (polls.isInline() && Thread.currentThread().isInterrupted())) {
-            if (polls.isInline()) {
-                Thread.currentThread().interrupt();
-            }
-            return WatchOutcome.failure(Reason.INTERRUPTED, "the calling thread was interrupted", error);
-        }
-        return WatchOutcome.failure(Reason.API_ERROR, "DescribeServices failed: "
-                + error.getClass().getSimpleName() + ": " + error.getMessage(), error);
-    }
-
     /**
      * Ends a chunk's wait; returns the failure that ends the whole wait: any but a chunk that used up its own
      * polls (and, in a round, nothing: the check simply is not done yet).
