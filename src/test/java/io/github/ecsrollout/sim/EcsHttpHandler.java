@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * ECS's awsJson1_1 over HTTP, as the AWS SDK sends it: {@code POST /} with
@@ -31,13 +32,17 @@ final class EcsHttpHandler implements HttpHandler {
     private final Faults faults;
     private final SimStats stats;
     private final RateLimits limits;
+    /** What a test wants done once ECS has answered, before the answer goes out. */
+    private final Consumer<SimulatedEcs.Answered> meanwhile;
 
-    EcsHttpHandler(EcsApi api, EcsModel model, Faults faults, SimStats stats, RateLimits limits) {
+    EcsHttpHandler(EcsApi api, EcsModel model, Faults faults, SimStats stats, RateLimits limits,
+            Consumer<SimulatedEcs.Answered> meanwhile) {
         this.api = api;
         this.model = model;
         this.faults = faults;
         this.stats = stats;
         this.limits = limits;
+        this.meanwhile = meanwhile;
     }
 
     @Override
@@ -103,13 +108,17 @@ final class EcsHttpHandler implements HttpHandler {
         }
         byte[] answer;
         int status;
+        JsonNode answered;
         try {
-            answer = JSON.writeValueAsBytes(answer(operation, target, request));
+            answered = answer(operation, target, request);
+            answer = JSON.writeValueAsBytes(answered);
             status = 200;
         } catch (EcsError e) {
             answer = Faults.errorBody(e.type, e.getMessage());
+            answered = JSON.readTree(answer);
             status = e.httpStatus;
         }
+        meanwhile.accept(new SimulatedEcs.Answered(operation, request, answered, status));
         if (fault != null && fault.kind() == Faults.Kind.DROP) {
             call.completed(-1);
             dropHalfway(exchange, status, answer);

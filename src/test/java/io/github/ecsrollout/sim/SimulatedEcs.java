@@ -1,5 +1,6 @@
 package io.github.ecsrollout.sim;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,12 +9,15 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -62,6 +66,61 @@ public final class SimulatedEcs implements AutoCloseable {
     private final ExecutorService executor;
     private final URI endpoint;
     private final List<EcsClient> clients = new CopyOnWriteArrayList<>();
+    private final List<Meanwhile> meanwhile = new CopyOnWriteArrayList<>();
+
+    /**
+     * A call the simulated ECS has answered, as a {@link #meanwhile} action sees it: its operation, its request and
+     * answer bodies (an error document for an error), and the HTTP status.
+     */
+    public record Answered(String operation, JsonNode request, JsonNode answer, int httpStatus) {
+
+        /** The request's {@code service}, or {@code null}. */
+        public String service() {
+            return request.path("service").asText(null);
+        }
+
+        /** The request's {@code services} (DescribeServices), or none. */
+        public List<String> services() {
+            List<String> names = new ArrayList<>();
+            request.path("services").forEach(n -> names.add(n.asText()));
+            return names;
+        }
+
+        /** Whether ECS answered 200. */
+        public boolean ok() {
+            return httpStatus == 200;
+        }
+    }
+
+    /**
+     * One action of {@link #meanwhile}: runs on each call that {@code when} accepts until it returns true, one call at a
+     * time (so it must not itself make a call that its {@code when} accepts).
+     */
+    private static final class Meanwhile {
+        private final Predicate<Answered> when;
+        private final Predicate<Answered> action;
+        private boolean done;
+
+        Meanwhile(Predicate<Answered> when, Predicate<Answered> action) {
+            this.when = Objects.requireNonNull(when, "when");
+            this.action = Objects.requireNonNull(action, "action");
+        }
+
+        /** Runs the action if the call is one for it; whether it is done now. */
+        synchronized boolean offer(Answered call) {
+            if (done || !when.test(call)) {
+                return done;
+            }
+            try {
+                done = action.test(call);
+            } catch (RuntimeException | AssertionError e) {
+                // A test's action that fails must not look like a hang of ECS: it is reported, and done.
+                e.printStackTrace();
+                done = true;
+            }
+            return done;
+        }
+    }
 
     private SimulatedEcs(Clock clock, int threads) throws IOException {
         // Without TCP_NODELAY each answer waits ~40 ms for the client's delayed ACK.
@@ -78,7 +137,7 @@ public final class SimulatedEcs implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
-        server.createContext("/", new EcsHttpHandler(api, model, faults, stats, rateLimits));
+        server.createContext("/", new EcsHttpHandler(api, model, faults, stats, rateLimits, this::answered));
         server.start();
         this.endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
@@ -161,13 +220,41 @@ public final class SimulatedEcs implements AutoCloseable {
         return rateLimits;
     }
 
-    /** A real SDK client against this endpoint, with the SDK's default retries and timeouts. */
-    /** How long the rollback that StopServiceDeployment(ROLLBACK) asks for takes; 10 s unless set. */
-    public SimulatedEcs stopRollbackTakes(Duration takes) {
-        api.serviceDeployments.stopRollbackTakes = java.util.Objects.requireNonNull(takes, "takes");
+    /**
+     * Does what a test wants to happen "meanwhile" (someone else deploys, an operator continues a paused deployment, a
+     * burst of faults starts) on the server's thread, once ECS has answered a call that {@code when} accepts and before
+     * that answer goes out: the caller, who waits for it, cannot make another call first, whatever the clock and however
+     * busy the machine. {@code action} runs on each such call until it returns {@code true}, then no more. Calls that
+     * never reach the model (throttled by the rate limits, answered by a fault) do not count.
+     */
+    public SimulatedEcs meanwhile(Predicate<Answered> when, Predicate<Answered> action) {
+        meanwhile.add(new Meanwhile(when, action));
         return this;
     }
 
+    /** {@link #meanwhile(Predicate, Predicate)} done once, on the first call that {@code when} accepts. */
+    public SimulatedEcs once(Predicate<Answered> when, Consumer<Answered> action) {
+        return meanwhile(when, a -> {
+            action.accept(a);
+            return true;
+        });
+    }
+
+    private void answered(Answered call) {
+        for (Meanwhile m : meanwhile) {
+            if (m.offer(call)) {
+                meanwhile.remove(m);
+            }
+        }
+    }
+
+    /** How long the rollback that StopServiceDeployment(ROLLBACK) asks for takes; 10 s unless set. */
+    public SimulatedEcs stopRollbackTakes(Duration takes) {
+        api.serviceDeployments.stopRollbackTakes = Objects.requireNonNull(takes, "takes");
+        return this;
+    }
+
+    /** A real SDK client against this endpoint, with the SDK's default retries and timeouts. */
     public EcsClient client() {
         return client(o -> { });
     }
