@@ -118,8 +118,9 @@ final class EcsHttpHandler implements HttpHandler {
             answered = JSON.readTree(answer);
             status = e.httpStatus;
         }
-        meanwhile.accept(new SimulatedEcs.Answered(operation, request, answered, status));
-        if (fault != null && fault.kind() == Faults.Kind.DROP) {
+        boolean drop = fault != null && fault.kind() == Faults.Kind.DROP;
+        meanwhile.accept(new SimulatedEcs.Answered(operation, request, answered, drop ? -1 : status));
+        if (drop) {
             call.completed(-1);
             dropHalfway(exchange, status, answer);
         }

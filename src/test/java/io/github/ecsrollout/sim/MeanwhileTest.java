@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.EcsException;
 
@@ -46,6 +47,20 @@ class MeanwhileTest extends SimTestBase {
     }
 
     @Test
+    void anActionMayCallTheSimulatorWithACallOfAnotherKind() {
+        ecs.createService("prod", "web", ServiceScript.neverStable());
+        EcsClient someoneElse = ecs.client();
+        ecs.once(a -> a.operation().equals("DescribeServices"),
+                a -> someoneElse.updateService(b -> b.cluster("prod").service("web").taskDefinition("web:3")));
+
+        client.describeServices(b -> b.cluster("prod").services("web"));
+
+        assertEquals(List.of("DescribeServices", "UpdateService"),
+                ecs.stats().calls().stream().map(SimStats.Call::operation).toList());
+        assertTrue(ecs.service("prod", "web").taskDefinition().endsWith("task-definition/web:3"));
+    }
+
+    @Test
     void aThrottledCallNeverReachedEcsAndRunsNoAction() {
         ecs.createService("prod", "web", ServiceScript.stableAfter(Duration.ZERO));
         EcsClient once = ecs.client(o -> o.retryStrategy(SimulatedEcs.fastRetries(1)));
@@ -54,11 +69,13 @@ class MeanwhileTest extends SimTestBase {
             statuses.add(a.httpStatus());
             return false;
         });
-        ecs.faults().next(1, "DescribeServices").throttle();
+        ecs.faults().next(1, "DescribeServices").throttle().next(1, "DescribeServices").dropConnection();
 
         assertThrows(EcsException.class, () -> once.describeServices(b -> b.cluster("prod").services("web")));
+        assertThrows(SdkClientException.class, () -> once.describeServices(b -> b.cluster("prod").services("web")));
         assertThrows(EcsException.class, () -> once.describeServices(b -> b.cluster("nope").services("web")));
 
-        assertEquals(List.of(400), statuses, "the fault's answer is not ECS's; ECS's own error is");
+        assertEquals(List.of(-1, 400), statuses, "the fault's answer is not ECS's; ECS's own error, and its answer "
+                + "dropped halfway, are");
     }
 }

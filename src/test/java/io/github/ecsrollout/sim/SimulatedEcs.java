@@ -70,7 +70,8 @@ public final class SimulatedEcs implements AutoCloseable {
 
     /**
      * A call the simulated ECS has answered, as a {@link #meanwhile} action sees it: its operation, its request and
-     * answer bodies (an error document for an error), and the HTTP status.
+     * answer bodies (an error document for an error), and the HTTP status (-1 for an answer a fault drops halfway, as
+     * {@link SimStats} counts it).
      */
     public record Answered(String operation, JsonNode request, JsonNode answer, int httpStatus) {
 
@@ -94,12 +95,13 @@ public final class SimulatedEcs implements AutoCloseable {
 
     /**
      * One action of {@link #meanwhile}: runs on each call that {@code when} accepts until it returns true, one call at a
-     * time (so it must not itself make a call that its {@code when} accepts).
+     * time. It may itself call the simulator (someone else's UpdateService), but not with a call its {@code when}
+     * accepts: that call would wait for the action that made it.
      */
     private static final class Meanwhile {
         private final Predicate<Answered> when;
         private final Predicate<Answered> action;
-        private boolean done;
+        private volatile boolean done;
 
         Meanwhile(Predicate<Answered> when, Predicate<Answered> action) {
             this.when = Objects.requireNonNull(when, "when");
@@ -107,18 +109,23 @@ public final class SimulatedEcs implements AutoCloseable {
         }
 
         /** Runs the action if the call is one for it; whether it is done now. */
-        synchronized boolean offer(Answered call) {
+        boolean offer(Answered call) {
             if (done || !when.test(call)) {
                 return done;
             }
-            try {
-                done = action.test(call);
-            } catch (RuntimeException | AssertionError e) {
-                // A test's action that fails must not look like a hang of ECS: it is reported, and done.
-                e.printStackTrace();
-                done = true;
+            synchronized (this) {
+                if (done) {
+                    return true;
+                }
+                try {
+                    done = action.test(call);
+                } catch (RuntimeException | AssertionError e) {
+                    // A test's action that fails must not look like a hang of ECS: it is reported, and done.
+                    e.printStackTrace();
+                    done = true;
+                }
+                return done;
             }
-            return done;
         }
     }
 
