@@ -17,13 +17,10 @@ import io.github.ecsrollout.ServiceState;
 import io.github.ecsrollout.ServiceState.Verdict;
 import io.github.ecsrollout.sim.ServiceScript;
 import io.github.ecsrollout.sim.ServiceSpec;
-import io.github.ecsrollout.sim.SimClock;
-import io.github.ecsrollout.sim.SimulatedEcs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -31,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +37,8 @@ import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 
 /**
  * A rollout started in one {@code ServiceRollout} and checked or resumed in others, each built afresh from the JSON
- * string as a later Lambda invocation would, reaches the verdicts an uninterrupted {@code rollOut} reaches.
+ * string as a later Lambda invocation would, reaches the verdicts an uninterrupted {@code rollOut} reaches. The time
+ * between two checks is the virtual clock's, moved by the test, as the state machine's Wait state would let it pass.
  */
 class CheckpointIT extends ItBase {
 
@@ -65,19 +64,13 @@ class CheckpointIT extends ItBase {
         return new Outcome(reason, verdicts);
     }
 
-    /** The uninterrupted rollout; {@code meanwhile} runs once the bad service's update is accepted. */
+    /** The uninterrupted rollout; {@code meanwhile} runs once ECS accepted the bad service's update. */
     private Outcome viaRollOut(ServiceScript bad, Consumer<String> meanwhile) {
         List<String> services = fleet("a", bad);
-        RolloutListener listener = new RolloutListener() {
-            @Override
-            public void onUpdateAccepted(String cluster, String service, String deploymentId) {
-                if (service.endsWith("-" + BAD)) {
-                    meanwhile.accept(service);
-                }
-            }
-        };
+        sim.once(a -> a.operation().equals("UpdateService") && a.ok() && a.service().endsWith("-" + BAD),
+                a -> meanwhile.accept(a.service()));
         try {
-            return outcome(null, rollout().listener(listener).timeout(Duration.ofSeconds(20)).build()
+            return outcome(null, rollout().timeout(Duration.ofSeconds(20)).build()
                     .rollOut(toRevision("prod", services, 2)).services());
         } catch (RolloutNotStableException e) {
             return outcome(e.reason(), e.serviceStates());
@@ -85,16 +78,16 @@ class CheckpointIT extends ItBase {
     }
 
     /**
-     * The same rollout started, then checked every {@code between} by a new {@code ServiceRollout} that knows only the
-     * JSON string; {@code meanwhile} runs right after the start.
+     * The same rollout started, then checked every {@code between} (for up to 20 s) by a new {@code ServiceRollout}
+     * that knows only the JSON string; {@code meanwhile} runs right after the start.
      */
-    private Outcome viaChecks(ServiceScript bad, Consumer<String> meanwhile, Duration between) throws Exception {
+    private Outcome viaChecks(ServiceScript bad, Consumer<String> meanwhile, Duration between) {
         List<String> services = fleet("b", bad);
         String json = rollout().build().start(toRevision("prod", services, 2)).toJson();
         meanwhile.accept("b-" + BAD);
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < until) {
-            Thread.sleep(between.toMillis());
+        for (Duration waited = Duration.ZERO; waited.compareTo(Duration.ofSeconds(20)) < 0;
+                waited = waited.plus(between)) {
+            clock.advance(between);
             try (ServiceRollout invocation = rollout().build()) {
                 RolloutProgress progress = invocation.check(RolloutCheckpoint.fromJson(json));
                 if (progress.isDone()) {
@@ -108,8 +101,7 @@ class CheckpointIT extends ItBase {
         throw new AssertionError("the checks never ended");
     }
 
-    private void sameVerdicts(ServiceScript bad, Consumer<String> meanwhile, Duration between, Reason expected)
-            throws Exception {
+    private void sameVerdicts(ServiceScript bad, Consumer<String> meanwhile, Duration between, Reason expected) {
         Outcome whole = viaRollOut(bad, meanwhile);
         Outcome checked = viaChecks(bad, meanwhile, between);
         assertEquals(expected, whole.reason(), "rollOut: " + whole);
@@ -118,18 +110,18 @@ class CheckpointIT extends ItBase {
     }
 
     @Test
-    void aHealthyRolloutSucceedsAcrossChecks() throws Exception {
+    void aHealthyRolloutSucceedsAcrossChecks() {
         sameVerdicts(ServiceScript.stableAfter(Duration.ofMillis(150)), s -> { }, Duration.ofMillis(40), null);
     }
 
     @Test
-    void aFailureThatShowsBetweenTwoChecksIsDeploymentFailed() throws Exception {
+    void aFailureThatShowsBetweenTwoChecksIsDeploymentFailed() {
         sameVerdicts(ServiceScript.circuitBreakerFails(Duration.ofMillis(150), false, Duration.ZERO), s -> { },
                 Duration.ofMillis(300), Reason.DEPLOYMENT_FAILED);
     }
 
     @Test
-    void aRollbackThatCompletesBetweenTwoChecksIsRolledBackNeverSuccess() throws Exception {
+    void aRollbackThatCompletesBetweenTwoChecksIsRolledBackNeverSuccess() {
         // ECS trips the breaker at 100 ms and is back on the old revision 60 ms later: the first check, 500 ms after
         // the start, sees only a stable service on the old task definition.
         ServiceScript script = ServiceScript.circuitBreakerFails(Duration.ofMillis(100), true, Duration.ofMillis(60));
@@ -143,13 +135,13 @@ class CheckpointIT extends ItBase {
     }
 
     @Test
-    void aDeploymentSupersededBetweenChecksIsSuperseded() throws Exception {
+    void aDeploymentSupersededBetweenChecksIsSuperseded() {
         sameVerdicts(ServiceScript.neverStable(), s -> sim.service("prod", s).deployAsSomeoneElse(s + ":3"),
                 Duration.ofMillis(100), Reason.SUPERSEDED);
     }
 
     @Test
-    void aTimedOutRolloutCarriesACheckpointAndARollbackWhileNobodyWatchesIsRolledBack() throws Exception {
+    void aTimedOutRolloutCarriesACheckpointAndARollbackWhileNobodyWatchesIsRolledBack() {
         sim.createService(ServiceSpec.of("prod", "c").desiredCount(2).script(ServiceScript.circuitBreakerFails(
                 Duration.ofMillis(1000), true, Duration.ofMillis(60))));
         RolloutNotStableException timedOut = failure(() -> rollout().timeout(Duration.ofMillis(500)).build()
@@ -159,11 +151,8 @@ class CheckpointIT extends ItBase {
         String json = timedOut.checkpoint().orElseThrow().toJson();
 
         // ECS rolls c back while nobody watches: it ends stable on its old task definition.
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!(sim.service("prod", "c").taskDefinition().endsWith(ofRevision("c", 1))
-                && sim.service("prod", "c").deploymentCount() == 1) && System.nanoTime() < until) {
-            Thread.sleep(20);
-        }
+        awaitInSim(() -> sim.service("prod", "c").taskDefinition().endsWith(ofRevision("c", 1))
+                && sim.service("prod", "c").deploymentCount() == 1);
         assertEquals(1, sim.service("prod", "c").deploymentCount());
         RolloutNotStableException next = failure(() -> rollout().build().check(RolloutCheckpoint.fromJson(json)));
         assertEquals(Reason.ROLLED_BACK, next.reason());
@@ -207,7 +196,7 @@ class CheckpointIT extends ItBase {
     }
 
     @Test
-    void eventsAreToldOnceAcrossChecks() throws Exception {
+    void eventsAreToldOnceAcrossChecks() {
         List<String> services = fleet("f", ServiceScript.neverStable(Duration.ofMillis(40)));
         String json = rollout().build().start(toRevision("prod", services, 2)).toJson();
         List<String> told = new ArrayList<>();
@@ -220,7 +209,7 @@ class CheckpointIT extends ItBase {
             }
         };
         for (int i = 0; i < 4; i++) {
-            Thread.sleep(120);
+            clock.advance(Duration.ofMillis(120));
             try (ServiceRollout invocation = rollout().listener(listener).build()) {
                 json = invocation.check(RolloutCheckpoint.fromJson(json)).checkpoint().toJson();
             }
@@ -232,35 +221,32 @@ class CheckpointIT extends ItBase {
     }
 
     @Test
-    void theVerdictSettingsTheRolloutStartedWithApplyToEveryCheck() throws Exception {
-        SimClock clock = SimClock.startingAt(Instant.now());
-        try (SimulatedEcs ecs = SimulatedEcs.start(clock, 2)) {
-            ecs.createService(ServiceSpec.of("prod", "bg").desiredCount(2)
-                    .script(ServiceScript.blueGreen(Duration.ofSeconds(10), 30)));
-            ecs.createService(ServiceSpec.of("prod", "bg2").desiredCount(2)
-                    .script(ServiceScript.blueGreen(Duration.ofSeconds(10), 30)));
-            RolloutCheckpoint plain = ServiceRollout.builder().ecsClient(ecs.client()).build()
-                    .start(toRevision("prod", List.of("bg"), 2));
-            RolloutCheckpoint atBake = ServiceRollout.builder().ecsClient(ecs.client())
-                    .succeedAtStage(ServiceDeploymentLifecycleStage.BAKE_TIME).build()
-                    .start(toRevision("prod", List.of("bg2"), 2));
+    void theVerdictSettingsTheRolloutStartedWithApplyToEveryCheck() {
+        sim.createService(ServiceSpec.of("prod", "bg").desiredCount(2)
+                .script(ServiceScript.blueGreen(Duration.ofSeconds(10), 30)));
+        sim.createService(ServiceSpec.of("prod", "bg2").desiredCount(2)
+                .script(ServiceScript.blueGreen(Duration.ofSeconds(10), 30)));
+        RolloutCheckpoint plain = onTheClock(ServiceRollout.builder().ecsClient(client())).build()
+                .start(toRevision("prod", List.of("bg"), 2));
+        RolloutCheckpoint atBake = onTheClock(ServiceRollout.builder().ecsClient(client()))
+                .succeedAtStage(ServiceDeploymentLifecycleStage.BAKE_TIME).build()
+                .start(toRevision("prod", List.of("bg2"), 2));
 
-            clock.advance(Duration.ofMinutes(3));
-            // A later invocation, built without succeedAtStage: the checkpoint's own setting decides.
-            ServiceRollout later = ServiceRollout.builder().ecsClient(ecs.client()).build();
-            RolloutProgress inBake = later.check(RolloutCheckpoint.fromJson(plain.toJson()));
-            assertFalse(inBake.isDone(), "a blue/green deployment in its bake is not done");
-            ServiceState bg = inBake.services().get(0);
-            assertEquals(ServiceDeploymentLifecycleStage.BAKE_TIME,
-                    bg.serviceDeployment().orElseThrow().lifecycleStage());
-            assertTrue(later.check(RolloutCheckpoint.fromJson(atBake.toJson())).isDone(),
-                    "succeedAtStage(BAKE_TIME) travels with the checkpoint");
+        clock.advance(Duration.ofMinutes(3));
+        // A later invocation, built without succeedAtStage: the checkpoint's own setting decides.
+        ServiceRollout later = onTheClock(ServiceRollout.builder().ecsClient(client())).build();
+        RolloutProgress inBake = later.check(RolloutCheckpoint.fromJson(plain.toJson()));
+        assertFalse(inBake.isDone(), "a blue/green deployment in its bake is not done");
+        ServiceState bg = inBake.services().get(0);
+        assertEquals(ServiceDeploymentLifecycleStage.BAKE_TIME,
+                bg.serviceDeployment().orElseThrow().lifecycleStage());
+        assertTrue(later.check(RolloutCheckpoint.fromJson(atBake.toJson())).isDone(),
+                "succeedAtStage(BAKE_TIME) travels with the checkpoint");
 
-            clock.advance(Duration.ofMinutes(35));
-            RolloutProgress done = later.check(inBake.checkpoint());
-            assertTrue(done.isDone());
-            assertNull(done.result().orElseThrow().services().get(0).pausedHook().orElse(null));
-        }
+        clock.advance(Duration.ofMinutes(35));
+        RolloutProgress done = later.check(inBake.checkpoint());
+        assertTrue(done.isDone());
+        assertNull(done.result().orElseThrow().services().get(0).pausedHook().orElse(null));
     }
 
     @Test
@@ -283,7 +269,7 @@ class CheckpointIT extends ItBase {
         RolloutCheckpoint started = rollout().build().start(toRevision("prod", services, 2));
         Path json = dir.resolve("checkpoint.json");
         Files.writeString(json, started.toJson(), StandardCharsets.UTF_8);
-        Thread.sleep(400);
+        clock.advance(Duration.ofMillis(400)); // g-05 fails 150 ms in
 
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), CheckpointChecker.class.getName(),
@@ -296,21 +282,23 @@ class CheckpointIT extends ItBase {
         assertNotEquals(-1, out.indexOf("CHECKPOINT none"), "a terminal verdict leaves no checkpoint: " + out);
     }
 
-    /** Waits (in the simulator) until every service but {@code except} is stable. */
+    /** Lets ECS's time pass (in steps of 20 ms, up to 10 s) until every service but {@code except} is stable. */
     private void awaitStableInSim(List<String> services, String except) {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         Set<String> waiting = new HashSet<>(services);
         waiting.remove(except);
-        while (!waiting.isEmpty() && System.nanoTime() < until) {
+        awaitInSim(() -> {
             waiting.removeIf(s -> sim.service("prod", s).deploymentCount() == 1
                     && sim.service("prod", s).runningCount() == 2);
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+            return waiting.isEmpty();
+        });
         assertTrue(waiting.isEmpty(), "not stable in the simulator: " + waiting);
+    }
+
+    /** Lets ECS's time pass, in steps of 20 ms and up to 10 s, until {@code done}. */
+    private void awaitInSim(BooleanSupplier done) {
+        for (Duration waited = Duration.ZERO; !done.getAsBoolean() && waited.compareTo(Duration.ofSeconds(10)) < 0;
+                waited = waited.plusMillis(20)) {
+            clock.advance(Duration.ofMillis(20));
+        }
     }
 }

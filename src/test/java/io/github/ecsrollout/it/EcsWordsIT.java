@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.ecs.model.Task;
  * A failure says what ECS said: the failed deployment's rolloutStateReason, the "unable to place a task" event, the
  * stopped tasks' stoppedReason and exit code (fetched with ListTasks and DescribeTasks), in the message and in
  * {@link RolloutNotStableException#serviceStates()}. The only tests that look at message text, and only for ECS's
- * words.
+ * words. On the virtual clock the rollout shares with the simulator.
  */
 @Timeout(60)
 class EcsWordsIT extends ItBase {
@@ -102,7 +102,7 @@ class EcsWordsIT extends ItBase {
     void aTaskThatCannotBePlacedIsExplainedWithEcsOwnEvent() {
         sim.createService("prod", "web", ServiceScript.unableToPlace(Duration.ofMillis(50)));
 
-        // Bounded by polls, not by a clock: the event is there from the first poll, however slow the update was.
+        // Bounded by polls: the event is there from the first poll.
         RolloutNotStableException e = failure(() -> rollout().maxAttempts(8).build().rollOut("prod", "web", "web:2"));
 
         assertEquals(Reason.TIMED_OUT, e.reason());
@@ -122,7 +122,7 @@ class EcsWordsIT extends ItBase {
         sim.createService("prod", "web", ServiceScript.crashLoop(pull, -1));
 
         // The simulator's crash loop fails a task every second, the first half a second after the deployment
-        // started; 12 polls 100 ms apart outlast that, however slow the update was.
+        // started; 12 polls 100 ms apart outlast that.
         RolloutNotStableException e = failure(() -> rollout().delay(Duration.ofMillis(100)).maxAttempts(12).build()
                 .rollOut("prod", "web", "web:2"));
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.ecsrollout.RolloutListener;
 import io.github.ecsrollout.RolloutNotStableException;
 import io.github.ecsrollout.RolloutNotStableException.Reason;
 import io.github.ecsrollout.RolloutResult;
@@ -31,7 +30,9 @@ import software.amazon.awssdk.services.ecs.model.ServerException;
 /**
  * Faults on the wire, as the real SDK client meets them: bursts its retries absorb must not change the verdict, faults
  * that persist must end in {@link Reason#API_ERROR} with the SDK's exception as cause, and a slow endpoint must end in
- * a verdict, never a hang.
+ * a verdict, never a hang. On the virtual clock the rollout shares with the simulator, except the slow endpoint, kept
+ * on real time on purpose ({@link RealTime}): its answers are late in real time, which the client's apiCallTimeout
+ * counts.
  */
 @Timeout(60)
 class FaultsIT extends ItBase {
@@ -50,32 +51,26 @@ class FaultsIT extends ItBase {
     }
 
     /**
-     * Three faults in a row on UpdateService, on the first polls and again in the middle of the wait. Two chunks poll
-     * at once, so one call may meet the end of the first burst and all of the second: a client with 7 attempts per
-     * call absorbs them, and the rollout succeeds as if nothing had happened.
+     * Three faults in a row on UpdateService, on the first poll, and again on any call once ECS answered the first
+     * poll, in the middle of the wait. One call may meet the end of one burst and all of the next: a client with 7
+     * attempts per call absorbs them, and the rollout succeeds as if nothing had happened.
      */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"throttle", "serverError", "malformedJson", "dropConnection"})
     void burstsTheSdkRetriesAbsorbLeaveTheVerdictUnchanged(String fault) {
         List<String> services = names("web", 12);
-        // The last one takes longer, so the wait surely outlives the burst injected in its middle, however slow the
-        // first calls of a cold JVM are.
+        // The last one takes longer, so the wait outlives the burst injected in its middle.
         services.forEach(s -> sim.createService("prod", s, ServiceScript.stableAfter(Duration.ofMillis(
                 s.equals(services.get(11)) ? 600 : 150))));
         inject(sim.faults().next(3, "UpdateService"), fault);
         inject(sim.faults().next(3, "DescribeServices"), fault);
         AtomicBoolean midway = new AtomicBoolean();
-        RolloutListener injectMidway = new RolloutListener() {
-            @Override
-            public void onObservation(ServiceState state) {
-                if (midway.compareAndSet(false, true)) {
-                    inject(sim.faults().next(3, Faults.ANY), fault);
-                }
-            }
-        };
+        sim.once(a -> a.operation().equals("DescribeServices") && a.ok(), a -> {
+            midway.set(true);
+            inject(sim.faults().next(3, Faults.ANY), fault);
+        });
 
-        RolloutResult result = rollout(fastRetryClient(7)).listener(injectMidway).build()
-                .rollOut(toRevision("prod", services, 2));
+        RolloutResult result = rollout(fastRetryClient(7)).build().rollOut(toRevision("prod", services, 2));
 
         assertEquals(services, result.serviceNames());
         assertTrue(result.services().stream().allMatch(ServiceState::isStable));
@@ -114,6 +109,7 @@ class FaultsIT extends ItBase {
         assertEquals(3, polls().size(), "one DescribeServices, three attempts, no retry by the library");
     }
 
+    @RealTime("a slow answer meets the client's apiCallTimeout in real time")
     @Test
     void aSlowEndpointWithAnApiCallTimeoutEndsInAVerdict() {
         sim.createService("prod", "web", ServiceScript.stableAfter(Duration.ofMillis(50)));

@@ -20,7 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
-/** Successful rollouts of one service, of several chunks, of several clusters and of a thousand services. */
+/**
+ * Successful rollouts of one service, of several chunks, of several clusters and of a thousand services. The fleets of
+ * 25 and 1,000 services are kept on real time on purpose ({@link RealTime}): they assert that their chunks are watched
+ * on the pool of chunk threads, which only the system clock uses (a virtual clock polls on the caller's thread). The
+ * other two run on the virtual clock the rollout shares with the simulator.
+ */
 @Timeout(60)
 class FleetIT extends ItBase {
 
@@ -52,6 +57,7 @@ class FleetIT extends ItBase {
         assertTrue(result.attempts() >= 2, "it was in progress before it was stable");
     }
 
+    @RealTime("three chunks are watched on the pool of chunk threads, which only the system clock uses")
     @Test
     void twentyFiveServicesInThreeChunksWatchedTogether() {
         List<String> services = names("svc", 25);
@@ -133,6 +139,7 @@ class FleetIT extends ItBase {
                 "a call names one cluster and carries only its services: " + mostPerCall);
     }
 
+    @RealTime("a hundred chunks on the pool of chunk threads, which only the system clock uses")
     @Test
     void aThousandServicesInAHundredChunks() {
         List<String> services = names("svc", 1000);

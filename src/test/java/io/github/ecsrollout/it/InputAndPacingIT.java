@@ -20,7 +20,8 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
 /**
  * What the caller hands in, through the real SDK client: names ECS would refuse (or take for another service) never
- * reach it, any Duration works on the wire, and pacing never outlasts the timeout.
+ * reach it, any Duration works on the wire, and pacing never outlasts the timeout. On the virtual clock the rollout
+ * shares with the simulator.
  */
 @Timeout(60)
 class InputAndPacingIT extends ItBase {

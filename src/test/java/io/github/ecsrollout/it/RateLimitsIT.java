@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.ecs.model.EcsException;
 
 /**
- * ECS's request throttling on, at ECS's own rates in real time: 55 services, 5 more updates than UpdateService's
- * bucket holds. The rollout's pacing keeps every call within ECS's limits, so no call is refused, with a client whose
- * retries give up within milliseconds; without it, the same client's 51st update or so fails. (The benchmark runs 5,000
- * services on a faster clock.)
+ * ECS's request throttling on, at ECS's own rates on the virtual clock the rollout shares with the simulator: 55
+ * services, 5 more updates than UpdateService's bucket holds. The rollout's default pacing keeps every call within
+ * ECS's limits, so no call is refused, with a client whose retries give up within milliseconds; without it, the same
+ * client's 51st update fails. (The benchmark runs 5,000 services on a faster clock.)
  */
 @Timeout(60)
 class RateLimitsIT extends ItBase {
@@ -36,11 +36,12 @@ class RateLimitsIT extends ItBase {
     }
 
     /**
-     * Polls every 20 ms, but at most 10 DescribeServices a second, what the default pacing gives at the default 15 s
-     * delay (ECS sustains 20); UpdateService paced by default.
+     * The library's defaults: a poll every 15 s, at most 10 DescribeServices a second (ECS sustains 20), UpdateService
+     * 40 at once and then 5 a second; the SDK's retries of a throttled call take milliseconds of real time, in which
+     * the buckets, on the virtual clock, do not refill.
      */
     private ServiceRollout.Builder atEcsRates() {
-        return ServiceRollout.builder().ecsClient(fastRetryClient(3)).delay(DELAY).maxDescribeServicesPerSecond(10);
+        return onTheClock(ServiceRollout.builder().ecsClient(fastRetryClient(3)));
     }
 
     @Test

@@ -21,9 +21,12 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 /**
  * The README's Step Functions handlers, as printed there, driven the way the state machine drives them: every
  * handler input and output goes through the Lambda Java runtime's own serialization, and a new {@code ServiceRollout}
- * checks each time, as a cold invocation would.
+ * checks each time, as a cold invocation would. The state machine's Wait state moves the virtual clock.
  */
 class ReadmeStepFunctionsIT extends ItBase {
+
+    /** The state machine's Wait between two checks. */
+    private static final Duration WAIT = Duration.ofMillis(30);
 
     private ServiceRollout ROLLOUT;
 
@@ -64,12 +67,12 @@ class ReadmeStepFunctionsIT extends ItBase {
         return serializer.fromJson(new ByteArrayInputStream(json.toByteArray()));
     }
 
-    private Step runStateMachine(StartInput input, Runnable afterStart) throws InterruptedException {
+    private Step runStateMachine(StartInput input, Runnable afterStart) {
         ROLLOUT = rollout().rollbackOnFailure(true).build();
         Step step = viaLambda(Step.class, start(viaLambda(StartInput.class, input)));
         afterStart.run();
         for (int i = 0; i < 200 && !step.done(); i++) {
-            Thread.sleep(30);   // the Wait state
+            clock.advance(WAIT);   // the Wait state
             ROLLOUT = rollout().build();   // a cold invocation: nothing but the payload survives
             step = viaLambda(Step.class, check(viaLambda(Step.class, step)));
         }
@@ -77,7 +80,7 @@ class ReadmeStepFunctionsIT extends ItBase {
     }
 
     @Test
-    void aHealthyRolloutEndsDone() throws InterruptedException {
+    void aHealthyRolloutEndsDone() {
         List<String> services = names("web", 14);
         services.forEach(s -> sim.createService("prod", s, ServiceScript.stableAfter(Duration.ofMillis(150))));
         Step last = runStateMachine(new StartInput("prod", services, "app:42"), () -> { });

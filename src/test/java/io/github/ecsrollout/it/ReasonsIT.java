@@ -39,6 +39,10 @@ import software.amazon.awssdk.services.ecs.model.ServiceNotFoundException;
  * Every {@link Reason}, end to end: the real SDK client and EcsWaiter over HTTP against the simulated ECS, through
  * {@link ServiceRollout}. Asserts types and getters; the poll that reports a failure is checked against the simulator's
  * request log and the instant ECS marked the deployment FAILED, never against wall-clock ranges.
+ *
+ * <p>On the virtual clock the rollout shares with the simulator, except four tests kept on real time on purpose
+ * ({@link RealTime}): the two whose DescribeServices or UpdateService ECS holds (a held call is given up in real time)
+ * and the two interrupts (an interrupt ends a wait only while the caller really waits).
  */
 @Timeout(60)
 class ReasonsIT extends ItBase {
@@ -132,18 +136,14 @@ class ReasonsIT extends ItBase {
 
     // ---- SUPERSEDED and ROLLED_BACK ----------------------------------------------------------------------------
 
-    /** Someone else's UpdateService to web:3 once the rollout watches web:2 deploying. */
-    private RolloutListener someoneElseDeploysOverIt() {
+    /**
+     * Someone else's UpdateService to web:3 once the rollout watches web:2 deploying: right after ECS answered the
+     * rollout's first poll after its update, before the rollout can poll again.
+     */
+    private void someoneElseDeploysOverIt() {
         EcsClient someoneElse = sim.client();
-        AtomicBoolean superseded = new AtomicBoolean();
-        return new RolloutListener() {
-            @Override
-            public void onObservation(ServiceState state) {
-                if (state.verdict() == Verdict.IN_PROGRESS && superseded.compareAndSet(false, true)) {
-                    someoneElse.updateService(b -> b.cluster("prod").service("web").taskDefinition("web:3"));
-                }
-            }
-        };
+        sim.once(a -> a.operation().equals("DescribeServices") && sim.stats().count("UpdateService") == 1,
+                a -> someoneElse.updateService(b -> b.cluster("prod").service("web").taskDefinition("web:3")));
     }
 
     /**
@@ -155,8 +155,9 @@ class ReasonsIT extends ItBase {
     void anotherUpdateServiceThatSupersedesOursIsSuperseded() {
         sim.createService("prod", "web", ServiceScript.stableAfter(Duration.ofSeconds(5)));
 
-        RolloutNotStableException e = failure(() -> rollout().listener(someoneElseDeploysOverIt()).build()
-                .rollOut("prod", "web", "web:2"));
+        someoneElseDeploysOverIt();
+
+        RolloutNotStableException e = failure(() -> rollout().build().rollOut("prod", "web", "web:2"));
 
         assertEquals(Reason.SUPERSEDED, e.reason());
         ServiceState web = e.serviceState("web").orElseThrow();
@@ -180,8 +181,9 @@ class ReasonsIT extends ItBase {
         sim.createService("prod", "web", ServiceScript.stableAfter(Duration.ofSeconds(5)));
         sim.faults().denyServiceDeployments();
 
-        RolloutNotStableException e = failure(() -> rollout().listener(someoneElseDeploysOverIt()).build()
-                .rollOut("prod", "web", "web:2"));
+        someoneElseDeploysOverIt();
+
+        RolloutNotStableException e = failure(() -> rollout().build().rollOut("prod", "web", "web:2"));
 
         assertEquals(Reason.SUPERSEDED, e.reason());
         ServiceState web = e.serviceState("web").orElseThrow();
@@ -195,10 +197,10 @@ class ReasonsIT extends ItBase {
 
     @Test
     void aCircuitBreakerRollbackThatAlreadyCompletedIsNeverASuccess() {
-        // ECS fails the deployment at once and rolls back within 40 ms; the first poll is held for 300 ms, so it
-        // sees the service stable again, on the old task definition, with our deployment gone.
+        // ECS fails the deployment at once and rolls back within 40 ms; the first poll comes 300 ms after the update,
+        // so it sees the service stable again, on the old task definition, with our deployment gone.
         sim.createService("prod", "web", ServiceScript.circuitBreakerFails(Duration.ZERO, true, Duration.ofMillis(40)));
-        sim.faults().next(1, "DescribeServices").delay(Duration.ofMillis(300));
+        sim.once(a -> a.operation().equals("UpdateService"), a -> clock.advance(Duration.ofMillis(300)));
 
         RolloutNotStableException e = failure(() -> rollout().build().rollOut("prod", "web", "web:2"));
 
@@ -295,6 +297,7 @@ class ReasonsIT extends ItBase {
      * client has no apiCallTimeout (the SDK's default). Checked by order, not by clock: the verdict comes while the
      * simulator still holds the call (its status is still 0), not after its 10 s.
      */
+    @RealTime("a call ECS holds is given up in real time")
     @Test
     void theTimeoutAlsoBoundsADescribeServicesCallThatHangs() {
         sim.createService("prod", "web", ServiceScript.stableAfter(Duration.ofSeconds(30)));
@@ -312,6 +315,7 @@ class ReasonsIT extends ItBase {
      * come while the simulator still holds the call. Today the rollout waits for ECS's answer (10 s here) and only
      * then reports TIMED_OUT; cf45737 bounds DescribeServices and the stopped-task calls, not UpdateService.
      */
+    @RealTime("a call ECS holds is given up in real time")
     @Test
     void theTimeoutAlsoBoundsAnUpdateServiceCallThatHangs() {
         sim.createService("prod", "web", ServiceScript.stableAfter(Duration.ofSeconds(30)));
@@ -359,6 +363,7 @@ class ReasonsIT extends ItBase {
 
     // ---- INTERRUPTED -------------------------------------------------------------------------------------------
 
+    @RealTime("an interrupt ends a wait only while the caller really waits")
     @ParameterizedTest(name = "{0} service(s)")
     @ValueSource(ints = {1, 25})
     void interruptingTheCallerEndsInInterruptedWithTheFlagSetAgain(int count) throws Exception {

@@ -32,7 +32,8 @@ import software.amazon.awssdk.services.ecs.model.EcsException;
 /**
  * Every recorded ECS payload ({@code src/test/resources/ecs-payloads/}) served byte for byte as the answer to every
  * DescribeServices, and classified by {@link ServiceRollout#awaitStable}: what ECS really sends, judged through the
- * real SDK client. A new recording without an expectation here fails {@link #everyRecordingHasAnExpectation()}.
+ * real SDK client. A new recording without an expectation here fails {@link #everyRecordingHasAnExpectation()}. On
+ * the virtual clock the rollout shares with the simulator.
  */
 @Timeout(60)
 class ReplayIT extends ItBase {

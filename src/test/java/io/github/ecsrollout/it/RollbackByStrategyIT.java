@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.ecsrollout.RolloutListener;
 import io.github.ecsrollout.RolloutNotStableException;
 import io.github.ecsrollout.RolloutNotStableException.Reason;
@@ -14,6 +15,7 @@ import io.github.ecsrollout.ServiceState.RollbackAction;
 import io.github.ecsrollout.ServiceState.Verdict;
 import io.github.ecsrollout.sim.ServiceScript;
 import io.github.ecsrollout.sim.ServiceSpec;
+import io.github.ecsrollout.sim.SimulatedEcs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -43,6 +46,9 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
  * deployment (no rollback of its own) at {@link #FAILS_AT}: the rollout fails there, and the row's service is rolled
  * back in whatever state it is then. Staged deployments use stages of {@link #STAGE} and bakes of an hour, so they are
  * in the bake (or still shifting, or paused) when the rollout fails.
+ *
+ * <p>On the virtual clock the rollout shares with the simulator; the interrupted rollout is kept on real time on purpose ({@link RealTime}): an interrupt ends a wait only while
+ * the caller really waits.
  */
 @Timeout(60)
 class RollbackByStrategyIT extends ItBase {
@@ -59,20 +65,23 @@ class RollbackByStrategyIT extends ItBase {
     /** A rollout that rolls back, with time enough for the restores (a blue/green one runs all its stages again). */
     private ServiceRollout.Builder rollingBack() {
         sim.stopRollbackTakes(ECS_ROLLBACK);
-        return rollout().rollbackOnFailure(true).rollbackTimeout(Duration.ofSeconds(20)).listener(swapScripts());
+        return rollout().rollbackOnFailure(true).rollbackTimeout(Duration.ofSeconds(20));
     }
 
     /** Once ECS accepted a service's update, its next deployments (the restore) follow {@link #afterUpdate}. */
-    private RolloutListener swapScripts() {
-        return new RolloutListener() {
-            @Override
-            public void onUpdateAccepted(String cluster, String service, String deploymentId) {
-                ServiceScript next = afterUpdate.get(service);
-                if (next != null) {
-                    sim.service(cluster, service).script(next);
-                }
-            }
-        };
+    @BeforeEach
+    void swapScriptsOnceUpdated() {
+        sim.meanwhile(a -> a.operation().equals("UpdateService") && a.ok() && afterUpdate.containsKey(a.service()),
+                a -> {
+                    sim.service("prod", a.service()).script(afterUpdate.get(a.service()));
+                    return false;
+                });
+    }
+
+    /** Once ECS accepted the rollout's update of {@code service}, {@code meanwhile} runs. */
+    private void onceUpdated(String service, Runnable meanwhile) {
+        sim.once(a -> a.operation().equals("UpdateService") && a.ok() && a.service().equals(service),
+                a -> meanwhile.run());
     }
 
     private void create(String service, ServiceScript script) {
@@ -318,17 +327,12 @@ class RollbackByStrategyIT extends ItBase {
     void aDeploymentSomeoneElseSupersededIsLeftAloneAndNamed() {
         create("sup", ServiceScript.neverStable());
         create("bg", ServiceScript.blueGreen(STAGE, 60));
-        RolloutListener someoneElseDeploys = new RolloutListener() {
-            @Override
-            public void onUpdateAccepted(String cluster, String service, String deploymentId) {
-                if (service.equals("sup")) {
-                    sim.service(cluster, service).script(ServiceScript.stableAfter(Duration.ofMillis(50)));
-                    sim.service(cluster, service).deployAsSomeoneElse("sup:3");
-                }
-            }
-        };
+        onceUpdated("sup", () -> {
+            sim.service("prod", "sup").script(ServiceScript.stableAfter(Duration.ofMillis(50)));
+            sim.service("prod", "sup").deployAsSomeoneElse("sup:3");
+        });
 
-        RolloutNotStableException e = rollOut(rollingBack().listener(someoneElseDeploys), "sup", "bg");
+        RolloutNotStableException e = rollOut(rollingBack(), "sup", "bg");
 
         assertEquals(Reason.SUPERSEDED, e.reason());
         assertEquals(Verdict.SUPERSEDED, e.serviceState("sup").orElseThrow().verdict());
@@ -346,19 +350,12 @@ class RollbackByStrategyIT extends ItBase {
         bad();
         create("sup", ServiceScript.neverStable());
         sim.faults().denyServiceDeployments();
-        RolloutListener someoneElseDeploys = new RolloutListener() {
-            @Override
-            public void onUpdateAccepted(String cluster, String service, String deploymentId) {
-                if (service.equals(BAD)) {
-                    sim.service(cluster, service).script(ServiceScript.stableAfter(Duration.ofMillis(50)));
-                } else {
-                    sim.service(cluster, service).script(ServiceScript.stableAfter(Duration.ofMillis(50)));
-                    sim.service(cluster, service).deployAsSomeoneElse("sup:3");
-                }
-            }
-        };
+        onceUpdated("sup", () -> {
+            sim.service("prod", "sup").script(ServiceScript.stableAfter(Duration.ofMillis(50)));
+            sim.service("prod", "sup").deployAsSomeoneElse("sup:3");
+        });
 
-        RolloutNotStableException e = rollOut(rollingBack().listener(someoneElseDeploys), BAD, "sup");
+        RolloutNotStableException e = rollOut(rollingBack(), BAD, "sup");
 
         // Without service deployments the verdict cannot say SUPERSEDED, but the rollback still sees another
         // deployment, on neither our task definition nor the one before, and leaves it alone.
@@ -372,28 +369,28 @@ class RollbackByStrategyIT extends ItBase {
     void aDeploymentThatSucceededAndWasThenReleasedOverIsLeftAlone() {
         bad();
         create("done", ServiceScript.stableAfter(Duration.ofMillis(60)));
-        RolloutListener someoneElseReleasesAfterUs = new RolloutListener() {
-            @Override
-            public void onUpdateAccepted(String cluster, String service, String deploymentId) {
-                if (service.equals(BAD)) {
-                    sim.service(cluster, service).script(ServiceScript.stableAfter(Duration.ofMillis(50)));
-                }
-            }
+        // Someone else releases done once ECS answered the poll that shows it stable on our revision.
+        sim.once(a -> a.operation().equals("DescribeServices") && showsSteadyOn(a, "done", 2),
+                a -> sim.service("prod", "done").deployAsSomeoneElse("done:3"));
 
-            @Override
-            public void onServiceStable(ServiceState state) {
-                if (state.service().equals("done")) {
-                    sim.service("prod", "done").deployAsSomeoneElse("done:3");
-                }
-            }
-        };
-
-        RolloutNotStableException e = rollOut(rollingBack().listener(someoneElseReleasesAfterUs), "done", BAD);
+        RolloutNotStableException e = rollOut(rollingBack(), "done", BAD);
 
         assertEquals(Verdict.STABLE, e.serviceState("done").orElseThrow().verdict());
         assertEquals(RollbackAction.LEFT_ALONE, action(e, "done"), e.getMessage());
         assertEquals(3, calls("UpdateService"), "no restore over the newer release");
         assertOnRevision("done", 3);
+    }
+
+    /** Whether a DescribeServices answer shows {@code service} stable on {@code revision}: one deployment, COMPLETED. */
+    private static boolean showsSteadyOn(SimulatedEcs.Answered a, String service, int revision) {
+        for (JsonNode s : a.answer().path("services")) {
+            if (s.path("serviceName").asText().equals(service)) {
+                JsonNode deployments = s.path("deployments");
+                return deployments.size() == 1 && deployments.path(0).path("rolloutState").asText().equals("COMPLETED")
+                        && s.path("taskDefinition").asText().endsWith(ofRevision(service, revision));
+            }
+        }
+        return false;
     }
 
     // ---- no service deployment known: UpdateService restore, and the message says so ---------------------------
@@ -576,6 +573,7 @@ class RollbackByStrategyIT extends ItBase {
 
     // ---- INTERRUPTED: no rollback -----------------------------------------------------------------------------------
 
+    @RealTime("an interrupt ends a wait only while the caller really waits")
     @Test
     void anInterruptedRolloutIsNotRolledBackAndSaysWhatItChanged() throws Exception {
         create("a", ServiceScript.neverStable());

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code rollbackOnFailure(true)}: when one service's deployment fails, every service the rollout changed, healthy
- * ones included, ends on the task definition it ran before, and {@code rolledBackServices()} names them.
+ * ones included, ends on the task definition it ran before, and {@code rolledBackServices()} names them. On the
+ * virtual clock the rollout shares with the simulator.
  */
 @Timeout(60)
 class RollbackOnFailureIT extends ItBase {
@@ -35,6 +36,12 @@ class RollbackOnFailureIT extends ItBase {
         return services;
     }
 
+    /** Once ECS accepted {@link #BAD}'s update, only the new revision crashes: the restored old one starts fine. */
+    private void badStartsFineOnceRestored() {
+        sim.once(a -> a.operation().equals("UpdateService") && a.ok() && a.service().equals(BAD),
+                a -> sim.service("prod", BAD).script(ServiceScript.stableAfter(Duration.ofMillis(80))));
+    }
+
     private void assertAllOnTheirPreviousTaskDefinition(List<String> services) {
         for (String s : services) {
             String taskDefinition = sim.service("prod", s).taskDefinition();
@@ -46,16 +53,9 @@ class RollbackOnFailureIT extends ItBase {
     @Test
     void aFailedDeploymentPutsEveryChangedServiceBack() {
         List<String> services = fleet(ServiceScript.circuitBreakerFails(Duration.ofMillis(250), false, Duration.ZERO));
+        badStartsFineOnceRestored();
         AtomicReference<List<String>> rollbackHeard = new AtomicReference<>();
         RolloutListener listener = new RolloutListener() {
-            @Override
-            public void onUpdateAccepted(String cluster, String service, String deploymentId) {
-                if (service.equals(BAD)) {
-                    // Only the new revision crashes: the restored old one will start fine.
-                    sim.service("prod", BAD).script(ServiceScript.stableAfter(Duration.ofMillis(80)));
-                }
-            }
-
             @Override
             public void onRollbackFinished(List<String> restored, List<String> notRestored) {
                 rollbackHeard.set(notRestored);
@@ -98,19 +98,11 @@ class RollbackOnFailureIT extends ItBase {
     @Test
     void aTimedOutRolloutWithARollbackTimeoutIsPutBackToo() {
         List<String> services = fleet(ServiceScript.neverStable());
-        RolloutListener healBad = new RolloutListener() {
-            @Override
-            public void onUpdateAccepted(String cluster, String service, String deploymentId) {
-                if (service.equals(BAD)) {
-                    sim.service("prod", BAD).script(ServiceScript.stableAfter(Duration.ofMillis(80)));
-                }
-            }
-        };
-
+        badStartsFineOnceRestored();
         sim.stopRollbackTakes(Duration.ofMillis(100));
 
         // One budget: the forward wait ends 1.5 s early to leave the rollback its time inside the timeout.
-        RolloutNotStableException e = failure(() -> rollout().rollbackOnFailure(true).listener(healBad)
+        RolloutNotStableException e = failure(() -> rollout().rollbackOnFailure(true)
                 .timeout(Duration.ofMillis(3000)).rollbackTimeout(Duration.ofMillis(1500)).build()
                 .rollOut(toRevision("prod", services, 2)));
 

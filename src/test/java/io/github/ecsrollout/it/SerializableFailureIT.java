@@ -22,7 +22,7 @@ import software.amazon.awssdk.services.ecs.model.ServiceNotFoundException;
 
 /**
  * A failure as the real SDK client builds it over HTTP (unmarshalled model objects, an ECS exception with its HTTP
- * response details) serializes and deserializes whole.
+ * response details) serializes and deserializes whole. On the virtual clock the rollout shares with the simulator.
  */
 @Timeout(60)
 class SerializableFailureIT extends ItBase {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.ecsrollout.RolloutListener;
 import io.github.ecsrollout.RolloutNotStableException;
 import io.github.ecsrollout.RolloutNotStableException.Reason;
@@ -17,19 +18,17 @@ import io.github.ecsrollout.sim.Faults;
 import io.github.ecsrollout.sim.ServiceScript;
 import io.github.ecsrollout.sim.ServiceSpec;
 import io.github.ecsrollout.sim.SimStats;
-import io.github.ecsrollout.sim.SimulatedEcs;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,93 +54,43 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
  * {@code succeedAtStage} and the bound that fits the deployment, through the real SDK client over HTTP against the
  * simulated ECS.
  *
- * <p>ECS time here is counted in polls: the simulator's clock moves 15 s with every DescribeServices it is asked
- * (the SDK waiter's default delay, see {@link PollClock}) while the rollout polls every few milliseconds. Scripts keep
- * ECS's own minutes (bakes, linear steps, hook timeouts), a rollout sees them pass as it would at AWS, and no verdict
- * depends on how busy the machine is. Asserts types and getters; a message is looked at only for the words the issue
- * asks for (alarm names, "paused", "unknown", the rollback's reason).
+ * <p>ECS time here is the virtual clock the rollout shares with the simulator, and the rollout polls every 15 s of it
+ * (the SDK waiter's default delay): scripts keep ECS's own minutes (bakes, linear steps, hook timeouts), a rollout sees
+ * them pass as it would at AWS, in milliseconds, and no verdict depends on how busy the machine is. What someone else
+ * does meanwhile (a deployment over ours, an operator's stop or continue) happens in the simulator between two of the
+ * rollout's calls ({@code SimulatedEcs.meanwhile}). Asserts types and getters; a message is looked at only for the
+ * words the issue asks for (alarm names, "paused", "unknown", the rollback's reason).
  */
 @Timeout(60)
 class ServiceDeploymentVerdictsIT extends ItBase {
 
-    /** The real delay between polls: short, since ECS time does not depend on it. */
-    static final Duration POLL = Duration.ofMillis(5);
     /** ECS time between polls: the SDK waiter's default delay. */
     static final Duration ECS_POLL = Duration.ofSeconds(15);
     static final Duration STAGE = Duration.ofSeconds(15);
 
-    /**
-     * The simulator's clock: ECS time that moves by {@link #step} with every DescribeServices the simulator is asked,
-     * and when a test says so, and not otherwise. The first poll after an update is answered one step after it.
-     */
-    static final class PollClock extends Clock {
-        private final Instant start = Instant.now();
-        private volatile SimStats stats;
-        private volatile Duration step = ECS_POLL;
-        private volatile Duration advanced = Duration.ZERO;
-
-        /** From now on, each DescribeServices in {@code stats} moves the clock. */
-        void counting(SimStats stats) {
-            this.stats = stats;
-        }
-
-        /** ECS time between polls, for a test whose first poll should come late (set before any poll). */
-        void step(Duration step) {
-            this.step = step;
-        }
-
-        synchronized void advance(Duration by) {
-            advanced = advanced.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            SimStats s = stats;
-            return start.plus(advanced).plus(step.multipliedBy(s == null ? 0 : s.count("DescribeServices")));
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-    }
-
-    private static boolean warmedUp;
-
-    private final PollClock clock = new PollClock();
-    /** The client the rollouts use, warmed up: its first call's set-up is not what these tests are about. */
+    /** The client the rollouts use. */
     private EcsClient ecs;
 
-    @Override
-    Clock simClock() {
-        return clock;
-    }
-
     @BeforeEach
-    void warmUp() {
-        if (!warmedUp) {
-            // The first rollout of a JVM loads the SDK's waiter and marshallers: do that once, out of the way.
-            try (SimulatedEcs warm = SimulatedEcs.start()) {
-                warm.createService("warm", "up", ServiceScript.stableAfter(Duration.ZERO));
-                rollout(warm.client()).build().rollOut("warm", "up", "up:2");
-            }
-            warmedUp = true;
-        }
+    void prodCluster() {
         ecs = client();
         sim.createCluster("prod");
-        ecs.describeServices(b -> b.cluster("prod").services("warm-up"));
-        sim.stats().reset();
-        clock.counting(sim.stats());
     }
 
-    /** The defaults but the real delay: neither timeout nor maxAttempts. */
+    /** The defaults (neither timeout nor maxAttempts, a poll every 15 s), on the tests' fast pace of calls. */
     private ServiceRollout.Builder ecsPaced() {
-        return rollout(ecs).delay(POLL);
+        return rollout(ecs).delay(ECS_POLL);
+    }
+
+    /** The rollout's first poll comes {@code late} after its update (ECS's time passes before the rollout looks). */
+    private void firstPollAfter(Duration late) {
+        sim.once(a -> a.operation().equals("UpdateService") && a.ok(), a -> clock.advance(late));
+    }
+
+    /** Once ECS answered the rollout's first poll after its update, {@code meanwhile} runs (before the next poll). */
+    private void afterTheFirstPoll(Runnable meanwhile) {
+        sim.once(a -> a.operation().equals("DescribeServices") && sim.stats().count("UpdateService") > 0,
+                a -> meanwhile.run());
     }
 
     /** Every state the listener heard, and the pauses. */
@@ -186,9 +135,9 @@ class ServiceDeploymentVerdictsIT extends ItBase {
                 && "IN_PROGRESS".equals(s.rolloutState());
     }
 
-    /** DescribeServices polls answered after {@code at} (each is answered one step after it arrived). */
+    /** DescribeServices polls answered after {@code at} (at the instant they arrived: calls take no ECS time). */
     private long pollsAfter(Instant at) {
-        return polls().stream().map(c -> c.simTime().plus(ECS_POLL)).filter(t -> t.isAfter(at)).count();
+        return polls().stream().map(SimStats.Call::simTime).filter(t -> t.isAfter(at)).count();
     }
 
     // ---- SUCCESSFUL ----------------------------------------------------------------------------------------------
@@ -255,7 +204,7 @@ class ServiceDeploymentVerdictsIT extends ItBase {
         // The hook fails 15 s in and ECS's rollback is done 30 s later; the first poll comes 5 minutes in.
         sim.createService(ServiceSpec.of("prod", "web").script(ServiceScript.blueGreen(STAGE, 0)
                 .withLambdaHook("PRE_SCALE_UP", ServiceScript.HookOutcome.FAILED, 30, "ROLLBACK")));
-        clock.step(Duration.ofMinutes(5));
+        firstPollAfter(Duration.ofMinutes(5));
 
         RolloutNotStableException e = failure(() -> ecsPaced().build().rollOut("prod", "web", "web:2"));
 
@@ -275,7 +224,7 @@ class ServiceDeploymentVerdictsIT extends ItBase {
         sim.createService(ServiceSpec.of("prod", "web").desiredCount(3).script(
                 ServiceScript.circuitBreakerRollbackFails(Duration.ofMinutes(1), Duration.ofMinutes(4))));
         // The breaker's rollback is itself terminal at once (next test): the first poll comes once it has failed.
-        clock.step(Duration.ofMinutes(10));
+        firstPollAfter(Duration.ofMinutes(10));
 
         RolloutNotStableException e = failure(() -> ecsPaced().build().rollOut("prod", "web", "web:2"));
 
@@ -353,19 +302,10 @@ class ServiceDeploymentVerdictsIT extends ItBase {
         ServiceScript script = strategy.equals("ROLLING") ? ServiceScript.stableAfter(Duration.ofMinutes(30))
                 : ServiceScript.blueGreen(Duration.ofMinutes(1), 10);
         sim.createService(ServiceSpec.of("prod", "web").script(script));
-        RolloutListener someoneElse = new RolloutListener() {
-            private boolean done;
+        // Someone else deploys once the rollout saw web:2 deploying.
+        afterTheFirstPoll(() -> sim.service("prod", "web").deployAsSomeoneElse("web:3"));
 
-            @Override
-            public void onObservation(ServiceState state) {
-                if (!done && state.verdict() == Verdict.IN_PROGRESS) {
-                    done = true;
-                    sim.service("prod", "web").deployAsSomeoneElse("web:3");
-                }
-            }
-        };
-
-        RolloutNotStableException e = failure(() -> ecsPaced().rollbackOnFailure(true).listener(someoneElse).build()
+        RolloutNotStableException e = failure(() -> ecsPaced().rollbackOnFailure(true).build()
                 .rollOut("prod", "web", "web:2"));
 
         assertEquals(Reason.SUPERSEDED, e.reason(), e.getMessage());
@@ -384,20 +324,13 @@ class ServiceDeploymentVerdictsIT extends ItBase {
     void aDeploymentStoppedForItsOwnSakeIsDeploymentFailed() {
         sim.createService(ServiceSpec.of("prod", "web").script(ServiceScript.blueGreen(Duration.ofMinutes(1), 10)));
         EcsClient operator = sim.client();
-        RolloutListener abort = new RolloutListener() {
-            private boolean done;
+        // An operator aborts the deployment once the rollout has described its service deployment.
+        sim.once(a -> a.operation().equals("DescribeServiceDeployments") && a.ok(),
+                a -> operator.stopServiceDeployment(b -> b.stopType(StopServiceDeploymentStopType.ABORT)
+                        .serviceDeploymentArn(a.answer().path("serviceDeployments").path(0)
+                                .path("serviceDeploymentArn").asText())));
 
-            @Override
-            public void onObservation(ServiceState state) {
-                if (!done && state.serviceDeployment().isPresent()) {
-                    done = true;
-                    operator.stopServiceDeployment(b -> b.stopType(StopServiceDeploymentStopType.ABORT)
-                            .serviceDeploymentArn(state.serviceDeployment().get().serviceDeploymentArn()));
-                }
-            }
-        };
-
-        RolloutNotStableException e = failure(() -> ecsPaced().listener(abort).build().rollOut("prod", "web", "web:2"));
+        RolloutNotStableException e = failure(() -> ecsPaced().build().rollOut("prod", "web", "web:2"));
 
         assertEquals(Reason.DEPLOYMENT_FAILED, e.reason(), e.getMessage());
         ServiceState web = e.serviceState("web").orElseThrow();
@@ -415,22 +348,31 @@ class ServiceDeploymentVerdictsIT extends ItBase {
                 .withPauseHook("POST_TEST_TRAFFIC_SHIFT", 60, "ROLLBACK")));
         EcsClient operator = sim.client();
         List<String> heard = Collections.synchronizedList(new ArrayList<>());
-        RolloutListener approve = new RolloutListener() {
+        RolloutListener listener = new RolloutListener() {
             @Override
             public void onDeploymentPaused(ServiceState state) {
-                String hookId = state.pausedHook().orElseThrow().hookId();
-                heard.add(hookId);
-                try {
-                    Thread.sleep(POLL.multipliedBy(6).toMillis()); // the operator takes a few polls to look
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                }
-                operator.continueServiceDeployment(b -> b.hookId(hookId).action(DeploymentLifecycleHookAction.CONTINUE)
-                        .serviceDeploymentArn(state.serviceDeployment().orElseThrow().serviceDeploymentArn()));
+                heard.add(state.pausedHook().orElseThrow().hookId());
             }
         };
+        // The operator takes a few polls to look: each pause is continued six polls after ECS first showed it.
+        Map<String, Integer> pausedAtPoll = new HashMap<>();
+        sim.meanwhile(a -> a.operation().equals("DescribeServiceDeployments") && a.ok(), a -> {
+            for (JsonNode sd : a.answer().path("serviceDeployments")) {
+                for (JsonNode hook : sd.path("lifecycleHookDetails")) {
+                    String hookId = hook.path("hookId").asText();
+                    int poll = sim.stats().count("DescribeServices");
+                    if (hook.path("status").asText().equals("AWAITING_ACTION")
+                            && poll - pausedAtPoll.computeIfAbsent(hookId, h -> poll) == 6) {
+                        operator.continueServiceDeployment(b -> b.hookId(hookId)
+                                .action(DeploymentLifecycleHookAction.CONTINUE)
+                                .serviceDeploymentArn(sd.path("serviceDeploymentArn").asText()));
+                    }
+                }
+            }
+            return false;
+        });
 
-        RolloutResult result = ecsPaced().listener(approve).build().rollOut("prod", "web", "web:2");
+        RolloutResult result = ecsPaced().listener(listener).build().rollOut("prod", "web", "web:2");
 
         assertEquals(ServiceDeploymentStatus.SUCCESSFUL, status(result.service("web").orElseThrow()));
         assertEquals(2, heard.size(), "once per pause: " + heard);
@@ -443,7 +385,7 @@ class ServiceDeploymentVerdictsIT extends ItBase {
                 .withPauseHook("POST_SCALE_UP", 60, "ROLLBACK")));
         Heard heard = new Heard();
 
-        // 20 polls: 5 minutes of ECS time, well inside the hook's 60.
+        // 20 polls: under 5 minutes of ECS time, well inside the hook's 60.
         RolloutNotStableException e = failure(() -> ecsPaced().maxAttempts(20).listener(heard).build()
                 .rollOut("prod", "web", "web:2"));
 

@@ -30,8 +30,13 @@ import software.amazon.awssdk.services.ecs.EcsClient;
  * (30 s by default), and the SDK's own apiCallTimeout cannot cut it short. A rollout with a timeout must still end at
  * its timeout, with the client it builds itself and with a caller's; a terminal verdict of one chunk must not wait for
  * another chunk's stuck call. The generous bounds here only catch a hang; the benchmark measures the real lateness.
+ *
+ * <p>Kept on real time on purpose ({@link RealTime}): a socket that never answers holds a call, and the call's own
+ * thread, in real time, and a rollout on a virtual clock takes its calls to need none of its time. Several chunks are
+ * also watched on the pool of chunk threads only on the system clock.
  */
 @Timeout(120)
+@RealTime("a response that never ends holds a socket, and a call's thread, in real time")
 class StuckResponseIT extends ItBase {
 
     /** Far above timeout plus bound, far below the 30 s socket read timeout a hang would wait for. */
