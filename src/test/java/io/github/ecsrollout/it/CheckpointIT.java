@@ -127,9 +127,9 @@ class CheckpointIT extends ItBase {
         ServiceScript script = ServiceScript.circuitBreakerFails(Duration.ofMillis(100), true, Duration.ofMillis(60));
         Outcome whole = viaRollOut(script, s -> { });
         Outcome checked = viaChecks(script, s -> { }, Duration.ofMillis(500));
-        // rollOut sees the trip itself: ROLLED_BACK once the service deployment says ECS rolls back, DEPLOYMENT_FAILED
-        // on a poll that sees the FAILED deployment before it can be described. The checks see only the end.
-        assertTrue(whole.reason() == Reason.ROLLED_BACK || whole.reason() == Reason.DEPLOYMENT_FAILED, "" + whole);
+        // rollOut sees the trip itself: the poll at 100 ms finds the deployment FAILED, and its service deployment,
+        // looked up at the same instant of the virtual clock, saying ECS rolls back. The checks see only the end.
+        assertEquals(Reason.ROLLED_BACK, whole.reason(), "" + whole);
         assertEquals(Reason.ROLLED_BACK, checked.reason(), "checked: " + checked);
         assertEquals(Verdict.ROLLED_BACK, checked.verdicts().get(BAD));
     }
@@ -183,9 +183,12 @@ class CheckpointIT extends ItBase {
         awaitStableInSim(services, "e-" + BAD);
 
         int before = polls().size();
+        Duration at = elapsed();
         RolloutProgress first = rollout().delay(Duration.ofHours(1)).build().check(started);
         assertFalse(first.isDone());
         assertEquals(2, polls().size() - before, "12 services: two DescribeServices calls, no sleep of an hour");
+        assertEquals(Duration.ofNanos(Math.round(1e9 / DESCRIBES_PER_SECOND)), elapsed().minus(at),
+                "the check waited only for its second call's turn at the DescribeServices pace, never a poll delay");
         assertEquals(11, first.services().stream().filter(s -> s.verdict() == Verdict.STABLE).count());
 
         before = polls().size();

@@ -77,6 +77,7 @@ class InputAndPacingIT extends ItBase {
 
         assertEquals(Reason.TIMED_OUT, e.reason());
         assertEquals(1, polls().size(), "the second DescribeServices would have been 10 s after the first");
+        assertEquals(Duration.ofSeconds(1), elapsed(), "the turn was waited for until the deadline, and no longer");
     }
 
     private static UpdateServiceRequest update(String service) {

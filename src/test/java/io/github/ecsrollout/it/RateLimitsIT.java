@@ -64,7 +64,7 @@ class RateLimitsIT extends ItBase {
 
         assertEquals(Reason.UPDATE_FAILED, e.reason());
         assertTrue(assertInstanceOf(EcsException.class, e.getCause()).isThrottlingException());
-        assertTrue(e.updatedServices().size() >= 50, e.updatedServices().size() + " updated: ECS's burst at least");
-        assertTrue(sim.rateLimits().throttled("UpdateService") >= 3, "three attempts of the refused update");
+        assertEquals(services.subList(0, 50), e.updatedServices(), "ECS's burst, and not one more in 11 ms");
+        assertEquals(3, sim.rateLimits().throttled("UpdateService"), "three attempts of the refused update");
     }
 }
