@@ -11,25 +11,31 @@ import static org.mockito.Mockito.verify;
 
 import io.github.ecsrollout.RolloutNotStableException.Reason;
 import io.github.ecsrollout.support.ScriptedEcs;
+import io.github.ecsrollout.testing.VirtualClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
-/** Waiting for a DescribeServices or UpdateService call's turn ends at the deadline, wherever the call is made. */
+/**
+ * Waiting for a DescribeServices or UpdateService call's turn ends at the deadline, wherever the call is made: on the
+ * testkit's {@link VirtualClock}, exactly at it.
+ */
 class PacingTest {
 
     private static final String D1 = "ecs-svc/1000000000000000001";
+    private static final Duration TIMEOUT = Duration.ofMillis(300);
 
     private final ScriptedEcs fake = new ScriptedEcs().acceptUpdates();
+    private final VirtualClock clock = VirtualClock.create();
 
     @Test
     void readingTheTaskDefinitionsToRestoreEndsAtTheDeadline() {
         List<String> services = IntStream.range(0, 25).mapToObj(i -> "svc-" + i).toList();
         services.forEach(s -> fake.script(s, stable(s, D1)));
-        ServiceRollout rollout = ServiceRollout.builder().ecsClient(fake.ecs).delay(Duration.ZERO)
-                .maxDescribeServicesPerSecond(0.1).timeout(Duration.ofSeconds(2)).rollbackOnFailure(true).build();
+        ServiceRollout rollout = ServiceRollout.builder().ecsClient(fake.ecs).clock(clock).delay(Duration.ZERO)
+                .maxDescribeServicesPerSecond(0.1).timeout(TIMEOUT).rollbackOnFailure(true).build();
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class, () -> rollout.rollOut(
                 services.stream().map(s -> UpdateServiceRequest.builder().cluster("prod").service(s)
@@ -39,27 +45,29 @@ class PacingTest {
         assertEquals(1, fake.describeCallCount(),
                 "the second chunk's turn came 10 s after the first: " + e.getMessage());
         verify(fake.ecs, never()).updateService(any(UpdateServiceRequest.class));
+        assertEquals(TIMEOUT, clock.elapsed(), "the turn was waited for until the deadline, and no longer");
     }
 
     @Test
     void pollingEndsAtTheDeadline() {
         fake.script("web", deploying("web", D1));
-        ServiceRollout rollout = ServiceRollout.builder().ecsClient(fake.ecs).delay(Duration.ZERO)
-                .maxDescribeServicesPerSecond(0.1).timeout(Duration.ofSeconds(2)).fetchStoppedTasks(false).build();
+        ServiceRollout rollout = ServiceRollout.builder().ecsClient(fake.ecs).clock(clock).delay(Duration.ZERO)
+                .maxDescribeServicesPerSecond(0.1).timeout(TIMEOUT).fetchStoppedTasks(false).build();
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
                 () -> rollout.rollOut("prod", "web", "app:2"));
 
         assertEquals(Reason.TIMED_OUT, e.reason());
-        assertEquals(1, fake.describeCallCount());
+        assertEquals(1, fake.describeCallCount(), "the read before the update; the first poll's turn is 10 s later");
+        assertEquals(TIMEOUT, clock.elapsed());
     }
 
     @Test
     void updatesGoFortyAtOnceThenWaitTheirTurnUntilTheDeadline() {
         List<String> services = IntStream.range(0, 42).mapToObj(i -> "svc-" + i).toList();
         services.forEach(s -> fake.script(s, stable(s, D1)));
-        ServiceRollout rollout = ServiceRollout.builder().ecsClient(fake.ecs).delay(Duration.ZERO)
-                .maxUpdateServicePerSecond(0.1).timeout(Duration.ofSeconds(2)).fetchStoppedTasks(false).build();
+        ServiceRollout rollout = ServiceRollout.builder().ecsClient(fake.ecs).clock(clock).delay(Duration.ZERO)
+                .maxUpdateServicePerSecond(0.1).timeout(TIMEOUT).fetchStoppedTasks(false).build();
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class, () -> rollout.rollOut(
                 services.stream().map(s -> UpdateServiceRequest.builder().cluster("prod").service(s)
@@ -68,5 +76,6 @@ class PacingTest {
         assertEquals(Reason.TIMED_OUT, e.reason(), e.getMessage());
         assertEquals(services.subList(0, 40), e.updatedServices(), "40 at once; the 41st's turn is 10 s on");
         verify(fake.ecs, times(40)).updateService(any(UpdateServiceRequest.class));
+        assertEquals(TIMEOUT, clock.elapsed());
     }
 }

@@ -25,6 +25,7 @@ import io.github.ecsrollout.RolloutNotStableException.Reason;
 import io.github.ecsrollout.ServiceState.Verdict;
 import io.github.ecsrollout.support.ScriptedEcs;
 import io.github.ecsrollout.testing.FakeEcs;
+import io.github.ecsrollout.testing.VirtualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -46,6 +47,12 @@ import software.amazon.awssdk.services.ecs.model.ServiceNotFoundException;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
+/**
+ * {@link ServiceRollout} on mocked and fake clients. The tests of a timeout run on the testkit's {@link VirtualClock}
+ * and assert the deadline exactly; most others poll with no delay. The three tests of chunks watched together (the
+ * first verdict stopping the others, chunks beyond the pool taking turns, turns honouring maxAttempts) are kept on
+ * real time on purpose: they are about the pool of chunk threads, which only the system clock uses.
+ */
 class ServiceRolloutTest {
 
     private static final String D1 = "ecs-svc/1000000000000000001";
@@ -56,8 +63,15 @@ class ServiceRolloutTest {
     private final FakeEcs ecs = FakeEcs.create();
 
     @AfterEach
-    void noThreadOutlivesTheCall() {
+    void noThreadOutlivesTheCall() throws InterruptedException {
         Thread.interrupted();
+        // A call's own thread hands its answer over and then ends: joined, as the moment it takes is not the point
+        // (the join's bound only turns a stuck call into a failure instead of a hang).
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("ecs-rollout-call-")) {
+                t.join(5_000);
+            }
+        }
         assertEquals(List.of(), rolloutThreads());
     }
 
@@ -169,41 +183,42 @@ class ServiceRolloutTest {
     @Test
     void aTimeoutEndsTheWaitEvenWithoutMaxAttempts() {
         fake.script("web", deploying("web", D1));
+        VirtualClock clock = VirtualClock.create();
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
-                () -> rollout().delay(Duration.ofMillis(5)).timeout(Duration.ofMillis(100)).fetchStoppedTasks(false)
-                        .build().awaitStable("prod", "web"));
+                () -> rollout().clock(clock).delay(Duration.ofMillis(5)).timeout(Duration.ofMillis(100))
+                        .fetchStoppedTasks(false).build().awaitStable("prod", "web"));
 
         assertEquals(Reason.TIMED_OUT, e.reason());
         assertTrue(fake.polls("web") > 1);
+        // A poll every 50 ms (the default pace at a 5 ms delay is ECS's 20 DescribeServices a second): at 0, 50 and,
+        // its turn falling on the deadline itself, 100 ms; and not a moment past the deadline.
+        assertEquals(3, fake.polls("web"));
+        assertEquals(Duration.ofMillis(100), clock.elapsed());
     }
 
     @Test
     void noUpdateIsSentOnceTheTimeoutHasPassed() {
+        VirtualClock clock = VirtualClock.create();
         List.of("a", "b", "c", "d", "e").forEach(n -> fake.script(n, stable(n, D1)));
         fake.acceptUpdates(r -> {
-            try {
-                Thread.sleep(150);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            clock.advance(Duration.ofMillis(30)); // each update takes ECS 30 ms
             return software.amazon.awssdk.services.ecs.model.UpdateServiceResponse.builder()
                     .service(stable(r.service(), D1)).build();
         });
 
-        // 5 updates of 150 ms each never fit in 400 ms; the read before them leaves time for the first.
-        RolloutNotStableException e = assertThrows(RolloutNotStableException.class, () -> rollout()
-                .timeout(Duration.ofMillis(400)).build()
+        RolloutNotStableException e = assertThrows(RolloutNotStableException.class, () -> rollout().clock(clock)
+                .timeout(Duration.ofMillis(50)).build()
                 .rollOut(update("a"), update("b"), update("c"), update("d"), update("e")));
 
         assertEquals(Reason.TIMED_OUT, e.reason());
         ArgumentCaptor<UpdateServiceRequest> sent = ArgumentCaptor.forClass(UpdateServiceRequest.class);
         verify(fake.ecs, org.mockito.Mockito.atLeastOnce()).updateService(sent.capture());
-        assertTrue(sent.getAllValues().size() < 5, "updates stop at the deadline");
-        // The last one sent may have been cut short by the deadline: then ECS may or may not have applied it.
-        List<String> answeredOrNot = new java.util.ArrayList<>(e.updatedServices());
-        answeredOrNot.addAll(e.possiblyUpdatedServices());
-        assertEquals(sent.getAllValues().stream().map(UpdateServiceRequest::service).toList(), answeredOrNot);
+        // a at 0 and b at 30 ms went out before the deadline at 50 ms; c's turn came at 60 ms, after it.
+        assertEquals(List.of("a", "b"), sent.getAllValues().stream().map(UpdateServiceRequest::service).toList(),
+                "updates stop at the deadline");
+        assertEquals(sent.getAllValues().stream().map(UpdateServiceRequest::service).toList(), e.updatedServices());
+        assertEquals(List.of(), e.possiblyUpdatedServices(), "every update sent was answered");
         assertTrue(sent.getAllValues().get(0).overrideConfiguration().orElseThrow().apiCallTimeout().isPresent(),
                 "each update carries the time left, so a hung call cannot outlast the deadline");
         assertEquals("app:2", sent.getAllValues().get(0).taskDefinition());
