@@ -10,6 +10,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import io.github.ecsrollout.RolloutNotStableException.Reason;
+import io.github.ecsrollout.testing.VirtualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +29,10 @@ import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
 
-/** Issue 11: an answer that names no deployment, an update whose answer is lost, and the poll at the deadline. */
+/**
+ * Issue 11: an answer that names no deployment, an update whose answer is lost, and the poll at the deadline (on the
+ * testkit's {@link VirtualClock}, to the millisecond).
+ */
 class NoFalseSuccessTest {
 
     private static final String TD_ARN = "arn:aws:ecs:us-east-1:123456789012:task-definition/";
@@ -128,7 +132,8 @@ class NoFalseSuccessTest {
 
     @Test
     void aTimeoutShorterThanTheDelayStillLooksAtEcsJustBeforeTheDeadline() {
-        Instant now = Instant.now();
+        VirtualClock clock = VirtualClock.create();
+        Instant now = clock.instant();
         when(ecs.updateService(any(UpdateServiceRequest.class))).thenReturn(UpdateServiceResponse.builder()
                 .service(on("web", "ecs-svc/new", "web:2", now)).build());
         Service deploying = service("web", 1, 2, primary("ecs-svc/new", TD_ARN + "web:2", 1, 2,
@@ -139,10 +144,15 @@ class NoFalseSuccessTest {
                 DescribeServicesResponse.builder().services(deploying).build(),
                 DescribeServicesResponse.builder().services(on("web", "ecs-svc/new", "web:2", now)).build());
 
-        RolloutResult result = ServiceRollout.builder().ecsClient(ecs).delay(Duration.ofSeconds(10))
+        RolloutResult result = ServiceRollout.builder().ecsClient(ecs).clock(clock).delay(Duration.ofSeconds(10))
                 .timeout(Duration.ofMillis(400)).build().rollOut("prod", "web", "web:2");
 
         assertEquals(2, result.attempts(), "one poll at once, one just before the deadline");
+        // At once: after its DescribeServices turn, 1/15 s after the read before the update (the default pace at a
+        // 10 s delay). Just before the deadline: a quarter of the time left then is kept for that poll's call.
+        Duration turn = Duration.ofNanos(Math.round(1e9 / 15));
+        Duration left = Duration.ofMillis(400).minus(turn);
+        assertEquals(turn.plus(left).minus(left.dividedBy(4)), clock.elapsed());
     }
 
     private static UpdateServiceRequest request(String name) {

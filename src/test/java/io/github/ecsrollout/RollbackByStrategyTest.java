@@ -15,6 +15,7 @@ import static org.mockito.Mockito.when;
 import io.github.ecsrollout.RolloutNotStableException.Reason;
 import io.github.ecsrollout.ServiceState.RollbackAction;
 import io.github.ecsrollout.ServiceState.Verdict;
+import io.github.ecsrollout.testing.VirtualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,7 +59,8 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
  * follows a script of (DescribeServices, service deployment) steps, one per poll, the last one repeating; the
  * rollout's update, a StopServiceDeployment, a ContinueServiceDeployment and a restoring UpdateService each switch it
  * to the next script. {@link #BAD} fails its deployment on the second poll, so the rollout fails there while the
- * service of the row is in the state the row is about.
+ * service of the row is in the state the row is about. On the testkit's {@link VirtualClock}: the one budget is checked
+ * against it.
  */
 @SuppressWarnings("unchecked") // the SDK's Consumer<Builder>... varargs, as a user would write them
 class RollbackByStrategyTest {
@@ -78,6 +80,7 @@ class RollbackByStrategyTest {
     }
 
     private final EcsClient ecs = mock(EcsClient.class);
+    private final VirtualClock clock = VirtualClock.create();
     private final Map<String, List<Step>> scripts = new ConcurrentHashMap<>();
     private final Map<String, Integer> polls = new ConcurrentHashMap<>();
     /** What the service does after each kind of call: "update", "stop", "continue", "restore". */
@@ -223,8 +226,8 @@ class RollbackByStrategyTest {
     }
 
     private ServiceRollout.Builder rollout() {
-        return ServiceRollout.builder().ecsClient(ecs).delay(Duration.ofMillis(1)).fetchStoppedTasks(false)
-                .rollbackOnFailure(true).rollbackTimeout(Duration.ofSeconds(10));
+        return ServiceRollout.builder().ecsClient(ecs).clock(clock).delay(Duration.ofMillis(1))
+                .fetchStoppedTasks(false).rollbackOnFailure(true).rollbackTimeout(Duration.ofSeconds(10));
     }
 
     private RolloutNotStableException rollOut(ServiceRollout.Builder rollout, String... services) {
@@ -497,6 +500,7 @@ class RollbackByStrategyTest {
                 .rollbackTimeout(Duration.ofMillis(100)), "slow");
 
         assertEquals(Reason.TIMED_OUT, e.reason());
+        assertTrue(clock.elapsed().compareTo(Duration.ofMillis(300)) <= 0, "within the timeout: " + clock.elapsed());
         assertEquals(RollbackAction.STOPPED_WITH_ROLLBACK, action(e, "slow"));
         assertEquals(List.of(), e.rolledBackServices());
         assertTrue(e.getMessage().contains("NOT restored: slow (still rolling back when the time ran out; ECS goes "
@@ -509,10 +513,15 @@ class RollbackByStrategyTest {
                 .put("stop", List.of(new Step(twoRevisions("slow", deployment("slow", 3), OLD, NEW, null),
                         sd("slow", 1, ServiceDeploymentStatus.ROLLBACK_IN_PROGRESS, null))));
 
-        RolloutNotStableException e = rollOut(ServiceRollout.builder().ecsClient(ecs).delay(Duration.ofMillis(1))
-                .fetchStoppedTasks(false).rollbackOnFailure(true).timeout(Duration.ofMillis(300)), "slow");
+        RolloutNotStableException e = rollOut(ServiceRollout.builder().ecsClient(ecs).clock(clock)
+                .delay(Duration.ofMillis(1)).fetchStoppedTasks(false).rollbackOnFailure(true)
+                .timeout(Duration.ofMillis(300)), "slow");
 
         assertEquals(Reason.TIMED_OUT, e.reason());
+        // The rollback's calls get 2 s even when no time is left; on the virtual clock they take none of it but their
+        // turns at the DescribeServices pace (20 a second at a 1 ms delay).
+        assertTrue(clock.elapsed().compareTo(Duration.ofMillis(300).plusSeconds(2)) <= 0,
+                "within the timeout and the rollback's 2 s for its calls: " + clock.elapsed());
         assertEquals(List.of("UpdateService slow " + NEW, "StopServiceDeployment slow ROLLBACK"), callsOf("slow"),
                 "the lookup and the stop are made although no time is left for the wait");
         assertEquals(List.of(), e.rolledBackServices());

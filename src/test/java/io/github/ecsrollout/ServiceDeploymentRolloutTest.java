@@ -18,6 +18,7 @@ import io.github.ecsrollout.RolloutNotStableException.Reason;
 import io.github.ecsrollout.ServiceState.RollbackAction;
 import io.github.ecsrollout.ServiceState.Verdict;
 import io.github.ecsrollout.testing.FakeEcs;
+import io.github.ecsrollout.testing.VirtualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
  * Rollouts judged from service deployments. Most run on the testkit's {@link FakeEcs}; those that need an exact shape
  * (a bake time in minutes, a hook's own failure reason, answers without {@code currentServiceDeployment}) run on a
  * mocked client where each service has a script of (DescribeServices, service deployment) pairs, one per poll, the
- * last one repeating.
+ * last one repeating. On the testkit's {@link VirtualClock}.
  */
 class ServiceDeploymentRolloutTest {
 
@@ -60,8 +61,10 @@ class ServiceDeploymentRolloutTest {
     private static final DeploymentConfiguration BLUE_GREEN = DeploymentConfiguration.builder()
             .strategy(DeploymentStrategy.BLUE_GREEN).bakeTimeInMinutes(60).build();
 
+    /** The rollouts' clock, and the fake's: polls 50 ms apart (at ECS's 20 DescribeServices a second), in no time. */
+    private final VirtualClock clock = VirtualClock.create();
     private final EcsClient ecs = mock(EcsClient.class);
-    private final FakeEcs fake = FakeEcs.create();
+    private final FakeEcs fake = FakeEcs.builder().clock(clock).build();
     private final Map<String, List<Step>> scripts = new ConcurrentHashMap<>();
     private final Map<String, Integer> polls = new ConcurrentHashMap<>();
     private final List<String> updates = Collections.synchronizedList(new ArrayList<>());
@@ -155,7 +158,8 @@ class ServiceDeploymentRolloutTest {
     }
 
     private ServiceRollout.Builder rollout() {
-        return ServiceRollout.builder().ecsClient(ecs).delay(Duration.ofMillis(1)).fetchStoppedTasks(false);
+        return ServiceRollout.builder().ecsClient(ecs).clock(clock).delay(Duration.ofMillis(1))
+                .fetchStoppedTasks(false);
     }
 
     private ServiceRollout.Builder rolloutOnFake() {
