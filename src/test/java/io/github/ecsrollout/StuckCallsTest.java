@@ -25,7 +25,9 @@ import software.amazon.awssdk.services.ecs.model.Service;
 /**
  * Issue 11: an ECS call that never returns and ignores interrupts, as a stalled HTTP response does, neither holds a
  * rollout past its timeout nor holds back another chunk's verdict. (The {@code @Timeout} only turns a regression into
- * a failure instead of a hang; nothing here measures time.)
+ * a failure instead of a hang; nothing here measures time.) Kept on real time on purpose: a stuck call is given up
+ * in real time, on the call's own thread, and the chunks watched together poll on the pool of chunk threads, which
+ * only the system clock uses.
  */
 @Timeout(60)
 class StuckCallsTest {

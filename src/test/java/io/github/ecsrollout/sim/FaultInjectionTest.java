@@ -18,7 +18,11 @@ import software.amazon.awssdk.services.ecs.model.EcsException;
 import software.amazon.awssdk.services.ecs.model.ServerException;
 import software.amazon.awssdk.services.ecs.waiters.EcsWaiter;
 
-/** Faults as the real SDK client experiences them: what it retries, what it surfaces. */
+/**
+ * Faults as the real SDK client experiences them: what it retries, what it surfaces. The simulator's state is on a
+ * manual clock; the slow answers are kept on real time on purpose: they are held on the server for real, which the
+ * SDK's apiCallAttemptTimeout counts.
+ */
 class FaultInjectionTest {
 
     private SimulatedEcs ecs;

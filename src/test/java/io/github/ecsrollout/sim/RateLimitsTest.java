@@ -11,7 +11,11 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.EcsException;
 
-/** ECS's token buckets in the simulator, through the real SDK client (one attempt a call: no retry hides a 400). */
+/**
+ * ECS's token buckets in the simulator, through the real SDK client (one attempt a call: no retry hides a 400), on a
+ * manual clock. The scaled clock's refill is kept on real time on purpose: a scaled clock runs by itself in real time,
+ * which is what it tests (its 200 ms sleep stands for 20 s, and the bucket is full from 10 s on).
+ */
 class RateLimitsTest extends SimTestBase {
 
     private EcsClient once;

@@ -15,7 +15,10 @@ import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.waiters.EcsWaiter;
 
-/** The simulator on the real clock, as the demo and the benchmarks use it. Outcomes only, no timing asserts. */
+/**
+ * The simulator on the real clock, as the demo and the benchmarks use it. Outcomes only, no timing asserts. Kept on
+ * real time on purpose: the real clock, and pollers at once on several threads, are what it tests.
+ */
 class RealTimeTest {
 
     @Test

@@ -22,6 +22,10 @@ import software.amazon.awssdk.services.ecs.model.ClusterNotFoundException;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
 
+/**
+ * A timed call on a thread of its own, given up after its timeout plus the grace. Kept on real time on purpose: the
+ * wait for a call that never returns counts real time whatever the rollout's clock, and the threads are the point.
+ */
 class CallThreadsTest {
 
     private final EcsClient ecs = mock(EcsClient.class);
