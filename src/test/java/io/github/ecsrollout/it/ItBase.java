@@ -24,8 +24,8 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
 /**
- * What every integration test shares: a simulated ECS and a rollout on one virtual clock, the real SDK client pointed at
- * the simulator over HTTP, a rollout with a short poll delay, and the check that no {@code ecs-rollout-*} thread
+ * What every integration test shares: a simulated ECS and a rollout on one virtual clock, the real SDK client pointed
+ * at the simulator over HTTP, a rollout with a short poll delay, and the check that no {@code ecs-rollout-*} thread
  * outlives its call.
  *
  * <p>The clock is the simulator's manual {@link SimClock}, given to the rollout too ({@link #rollout()}): each poll

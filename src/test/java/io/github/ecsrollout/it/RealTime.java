@@ -8,8 +8,8 @@ import java.lang.annotation.Target;
 /**
  * An integration test (or every test of a class) kept on the real clock on purpose: its point is something only real
  * time has, such as a socket that never answers, a call's own thread, the listener's thread or the pool of chunk
- * threads. {@link ItBase} then starts the simulated ECS on the system clock and builds rollouts without a clock of their
- * own. Every other integration test runs on the virtual clock the rollout shares with the simulator.
+ * threads. {@link ItBase} then starts the simulated ECS on the system clock and builds rollouts without a clock of
+ * their own. Every other integration test runs on the virtual clock the rollout shares with the simulator.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD})

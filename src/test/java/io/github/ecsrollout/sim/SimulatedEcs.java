@@ -94,8 +94,8 @@ public final class SimulatedEcs implements AutoCloseable {
     }
 
     /**
-     * One action of {@link #meanwhile}: runs on each call that {@code when} accepts until it returns true, one call at a
-     * time. It may itself call the simulator (someone else's UpdateService), but not with a call its {@code when}
+     * One action of {@link #meanwhile}: runs on each call that {@code when} accepts until it returns true, one call at
+     * a time. It may itself call the simulator (someone else's UpdateService), but not with a call its {@code when}
      * accepts: that call would wait for the action that made it.
      */
     private static final class Meanwhile {
@@ -230,9 +230,9 @@ public final class SimulatedEcs implements AutoCloseable {
     /**
      * Does what a test wants to happen "meanwhile" (someone else deploys, an operator continues a paused deployment, a
      * burst of faults starts) on the server's thread, once ECS has answered a call that {@code when} accepts and before
-     * that answer goes out: the caller, who waits for it, cannot make another call first, whatever the clock and however
-     * busy the machine. {@code action} runs on each such call until it returns {@code true}, then no more. Calls that
-     * never reach the model (throttled by the rate limits, answered by a fault) do not count.
+     * that answer goes out: the caller, who waits for it, cannot make another call first, whatever the clock and
+     * however busy the machine. {@code action} runs on each such call until it returns {@code true}, then no more.
+     * Calls that never reach the model (throttled by the rate limits, answered by a fault) do not count.
      */
     public SimulatedEcs meanwhile(Predicate<Answered> when, Predicate<Answered> action) {
         meanwhile.add(new Meanwhile(when, action));
