@@ -3,6 +3,7 @@ package io.github.ecsrollout.internal.io;
 import io.github.ecsrollout.internal.model.RolloutSettings;
 import io.github.ecsrollout.internal.time.CallPacer;
 import io.github.ecsrollout.internal.time.Deadline;
+import io.github.ecsrollout.internal.time.SystemClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -32,7 +33,8 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
 
 /**
  * The port over a caller's {@link EcsClient}: each call carries the time left before the rollout's deadline as its
- * {@code apiCallTimeout} (unless the request's or the client's own is shorter) and runs through {@link CallThreads},
+ * {@code apiCallTimeout} (unless the request's or the client's own is shorter; never on a virtual clock, whose time
+ * calls do not take) and runs through {@link CallThreads},
  * so not even an answer that never ends holds a rollout past its deadline; turns are paced as ECS throttles each
  * kind of call, in buckets shared by every call of one {@code ServiceRollout}. Requests are built, not passed as
  * {@code Consumer<Builder>}: a caller's Mockito mock stubs only the former.
@@ -49,7 +51,19 @@ public final class SyncEcs implements EcsPort {
     /** The client's own apiCallTimeout, read at the first call (building a rollout makes no call on the client). */
     private volatile Optional<Duration> clientTimeout;
 
+    /**
+     * Whether calls carry the time left before the deadline: on the system clock only. On a virtual clock calls take
+     * none of its time, while the SDK would enforce a timeout in real time, cutting off a healthy call.
+     */
+    private final boolean boundsCalls;
+
     public SyncEcs(RolloutSettings settings) {
+        this(settings, SystemClock.isSystem(settings.clock()));
+    }
+
+    /** @param boundsCalls whether calls carry the time left before the deadline as their {@code apiCallTimeout} */
+    SyncEcs(RolloutSettings settings, boolean boundsCalls) {
+        this.boundsCalls = boundsCalls;
         this.ecs = CallThreads.wrap(settings.ecs());
         this.describes = CallPacer.perSecond(settings.clock(), settings.describeServicesPerSecond());
         this.deployments = CallPacer.perSecond(settings.clock(), settings.describeServicesPerSecond());
@@ -154,8 +168,8 @@ public final class SyncEcs implements EcsPort {
     }
 
     /** The time left (at least 1 ms), when there is a deadline and it is sooner than {@code own} (null: none). */
-    private static Optional<Duration> timeLeftIfShorterThan(Deadline deadline, Duration own) {
-        Duration left = deadline.timeLeft();
+    private Optional<Duration> timeLeftIfShorterThan(Deadline deadline, Duration own) {
+        Duration left = boundsCalls ? deadline.timeLeft() : null;
         return left != null && (own == null || left.compareTo(own) < 0) ? Optional.of(left) : Optional.empty();
     }
 

@@ -121,21 +121,22 @@ final class WatchRun {
         List<List<Chunk>> due = schedule.dueGroups(chunks, now);
         for (int g = 0; g < due.size(); g++) {
             List<Chunk> group = due.get(g);
-            if (deadline.hasPassed()) {
+            long remaining = deadline.remainingNanos();
+            // A turn that fell on the deadline itself is still taken, as any turn before it; a poll not yet waiting
+            // for its turn at the deadline is not sent.
+            boolean waited = group.stream().allMatch(c -> c.awaitingTurn);
+            if (remaining < 0 || (remaining == 0 && !waited)) {
                 // The deadline came before the poll could go out: each chunk's wait ends at it.
-                WatchOutcome failure = null;
-                for (Chunk c : group) {
-                    if (c.awaitingTurn) {
-                        c.awaitingTurn = false;
-                    }
-                    failure = failure != null ? failure : end(c, schedule.timedOut());
-                }
+                WatchOutcome failure = timeOut(group);
                 if (failure != null) {
                     return failure;
                 }
                 continue;
             }
             long wait = ecs.takeDescribeTurn();
+            if (wait > 0 && remaining == 0) {
+                return timeOut(group);
+            }
             if (wait > 0) {
                 // Every chunk due waits for its turn, its poll counted once; a turn after the deadline is refused at
                 // the deadline.
@@ -146,7 +147,7 @@ final class WatchRun {
                     }
                 }));
                 waitingForTurn = true;
-                turnAt = wait >= deadline.remainingNanos() ? deadline.atNanos() : now + wait;
+                turnAt = wait > remaining ? deadline.atNanos() : now + wait;
                 return null;
             }
             Map<Chunk, List<TrackedService>> asked = new LinkedHashMap<>();
@@ -168,6 +169,16 @@ final class WatchRun {
         return null;
     }
 
+    /** Ends each chunk of a group at the deadline; returns the failure that ends the wait, if one does. */
+    private WatchOutcome timeOut(List<Chunk> group) {
+        WatchOutcome failure = null;
+        for (Chunk c : group) {
+            c.awaitingTurn = false;
+            failure = failure != null ? failure : end(c, schedule.timedOut());
+        }
+        return failure;
+    }
+
     private void countPoll(Chunk c) {
         c.polls++;
         maxPolls = Math.max(maxPolls, c.polls);
@@ -175,7 +186,7 @@ final class WatchRun {
 
     /** Looks up the pending answers' service deployments together, once that is due. */
     private WatchOutcome lookUpIfDue(long now) {
-        if (!pending.isDue(now, polls.busy())) {
+        if (!pending.isDue(now, polls.busy() || waitingForTurn)) {
             return null;
         }
         LookupPoll.Batch batch = pending.take();

@@ -28,8 +28,9 @@ class SyncEcsTest {
 
     private final VirtualClock clock = VirtualClock.create();
     private final EcsClient mock = mock(EcsClient.class);
+    /** Bounding calls as on the system clock, with the time left read on a clock the test moves. */
     private final SyncEcs ecs = new SyncEcs(new RolloutSettings(mock, Duration.ZERO, null, null, 10,
-            RolloutListener.NONE, false, false, null, null, null, null, clock));
+            RolloutListener.NONE, false, false, null, null, null, null, clock), true);
 
     private Deadline in(Duration timeout) {
         return Deadline.after(clock, clock.nanoTime(), timeout);
@@ -63,6 +64,15 @@ class SyncEcsTest {
 
         assertEquals(Duration.ofMinutes(2), sent.get(0).overrideConfiguration().orElseThrow().apiCallTimeout()
                 .orElseThrow());
+    }
+
+    @Test
+    void onAVirtualClockCallsCarryNoTimeLeftForTheSdkWouldCountItInRealTime() {
+        SyncEcs virtual = new SyncEcs(new RolloutSettings(mock, Duration.ZERO, null, null, 10, RolloutListener.NONE,
+                false, false, null, null, null, null, clock));
+        UpdateServiceRequest r = UpdateServiceRequest.builder().service("web").taskDefinition("web:2").build();
+
+        assertSame(r, virtual.bound(r, in(Duration.ofMillis(5))));
     }
 
     @Test
