@@ -375,6 +375,27 @@ class ServiceDeploymentRolloutTest {
         assertTrue(describedPerCall.stream().anyMatch(n -> n > 10), "chunks share calls: " + describedPerCall);
     }
 
+    /**
+     * 25 blue/green services at the default pace (10 DescribeServices a second at the default 15 s delay): the chunks
+     * of a round go out 100 ms apart, further apart than the batch window, yet their service deployments share calls
+     * of 20.
+     */
+    @Test
+    void aPacedRoundOfChunksStillSharesServiceDeploymentCallsOfTwenty() {
+        List<UpdateServiceRequest> requests = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            fake.service("prod", "svc-" + i).blueGreen(1);
+            requests.add(request("svc-" + i));
+        }
+
+        ServiceRollout.builder().ecsClient(fake).clock(clock).build().rollOut(requests);
+
+        List<Integer> describedPerCall = fake.calls(DescribeServiceDeploymentsRequest.class).stream()
+                .map(r -> r.serviceDeploymentArns().size()).toList();
+        assertTrue(describedPerCall.stream().allMatch(n -> n <= 20), describedPerCall.toString());
+        assertEquals(20, describedPerCall.get(0), "the round's first call is full: " + describedPerCall);
+    }
+
     private static UpdateServiceRequest request(String name) {
         return UpdateServiceRequest.builder().cluster("prod").service(name).taskDefinition("app:2").build();
     }

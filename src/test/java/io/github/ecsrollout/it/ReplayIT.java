@@ -49,6 +49,9 @@ class ReplayIT extends ItBase {
             Map.entry("01d-stable-legacy-no-rolloutstate-custodian-placebo-describe-services.json",
                     SUCCESS),
             Map.entry("02b-mid-deployment-legacy-custodian-placebo-describe-services.json", fails(Reason.TIMED_OUT)),
+            // ECS's circuit breaker rolling back: the previous deployment PRIMARY again, the failed one gone.
+            Map.entry("03-circuit-breaker-rollback-in-progress-sevenwestmedia.json",
+                    fails(Reason.DEPLOYMENT_FAILED)),
             Map.entry("05-draining-describe-services-custodian-placebo.json", fails(Reason.SERVICE_INACTIVE)),
             Map.entry("06-events-unable-to-place-botocore-example-describe-services.json", fails(Reason.TIMED_OUT)),
             Map.entry("07-error-ServiceNotFoundException-UpdateService-terraform-15073.json", fails(Reason.API_ERROR)),
@@ -94,6 +97,10 @@ class ReplayIT extends ItBase {
             case TIMED_OUT -> {
                 assertEquals(Verdict.IN_PROGRESS, e.serviceState(service).orElseThrow().verdict());
                 assertEquals(2, polls().size(), "maxAttempts polls");
+            }
+            case DEPLOYMENT_FAILED -> {
+                assertEquals(1, polls().size(), "on the first poll that shows it");
+                assertEquals(Verdict.DEPLOYMENT_FAILED, e.serviceState(service).orElseThrow().verdict());
             }
             case SERVICE_INACTIVE ->
                     assertEquals("DRAINING", e.serviceState(service).orElseThrow().status().orElseThrow());

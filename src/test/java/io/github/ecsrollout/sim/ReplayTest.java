@@ -64,7 +64,7 @@ class ReplayTest {
 
     @Test
     void allRecordingsAreThere() {
-        assertEquals(11, payloads().size(), payloads().toString());
+        assertEquals(12, payloads().size(), payloads().toString());
         assertEquals(List.of("20-list-service-deployments-awscli-docs.json",
                 "20b-describe-service-deployments-successful-rolling-awscli-docs.json",
                 "21b-describe-service-deployments-bluegreen-paused-hook-apiref-sample.json"), serviceDeploymentPayloads());

@@ -182,7 +182,7 @@ public final class ServiceVerdicts {
             if (watched.isPresent() && watched.get().rolloutState() == DeploymentRolloutState.FAILED) {
                 return Verdict.DEPLOYMENT_FAILED;
             }
-            if (watched.isPresent() && isRollbackOfFailed(watched.get(), deployments)) {
+            if (watched.isPresent() && isRollingBack(watched.get())) {
                 return Verdict.DEPLOYMENT_FAILED;
             }
         }
@@ -211,19 +211,16 @@ public final class ServiceVerdicts {
     }
 
     /**
-     * Whether the PRIMARY deployment is ECS rolling back a FAILED deployment that is still listed beside it: it is
-     * newer than the failed one and says it rolls back. An older FAILED deployment beside a PRIMARY that is not a
-     * rollback (a fix forward) is history, not a failure.
+     * Whether the PRIMARY deployment is ECS rolling a failed deployment back (the circuit breaker's or the alarms'):
+     * it says it rolls back and has not completed. ECS makes the previous deployment PRIMARY again for that, with its
+     * old id and {@code createdAt}, and the failed one may be listed beside it (older or newer) or gone already: the
+     * rollback itself is ECS saying the deployment failed. An older FAILED deployment beside a PRIMARY that does not
+     * say it rolls back (a fix forward) is history, not a failure.
      */
-    private static boolean isRollbackOfFailed(Deployment primary, List<Deployment> deployments) {
+    private static boolean isRollingBack(Deployment primary) {
         String reason = primary.rolloutStateReason() == null ? ""
                 : primary.rolloutStateReason().toLowerCase(Locale.ROOT);
-        if (primary.rolloutState() == DeploymentRolloutState.COMPLETED || !reason.contains("rolling back")) {
-            return false;
-        }
-        return deployments.stream().anyMatch(d -> d != primary && d.rolloutState() == DeploymentRolloutState.FAILED
-                && (d.createdAt() == null || primary.createdAt() == null
-                        || !primary.createdAt().isBefore(d.createdAt())));
+        return primary.rolloutState() != DeploymentRolloutState.COMPLETED && reason.contains("rolling back");
     }
 
     /**

@@ -10,8 +10,9 @@ import software.amazon.awssdk.services.ecs.model.Service;
 
 /**
  * The answers of a watch that wait for their service deployments, so that those of chunks polled together are looked
- * up together: the look-up is due once they fill a DescribeServiceDeployments call, nothing else is in flight, or
- * the oldest has waited one batch window. Used on the watching thread only.
+ * up together: the look-up is due once they fill a DescribeServiceDeployments call; or, once no chunk due waits for
+ * its DescribeServices turn, when nothing else is in flight or the oldest has waited one batch window. Used on the
+ * watching thread only.
  */
 final class PendingLookups {
 
@@ -43,10 +44,19 @@ final class PendingLookups {
         return answers.isEmpty() ? Long.MAX_VALUE : since + windowNanos;
     }
 
-    /** Whether the look-up is due now. */
-    boolean isDue(long now, boolean othersInFlight) {
-        return !answers.isEmpty() && (needs.size() >= EcsLimits.SERVICE_DEPLOYMENTS_PER_DESCRIBE || !othersInFlight
-                || now - since >= windowNanos);
+    /**
+     * Whether the look-up is due now.
+     *
+     * @param inFlight whether polls are in flight, whose answers may join
+     * @param turnsAwaited whether polls due now wait for their DescribeServices turn: they are this round's, and join
+     *     whatever the window, so that a paced round still shares calls of 20
+     */
+    boolean isDue(long now, boolean inFlight, boolean turnsAwaited) {
+        if (answers.isEmpty()) {
+            return false;
+        }
+        return needs.size() >= EcsLimits.SERVICE_DEPLOYMENTS_PER_DESCRIBE
+                || (!turnsAwaited && (!inFlight || now - since >= windowNanos));
     }
 
     /** The answers to look up now, with their services' needs; nothing is pending afterwards. */

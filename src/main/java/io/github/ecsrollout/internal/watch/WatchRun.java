@@ -95,7 +95,9 @@ final class WatchRun {
                 return round ? firstFailure() : ranOut != null ? ranOut : WatchOutcome.STABLE;
             }
             long wake = waitingForTurn ? turnAt : schedule.nextDue(chunks);
-            wake = Math.min(wake, pending.dueBy());
+            if (!waitingForTurn) {
+                wake = Math.min(wake, pending.dueBy());
+            }
             failure = take(polls.next(settings.clock(), wake));
             if (failure != null) {
                 return failure;
@@ -186,7 +188,7 @@ final class WatchRun {
 
     /** Looks up the pending answers' service deployments together, once that is due. */
     private WatchOutcome lookUpIfDue(long now) {
-        if (!pending.isDue(now, polls.busy() || waitingForTurn)) {
+        if (!pending.isDue(now, polls.busy(), waitingForTurn)) {
             return null;
         }
         LookupPoll.Batch batch = pending.take();
