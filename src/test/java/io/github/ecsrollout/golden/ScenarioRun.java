@@ -7,6 +7,7 @@ import io.github.ecsrollout.RolloutResult;
 import io.github.ecsrollout.ServiceRollout;
 import io.github.ecsrollout.ServiceState;
 import io.github.ecsrollout.sim.ServiceSpec;
+import io.github.ecsrollout.sim.SimClock;
 import io.github.ecsrollout.sim.SimStats;
 import io.github.ecsrollout.sim.SimulatedEcs;
 import io.github.ecsrollout.testing.FakeEcs;
@@ -71,6 +72,9 @@ final class ScenarioRun implements AutoCloseable {
     private final List<String> outcome = new ArrayList<>();
     private FakeEcs fake;
     private SimulatedEcs sim;
+    /** The simulator's virtual clock, which its rollouts share; {@code null} on real time. */
+    private SimClock simClock;
+    private boolean realTime;
     private EcsClient simClient;
     private RolloutNotStableException lastFailure;
 
@@ -121,13 +125,43 @@ final class ScenarioRun implements AutoCloseable {
         return ServiceRollout.builder().ecsClient(fake()).delay(Duration.ZERO).maxAttempts(10).listener(listener);
     }
 
-    /** The simulator, on real time (the library polls on the wall clock, so a manual clock would never move). */
+    /**
+     * Runs this scenario's simulator and rollouts on real time, as its transcript was recorded, instead of the virtual
+     * clock; call before anything starts the simulator.
+     */
+    void onRealTime() {
+        if (sim != null) {
+            throw new IllegalStateException("the simulator is already running on the virtual clock");
+        }
+        realTime = true;
+    }
+
+    /**
+     * The simulator, on a manual clock that its rollouts share ({@link #simRollout()}), started at the current instant
+     * (to the millisecond) so that ECS's instants look recent: each poll delay and pacing wait of a rollout moves it,
+     * and nothing else does but the scenario's own {@link #letPass}, so a script plays out in the same polls however
+     * busy the machine is. On the system clock for a scenario {@link #onRealTime()}.
+     */
     SimulatedEcs sim() {
         if (sim == null) {
-            sim = SimulatedEcs.start(Clock.systemUTC(), 4);
+            simClock = realTime ? null : SimClock.startingAt(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+            sim = SimulatedEcs.start(realTime ? Clock.systemUTC() : simClock, 4);
             simClient = sim.client();
         }
         return sim;
+    }
+
+    /**
+     * Lets {@code time} pass between two calls of the scenario: moves the simulator's virtual clock on, or sleeps on
+     * real time.
+     */
+    void letPass(Duration time) throws InterruptedException {
+        sim();
+        if (simClock == null) {
+            Thread.sleep(time.toMillis());
+        } else {
+            simClock.advance(time);
+        }
     }
 
     /** A simulated service, declared in this order for the transcript. */
@@ -136,12 +170,16 @@ final class ScenarioRun implements AutoCloseable {
         sim().createService(spec.apply(ServiceSpec.of(cluster, service)));
     }
 
-    /** A rollout on the simulator through the real SDK client, at the integration tests' delay and paces. */
+    /**
+     * A rollout on the simulator through the real SDK client, at the integration tests' delay and paces, on the
+     * simulator's virtual clock (unless {@link #onRealTime()}).
+     */
     ServiceRollout.Builder simRollout() {
         sim();
-        return ServiceRollout.builder().ecsClient(simClient).delay(SIM_DELAY)
+        ServiceRollout.Builder rollout = ServiceRollout.builder().ecsClient(simClient).delay(SIM_DELAY)
                 .maxUpdateServicePerSecond(SIM_UPDATES_PER_SECOND)
                 .maxDescribeServicesPerSecond(SIM_DESCRIBES_PER_SECOND).listener(listener);
+        return simClock == null ? rollout : rollout.clock(simClock);
     }
 
     private void declare(String cluster, String service) {
