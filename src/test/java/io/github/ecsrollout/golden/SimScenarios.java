@@ -11,28 +11,30 @@ import io.github.ecsrollout.sim.ServiceSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
 /**
  * The golden master's scenarios on the simulated ECS, through the real SDK client over HTTP, on a virtual clock that
- * the simulator and the rollouts share ({@link ScenarioRun#sim()}): each poll delay and pacing wait moves it, so a
- * script plays out in the same polls every run, however busy the machine, and takes milliseconds. What a scenario
- * makes happen during a rollout is staged with {@code SimulatedEcs.meanwhile}, before ECS's answer goes out, not from
- * the listener, whose thread would race a rollout that no longer waits between polls.
+ * the simulator and the rollouts share ({@link ScenarioRun#sim()}): each poll delay and pacing wait moves it, and each
+ * call ECS answers takes {@link ScenarioRun#SIM_CALL_TAKES} of it, so a script plays out in the same polls every run,
+ * however busy the machine, and takes milliseconds. What a scenario makes happen during a rollout is staged with
+ * {@code SimulatedEcs.meanwhile}, before ECS's answer goes out, not from the listener, whose thread would race a
+ * rollout that no longer waits between polls.
  *
  * <p>The transcripts were recorded before the engine's refactoring, with the simulator and the rollouts on real time,
  * so they stay coarse (no poll counts, repeats collapsed, events apart from observations), and the scripts keep their
- * timings: tens of milliseconds, timeouts of a second or two. A scenario whose recorded transcript holds what real
- * time made of its script, which the script alone does not say, stays on real time ({@link #onRealTime}), with why.
+ * timings: tens of milliseconds, timeouts of a second or two. Some recorded transcripts hold what the time calls took
+ * made of their scripts (the timeouts' stopped tasks not fetched, the ECS rollback outlasted in
+ * {@code start-check-circuit-breaker-ecs-rollback-with-rollback}): calls taking {@link ScenarioRun#SIM_CALL_TAKES}
+ * of the virtual clock reproduce them.
  */
 final class SimScenarios {
 
     /**
      * A deployment's length: long enough for the first poll after the update to find it still deploying (in real time,
      * where the files were recorded, even on a loaded machine that polls late; on the virtual clock that poll comes
-     * one delay, 20 ms, after the update).
+     * one delay, 20 ms, after the update, plus its calls' time, 5 ms each).
      */
     private static final Duration QUICK = Duration.ofMillis(250);
     /** When a failing deployment fails: after the healthy ones of a fleet are stable. */
@@ -48,27 +50,6 @@ final class SimScenarios {
     /** A bound for scenarios that should end by themselves: 3 s of 20 ms polls. */
     private static final int MAX_ATTEMPTS = 150;
 
-    /**
-     * Why a timeout's transcript was recorded with "stopped tasks unavailable: not fetched: the timeout had passed"
-     * and no ListTasks. With no whole delay left before the deadline, the library polls once more a quarter of the
-     * time left before it (at most 5 ms at this delay), then times out, and fetches the stopped tasks only while the
-     * deadline has not passed. In real time each poll takes time of its own (5 to 20 ms here), so the timeout is found
-     * just past the deadline (0.601 to 0.606 s into a 0.6 s timeout). On the virtual clock calls take none of its time:
-     * the timeout is found with the margin still left (after the last poll, at 595 ms), and ListTasks goes out.
-     */
-    private static final String TIMEOUT_DIAGNOSIS = "only in real time does the last poll before the deadline take "
-            + "longer than its margin, so that the stopped tasks are not fetched";
-    /**
-     * Why {@code start-check-circuit-breaker-ecs-rollback-with-rollback} was recorded with ECS's rollback restored.
-     * Checked every 30 ms, the tenth check falls on the very instant the breaker trips (300 ms) and sees ECS's 800 ms
-     * rollback just requested; the rollback then watches it for the rollout's default 40 polls, 780 ms on the virtual
-     * clock, which ends 20 ms before ECS is done: not restored, out of polls. In real time the check came a few
-     * milliseconds after the trip and each of the 40 polls took a delay plus its calls' own time, so the watch outlasted
-     * ECS's rollback.
-     */
-    private static final String ECS_ROLLBACK_OUTLASTED = "only in real time do the rollback's 40 polls outlast ECS's "
-            + "800 ms rollback, each taking its calls' time besides its delay";
-
     private SimScenarios() {
     }
 
@@ -82,18 +63,6 @@ final class SimScenarios {
 
     private static Scenario sim(String name, Scenario.Body body) {
         return new Scenario("sim-" + name, true, body);
-    }
-
-    /**
-     * {@code scenario} with the simulator and the rollouts on real time, as its transcript was recorded, since on the
-     * virtual clock it would differ for the reason {@code why} says.
-     */
-    private static Scenario onRealTime(String why, Scenario scenario) {
-        Objects.requireNonNull(why, "why");
-        return new Scenario(scenario.name(), scenario.coarse(), run -> {
-            run.onRealTime();
-            scenario.body().run(run);
-        });
     }
 
     /** One service {@code web} of cluster {@code prod}, rolled out to {@code web:2}. */
@@ -136,11 +105,13 @@ final class SimScenarios {
                 ServiceScript.circuitBreakerRollbackFails(FAILS, ECS_ROLLBACK)), true, b -> b));
         all.add(rollOut("crash-loop-breaker", s -> s.script(ServiceScript.crashLoop(CRASH, 137, FAILS)), false,
                 b -> b));
-        all.add(onRealTime(TIMEOUT_DIAGNOSIS, rollOut("unable-to-place-timeout", s -> s.script(
-                ServiceScript.unableToPlace(Duration.ofMillis(50))), false, b -> b.timeout(Duration.ofMillis(600)))));
-        all.add(onRealTime(TIMEOUT_DIAGNOSIS, rollOutThen("unable-to-place-timeout-with-rollback",
-                ServiceScript.unableToPlace(Duration.ofMillis(50)), ServiceScript.stableAfter(QUICK),
-                b -> b.timeout(Duration.ofMillis(2000)).rollbackTimeout(Duration.ofMillis(1000)))));
+        // The last poll before a timeout's deadline takes at least the margin the deadline left it (SIM_CALL_TAKES):
+        // the stopped tasks are not fetched, as recorded.
+        all.add(rollOut("unable-to-place-timeout", s -> s.script(ServiceScript.unableToPlace(Duration.ofMillis(50))),
+                false, b -> b.timeout(Duration.ofMillis(600))));
+        all.add(rollOutThen("unable-to-place-timeout-with-rollback", ServiceScript.unableToPlace(Duration.ofMillis(50)),
+                ServiceScript.stableAfter(QUICK), b -> b.timeout(Duration.ofMillis(2000))
+                        .rollbackTimeout(Duration.ofMillis(1000))));
         all.add(rollOut("rolling-with-alarms", s -> s.script(ServiceScript.rollingWithAlarms(QUICK, 0,
                 "p99-latency")), false, b -> b));
         // A bake of a minute: the library refuses fewer polls than that takes (at 20 ms), though the alarm fires first.
@@ -158,13 +129,11 @@ final class SimScenarios {
         // Stages of 300 ms: ECS's rollback after the hook fails takes two, ROLLBACK_REQUESTED for the first 150 ms.
         all.add(rollOut("lambda-hook-fails", s -> s.script(ServiceScript.blueGreen(Duration.ofMillis(300), 0)
                 .withLambdaHook("POST_SCALE_UP", ServiceScript.HookOutcome.FAILED, 5, "ROLLBACK")), false, b -> b));
-        all.add(onRealTime(TIMEOUT_DIAGNOSIS, rollOut("pause-hook-timeout", s -> s.script(
-                ServiceScript.blueGreen(STAGE, 0).withPauseHook("POST_SCALE_UP", 60, "CONTINUE")), false,
-                b -> b.timeout(Duration.ofMillis(600)))));
-        all.add(onRealTime(TIMEOUT_DIAGNOSIS, rollOutThen("pause-hook-timeout-with-rollback",
-                ServiceScript.blueGreen(STAGE, 0).withPauseHook("POST_SCALE_UP", 60, "CONTINUE"),
-                ServiceScript.stableAfter(QUICK), b -> b.timeout(Duration.ofMillis(2000))
-                        .rollbackTimeout(Duration.ofMillis(1000)))));
+        all.add(rollOut("pause-hook-timeout", s -> s.script(ServiceScript.blueGreen(STAGE, 0)
+                .withPauseHook("POST_SCALE_UP", 60, "CONTINUE")), false, b -> b.timeout(Duration.ofMillis(600))));
+        all.add(rollOutThen("pause-hook-timeout-with-rollback", ServiceScript.blueGreen(STAGE, 0)
+                .withPauseHook("POST_SCALE_UP", 60, "CONTINUE"), ServiceScript.stableAfter(QUICK),
+                b -> b.timeout(Duration.ofMillis(2000)).rollbackTimeout(Duration.ofMillis(1000))));
         all.add(rollOut("early-success", s -> s.desiredCount(4).script(ServiceScript.earlySuccess(50, "DEFERRED",
                 QUICK, QUICK.multipliedBy(2))), false, b -> b));
     }
@@ -209,8 +178,10 @@ final class SimScenarios {
                     .rollOut(requests));
         }));
         all.add(sim("start-check-stable", run -> checkUntilDone(run, ServiceScript.stableAfter(QUICK), false)));
-        all.add(onRealTime(ECS_ROLLBACK_OUTLASTED, sim("start-check-circuit-breaker-ecs-rollback-with-rollback",
-                run -> checkUntilDone(run, ServiceScript.circuitBreakerFails(FAILS, true, ECS_ROLLBACK), true))));
+        // The rollback watches ECS's own for its 40 polls, each a delay and its calls' time (SIM_CALL_TAKES): they
+        // outlast ECS's 800 ms, which is restored, as recorded.
+        all.add(sim("start-check-circuit-breaker-ecs-rollback-with-rollback",
+                run -> checkUntilDone(run, ServiceScript.circuitBreakerFails(FAILS, true, ECS_ROLLBACK), true)));
         all.add(sim("start-resume-blue-green", run -> {
             run.simService("prod", "web", s -> s.script(ServiceScript.blueGreen(STAGE, 0)));
             ServiceRollout rollout = run.simRollout().maxAttempts(MAX_ATTEMPTS).build();
@@ -235,8 +206,7 @@ final class SimScenarios {
      * Starts, then checks every 30 ms until done or failed; only the last check is written down, as how many checks
      * it takes depended on timing in real time, where the transcripts were recorded.
      */
-    private static void checkUntilDone(ScenarioRun run, ServiceScript script, boolean rollback)
-            throws InterruptedException {
+    private static void checkUntilDone(ScenarioRun run, ServiceScript script, boolean rollback) {
         run.simService("prod", "web", s -> s.script(script));
         ServiceRollout rollout = run.simRollout().rollbackOnFailure(rollback).build();
         RolloutCheckpoint checkpoint = run.call("start", () -> rollout.start(UpdateServiceRequest.builder()
