@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
 import software.amazon.awssdk.services.ecs.model.Deployment;
 import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 
@@ -25,13 +24,6 @@ final class RecordingListener implements RolloutListener {
     private final List<Call> calls = new ArrayList<>();
     /** Every deployment id seen on a service, to tell which service a ListTasks by {@code startedBy} is about. */
     private final Map<String, String> deployments = new ConcurrentHashMap<>();
-
-    /** What a scenario does once ECS accepted an update (the simulator's script swapped for the restore, say). */
-    private volatile BiConsumer<String, String> afterUpdate = (cluster, service) -> { };
-
-    void afterUpdate(BiConsumer<String, String> action) {
-        this.afterUpdate = action;
-    }
 
     synchronized List<Call> calls() {
         return List.copyOf(calls);
@@ -62,7 +54,6 @@ final class RecordingListener implements RolloutListener {
             deployments.put(deploymentId, Names.key(cluster, service));
         }
         add(Names.key(cluster, service), "onUpdateAccepted " + deploymentId, false);
-        afterUpdate.accept(cluster, service);
     }
 
     @Override

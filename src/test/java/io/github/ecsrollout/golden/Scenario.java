@@ -5,9 +5,9 @@ package io.github.ecsrollout.golden;
  * counts, and what it does.
  *
  * @param name the transcript's file name, without {@code .txt}
- * @param coarse whether the scenario depends on timing (the simulator's real time, or chunks of services watched on
- *     several threads, which stop each other at a time of their own): its transcript then keeps no counts of polls
- *     and collapses repeated lines
+ * @param coarse whether the scenario depends on timing (the simulator's real time, in which its transcripts were
+ *     recorded, or chunks of services watched on several threads, which stop each other at a time of their own): its
+ *     transcript then keeps no counts of polls and collapses repeated lines
  * @param body what the scenario does
  */
 record Scenario(String name, boolean coarse, Body body) {

@@ -7,6 +7,7 @@ import io.github.ecsrollout.RolloutResult;
 import io.github.ecsrollout.ServiceRollout;
 import io.github.ecsrollout.ServiceState;
 import io.github.ecsrollout.sim.ServiceSpec;
+import io.github.ecsrollout.sim.SimClock;
 import io.github.ecsrollout.sim.SimStats;
 import io.github.ecsrollout.sim.SimulatedEcs;
 import io.github.ecsrollout.testing.FakeEcs;
@@ -52,6 +53,18 @@ final class ScenarioRun implements AutoCloseable {
     private static final double SIM_UPDATES_PER_SECOND = 5.0 * 15_000 / SIM_DELAY.toMillis();
     /** The library's 150 DescribeServices per delay, uncapped by its real-time ceiling, as the integration tests. */
     private static final double SIM_DESCRIBES_PER_SECOND = 150.0 * 1_000 / SIM_DELAY.toMillis();
+    /**
+     * How much of the virtual clock each call the simulator answers takes, as a call takes time of its own in real
+     * time, where the transcripts were recorded (a few milliseconds there). A quarter of {@link #SIM_DELAY}: when no
+     * whole delay is left before a timeout, the library makes its last poll a quarter of the time left before the
+     * deadline, so at most 5 ms before it; a call of 5 ms reaches the deadline whatever the time left, and the
+     * timeouts' stopped tasks are "not fetched: the timeout had passed", as recorded. A shorter one reaches it or not
+     * depending on where the polls fall: 2 and 2.5 ms happen to match the recordings, 1.5 and 3 ms do not. In the
+     * recorded {@code start-check-circuit-breaker-ecs-rollback-with-rollback}, likewise, the rollback's 40 polls
+     * outlast ECS's 800 ms rollback only because each takes its calls' time besides its delay. Every simulator
+     * scenario's calls take it: the others' transcripts match with it as without.
+     */
+    static final Duration SIM_CALL_TAKES = Duration.ofMillis(5);
 
     /** The library's loggers, as slf4j-simple shows them (the last part of the name). */
     static final Set<String> LIBRARY_LOGGERS = Set.of("ServiceRollout", "services", "progress", "events", "polls",
@@ -71,6 +84,8 @@ final class ScenarioRun implements AutoCloseable {
     private final List<String> outcome = new ArrayList<>();
     private FakeEcs fake;
     private SimulatedEcs sim;
+    /** The simulator's virtual clock, which its rollouts share. */
+    private SimClock simClock;
     private EcsClient simClient;
     private RolloutNotStableException lastFailure;
 
@@ -121,13 +136,31 @@ final class ScenarioRun implements AutoCloseable {
         return ServiceRollout.builder().ecsClient(fake()).delay(Duration.ZERO).maxAttempts(10).listener(listener);
     }
 
-    /** The simulator, on real time (the library polls on the wall clock, so a manual clock would never move). */
+    /**
+     * The simulator, on a manual clock that its rollouts share ({@link #simRollout()}), started at the current instant
+     * (to the millisecond) so that ECS's instants look recent: each poll delay and pacing wait of a rollout moves it,
+     * each call ECS answers moves it by {@link #SIM_CALL_TAKES} (once ECS has answered, before the answer goes out),
+     * and nothing else does but the scenario's own {@link #letPass}, so a script plays out in the same polls however
+     * busy the machine is.
+     */
     SimulatedEcs sim() {
         if (sim == null) {
-            sim = SimulatedEcs.start(Clock.systemUTC(), 4);
+            simClock = SimClock.startingAt(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+            sim = SimulatedEcs.start(simClock, 4);
+            // First of the meanwhile actions, so that a scenario's own ones run with the call's time already taken.
+            sim.meanwhile(a -> true, a -> {
+                simClock.advance(SIM_CALL_TAKES);
+                return false;
+            });
             simClient = sim.client();
         }
         return sim;
+    }
+
+    /** Lets {@code time} pass between two calls of the scenario: moves the simulator's virtual clock on. */
+    void letPass(Duration time) {
+        sim();
+        simClock.advance(time);
     }
 
     /** A simulated service, declared in this order for the transcript. */
@@ -136,10 +169,13 @@ final class ScenarioRun implements AutoCloseable {
         sim().createService(spec.apply(ServiceSpec.of(cluster, service)));
     }
 
-    /** A rollout on the simulator through the real SDK client, at the integration tests' delay and paces. */
+    /**
+     * A rollout on the simulator through the real SDK client, at the integration tests' delay and paces, on the
+     * simulator's virtual clock.
+     */
     ServiceRollout.Builder simRollout() {
         sim();
-        return ServiceRollout.builder().ecsClient(simClient).delay(SIM_DELAY)
+        return ServiceRollout.builder().ecsClient(simClient).delay(SIM_DELAY).clock(simClock)
                 .maxUpdateServicePerSecond(SIM_UPDATES_PER_SECOND)
                 .maxDescribeServicesPerSecond(SIM_DESCRIBES_PER_SECOND).listener(listener);
     }

@@ -15,15 +15,26 @@ import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
 /**
- * The golden master's scenarios on the simulated ECS, through the real SDK client over HTTP. The library polls on the
- * wall clock and the simulator runs in real time, so these transcripts are coarse (no poll counts, repeats
- * collapsed, events apart from observations): scripts last tens of milliseconds, timeouts a second or two.
+ * The golden master's scenarios on the simulated ECS, through the real SDK client over HTTP, on a virtual clock that
+ * the simulator and the rollouts share ({@link ScenarioRun#sim()}): each poll delay and pacing wait moves it, and each
+ * call ECS answers takes {@link ScenarioRun#SIM_CALL_TAKES} of it, so a script plays out in the same polls every run,
+ * however busy the machine, and takes milliseconds. What a scenario makes happen during a rollout is staged with
+ * {@code SimulatedEcs.meanwhile}, before ECS's answer goes out, not from the listener, whose thread would race a
+ * rollout that no longer waits between polls.
+ *
+ * <p>The transcripts were recorded before the engine's refactoring, with the simulator and the rollouts on real time,
+ * so they stay coarse (no poll counts, repeats collapsed, events apart from observations), and the scripts keep their
+ * timings: tens of milliseconds, timeouts of a second or two. Some recorded transcripts hold what the time calls took
+ * made of their scripts (the timeouts' stopped tasks not fetched, the ECS rollback outlasted in
+ * {@code start-check-circuit-breaker-ecs-rollback-with-rollback}): calls taking {@link ScenarioRun#SIM_CALL_TAKES}
+ * of the virtual clock reproduce them.
  */
 final class SimScenarios {
 
     /**
-     * A deployment's length: long enough for the first poll after the update to find it still deploying even on a
-     * loaded machine, where that poll can come late (a 60 ms one was sometimes seen stable at once).
+     * A deployment's length: long enough for the first poll after the update to find it still deploying (in real time,
+     * where the files were recorded, even on a loaded machine that polls late; on the virtual clock that poll comes
+     * one delay, 20 ms, after the update, plus its calls' time, 5 ms each).
      */
     private static final Duration QUICK = Duration.ofMillis(250);
     /** When a failing deployment fails: after the healthy ones of a fleet are stable. */
@@ -33,10 +44,10 @@ final class SimScenarios {
     private static final String CRASH = "Essential container in task exited";
     /**
      * How long ECS's own rollback takes: ROLLBACK_REQUESTED for its first quarter, long enough for the poll that sees
-     * the failure to see that status whatever the machine's load.
+     * the failure to see that status (in real time, whatever the machine's load).
      */
     private static final Duration ECS_ROLLBACK = Duration.ofMillis(800);
-    /** A bound for scenarios that should end by themselves: about 3 s of 20 ms polls, ample on a loaded machine. */
+    /** A bound for scenarios that should end by themselves: 3 s of 20 ms polls. */
     private static final int MAX_ATTEMPTS = 150;
 
     private SimScenarios() {
@@ -71,7 +82,7 @@ final class SimScenarios {
         return sim(name, run -> {
             run.simService("prod", "web", s -> s.script(first));
             // Only the new revision fails: the restored one starts fine, as the integration tests script it.
-            run.listener().afterUpdate((cluster, service) -> run.sim().service(cluster, service).script(after));
+            afterEachUpdate(run, after);
             run.sim().stopRollbackTakes(Duration.ofMillis(100));
             ServiceRollout rollout = settings.apply(run.simRollout().maxAttempts(MAX_ATTEMPTS)
                     .rollbackOnFailure(true)).build();
@@ -94,8 +105,10 @@ final class SimScenarios {
                 ServiceScript.circuitBreakerRollbackFails(FAILS, ECS_ROLLBACK)), true, b -> b));
         all.add(rollOut("crash-loop-breaker", s -> s.script(ServiceScript.crashLoop(CRASH, 137, FAILS)), false,
                 b -> b));
-        all.add(rollOut("unable-to-place-timeout", s -> s.script(ServiceScript.unableToPlace(
-                Duration.ofMillis(50))), false, b -> b.timeout(Duration.ofMillis(600))));
+        // The last poll before a timeout's deadline takes at least the margin the deadline left it (SIM_CALL_TAKES):
+        // the stopped tasks are not fetched, as recorded.
+        all.add(rollOut("unable-to-place-timeout", s -> s.script(ServiceScript.unableToPlace(Duration.ofMillis(50))),
+                false, b -> b.timeout(Duration.ofMillis(600))));
         all.add(rollOutThen("unable-to-place-timeout-with-rollback", ServiceScript.unableToPlace(Duration.ofMillis(50)),
                 ServiceScript.stableAfter(QUICK), b -> b.timeout(Duration.ofMillis(2000))
                         .rollbackTimeout(Duration.ofMillis(1000))));
@@ -160,14 +173,15 @@ final class SimScenarios {
                 requests.add(UpdateServiceRequest.builder().cluster(cluster).service(name).taskDefinition(name + ":2")
                         .build());
             }
-            run.listener().afterUpdate((cluster, service) -> run.sim().service(cluster, service)
-                    .script(ServiceScript.stableAfter(QUICK)));
+            afterEachUpdate(run, ServiceScript.stableAfter(QUICK));
             run.call("rollOut", () -> run.simRollout().maxAttempts(MAX_ATTEMPTS).rollbackOnFailure(true).build()
                     .rollOut(requests));
         }));
         all.add(sim("start-check-stable", run -> checkUntilDone(run, ServiceScript.stableAfter(QUICK), false)));
-        all.add(sim("start-check-circuit-breaker-ecs-rollback-with-rollback", run -> checkUntilDone(run,
-                ServiceScript.circuitBreakerFails(FAILS, true, ECS_ROLLBACK), true)));
+        // The rollback watches ECS's own for its 40 polls, each a delay and its calls' time (SIM_CALL_TAKES): they
+        // outlast ECS's 800 ms, which is restored, as recorded.
+        all.add(sim("start-check-circuit-breaker-ecs-rollback-with-rollback",
+                run -> checkUntilDone(run, ServiceScript.circuitBreakerFails(FAILS, true, ECS_ROLLBACK), true)));
         all.add(sim("start-resume-blue-green", run -> {
             run.simService("prod", "web", s -> s.script(ServiceScript.blueGreen(STAGE, 0)));
             ServiceRollout rollout = run.simRollout().maxAttempts(MAX_ATTEMPTS).build();
@@ -178,17 +192,27 @@ final class SimScenarios {
     }
 
     /**
-     * Starts, then checks every 30 ms until done or failed; only the last check is written down, as how many checks
-     * it takes depends on timing.
+     * Once ECS accepted an update of a service, the service's later deployments (the restore) follow {@code after}:
+     * staged on the simulator's thread before ECS's answer goes out, so that no call of the rollout comes first.
      */
-    private static void checkUntilDone(ScenarioRun run, ServiceScript script, boolean rollback)
-            throws InterruptedException {
+    private static void afterEachUpdate(ScenarioRun run, ServiceScript after) {
+        run.sim().meanwhile(a -> a.operation().equals("UpdateService") && a.ok(), a -> {
+            run.sim().service(a.request().path("cluster").asText(), a.service()).script(after);
+            return false;
+        });
+    }
+
+    /**
+     * Starts, then checks every 30 ms until done or failed; only the last check is written down, as how many checks
+     * it takes depended on timing in real time, where the transcripts were recorded.
+     */
+    private static void checkUntilDone(ScenarioRun run, ServiceScript script, boolean rollback) {
         run.simService("prod", "web", s -> s.script(script));
         ServiceRollout rollout = run.simRollout().rollbackOnFailure(rollback).build();
         RolloutCheckpoint checkpoint = run.call("start", () -> rollout.start(UpdateServiceRequest.builder()
                 .cluster("prod").service("web").taskDefinition("web:2").build()));
         for (int i = 0; i < 100 && checkpoint != null; i++) {
-            Thread.sleep(30);
+            run.letPass(Duration.ofMillis(30));
             RolloutProgress progress;
             try {
                 progress = rollout.check(checkpoint);
