@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.ecs.model.ServiceDeploymentLifecycleStage;
 
@@ -17,8 +18,10 @@ import software.amazon.awssdk.services.ecs.model.ServiceDeploymentLifecycleStage
  * A rollout written down: everything a later process needs to go on judging it exactly as the process that started it
  * would have, so a rollout can outlive one AWS Lambda invocation. Returned by {@link ServiceRollout#start} and
  * {@link RolloutProgress#checkpoint()}, and carried by a {@link RolloutNotStableException} that leaves a rollout
- * unfinished but alive ({@link RolloutNotStableException#checkpoint()}); passed to {@link ServiceRollout#check} or
- * {@link ServiceRollout#resume}, in this JVM or another.
+ * unfinished but alive ({@link RolloutNotStableException#checkpoint()}); passed to {@link ServiceRollout#check},
+ * {@link ServiceRollout#watch}, {@link ServiceRollout#resume} or {@link ServiceRollout#rollBack}, in this JVM or
+ * another. It carries the rollout's deadline ({@link #deadline()}): a call that takes it up ends the rollout only at a
+ * verdict or at that deadline; the end of the call's own time ends only the call.
  *
  * <p>It travels as JSON: {@link #toJson()} and {@link #fromJson(String)}, or as a plain record through any JSON
  * mapper that handles Java records (Jackson 2.12 and later, the AWS Lambda Java runtime's serialization of handler
@@ -38,16 +41,18 @@ import software.amazon.awssdk.services.ecs.model.ServiceDeploymentLifecycleStage
  * @param services one entry per service: its cluster and name as the caller spelled them, the deployment the rollout
  *     started, its service deployment once found, its previous task definition, its last verdict, and what the
  *     listener has been told
+ * @param deadlineAt when the rollout ends, if not done (ISO-8601): its start plus the starting
+ *     {@code ServiceRollout}'s timeout, or {@code null} when it had none; version 2 and later ({@link #deadline()})
  * @serial exclude
  */
 public record RolloutCheckpoint(int version, String startedAt, String succeedAtStage, boolean rollbackOnFailure,
-        String serviceDeploymentArnPrefix, List<String> services) implements Serializable {
+        String serviceDeploymentArnPrefix, List<String> services, String deadlineAt) implements Serializable {
 
-    /** The version this library writes. */
-    public static final int CURRENT_VERSION = 1;
+    /** The newest version this library writes: 2, for a checkpoint with a deadline; without one it writes 1. */
+    public static final int CURRENT_VERSION = 2;
 
     private static final Set<String> MEMBERS = Set.of("version", "startedAt", "succeedAtStage", "rollbackOnFailure",
-            "serviceDeploymentArnPrefix", "services");
+            "serviceDeploymentArnPrefix", "services", "deadlineAt");
 
     /**
      * Checks every component, as {@link #fromJson(String)} and JSON mappers call it.
@@ -58,6 +63,7 @@ public record RolloutCheckpoint(int version, String startedAt, String succeedAtS
      * @param rollbackOnFailure whether a failure rolls back the changed services
      * @param serviceDeploymentArnPrefix an ARN prefix ending in {@code :service-deployment/}, or {@code null}
      * @param services one entry per service, as this library writes them; at least one
+     * @param deadlineAt when the rollout ends (ISO-8601, not before {@code startedAt}), or {@code null}; version 2 only
      * @throws IllegalArgumentException when a component is not what this library writes
      * @throws NullPointerException when {@code startedAt} or {@code services} is {@code null}
      */
@@ -67,7 +73,15 @@ public record RolloutCheckpoint(int version, String startedAt, String succeedAtS
                     + CURRENT_VERSION + ")" + (version > CURRENT_VERSION ? ": written by a newer ecs-rollout" : ""));
         }
         Objects.requireNonNull(startedAt, "startedAt");
-        Instant start = instant(startedAt);
+        Instant start = instant(startedAt, "startedAt");
+        if (deadlineAt != null) {
+            if (version < 2) {
+                throw new IllegalArgumentException("a version " + version + " checkpoint has no deadlineAt");
+            }
+            if (instant(deadlineAt, "deadlineAt").isBefore(start)) {
+                throw new IllegalArgumentException("deadlineAt " + deadlineAt + " is before startedAt " + startedAt);
+            }
+        }
         if (succeedAtStage != null
                 && ServiceDeploymentLifecycleStage.fromValue(succeedAtStage)
                         == ServiceDeploymentLifecycleStage.UNKNOWN_TO_SDK_VERSION) {
@@ -113,7 +127,13 @@ public record RolloutCheckpoint(int version, String startedAt, String succeedAtS
             }
             Json.string(out, services.get(i));
         }
-        return out.append("]}").toString();
+        out.append(']');
+        if (deadlineAt != null) {
+            // Only with one: a checkpoint without a deadline stays version 1, which earlier releases read.
+            out.append(",\"deadlineAt\":");
+            Json.string(out, deadlineAt);
+        }
+        return out.append('}').toString();
     }
 
     /**
@@ -155,7 +175,35 @@ public record RolloutCheckpoint(int version, String startedAt, String succeedAtS
                 (String) required(map, "startedAt", String.class),
                 (String) optional(map, "succeedAtStage", String.class),
                 Boolean.TRUE.equals(optional(map, "rollbackOnFailure", Boolean.class)),
-                (String) optional(map, "serviceDeploymentArnPrefix", String.class), lines);
+                (String) optional(map, "serviceDeploymentArnPrefix", String.class), lines,
+                (String) optional(map, "deadlineAt", String.class));
+    }
+
+    /**
+     * A checkpoint without a deadline, as version 1 wrote them: see the canonical constructor.
+     *
+     * @param version the format's version
+     * @param startedAt when the rollout started (ISO-8601)
+     * @param succeedAtStage a lifecycle stage, or {@code null}
+     * @param rollbackOnFailure whether a failure rolls back the changed services
+     * @param serviceDeploymentArnPrefix an ARN prefix ending in {@code :service-deployment/}, or {@code null}
+     * @param services one entry per service, as this library writes them; at least one
+     */
+    public RolloutCheckpoint(int version, String startedAt, String succeedAtStage, boolean rollbackOnFailure,
+            String serviceDeploymentArnPrefix, List<String> services) {
+        this(version, startedAt, succeedAtStage, rollbackOnFailure, serviceDeploymentArnPrefix, services, null);
+    }
+
+    /**
+     * When the rollout ends if it is not done by then: its start plus the timeout of the {@code ServiceRollout} that
+     * started it. {@code check}, {@code resume} and {@code watch} end it {@code TIMED_OUT} then (rolled back when
+     * {@link #rollbackOnFailure()}), whatever the checking {@code ServiceRollout}'s own timeout, which bounds only its
+     * call.
+     *
+     * @return the deadline; empty when the rollout was started without a timeout
+     */
+    public Optional<Instant> deadline() {
+        return Optional.ofNullable(deadlineAt).map(Instant::parse);
     }
 
     /** A short form: a checkpoint of many services would otherwise fill a log line. */
@@ -163,14 +211,15 @@ public record RolloutCheckpoint(int version, String startedAt, String succeedAtS
     public String toString() {
         return "RolloutCheckpoint[version=" + version + ", startedAt=" + startedAt + ", services=" + services.size()
                 + (succeedAtStage == null ? "" : ", succeedAtStage=" + succeedAtStage)
-                + (rollbackOnFailure ? ", rollbackOnFailure" : "") + "]";
+                + (rollbackOnFailure ? ", rollbackOnFailure" : "")
+                + (deadlineAt == null ? "" : ", deadline=" + deadlineAt) + "]";
     }
 
-    private static Instant instant(String value) {
+    private static Instant instant(String value, String name) {
         try {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("startedAt \"" + value + "\" is not an ISO-8601 instant", e);
+            throw new IllegalArgumentException(name + " \"" + value + "\" is not an ISO-8601 instant", e);
         }
     }
 

@@ -42,6 +42,11 @@ public final class ServiceRollout implements AutoCloseable {
     public static final Duration DEFAULT_DELAY = Duration.ofSeconds(15);
     /** The polls per chunk unless set: 40, the SDK waiter's own. */
     public static final int DEFAULT_MAX_ATTEMPTS = RolloutSettings.DEFAULT_MAX_ATTEMPTS;
+    /**
+     * The share of a {@code timeout} reserved for a rollback when {@code rollbackOnFailure} is set without a
+     * {@code rollbackTimeout}: a third, so that a failed rollout has that long to roll back and confirm it.
+     */
+    public static final double DEFAULT_ROLLBACK_SHARE = RolloutSettings.DEFAULT_ROLLBACK_SHARE;
     /** The chunks watched at once unless set: 10, that is 100 services. */
     public static final int DEFAULT_MAX_CONCURRENCY = 10;
     /**
@@ -212,12 +217,19 @@ public final class ServiceRollout implements AutoCloseable {
      * Looks once at a rollout a checkpoint carries, without sleeping: one DescribeServices call per 10 services not yet
      * confirmed stable, plus their service deployments where those decide the verdict. The rollout is judged with the
      * {@code succeedAtStage} and {@code rollbackOnFailure} it started with (the checkpoint's), and this
-     * {@code ServiceRollout}'s listener, client and timeout (which bounds this call's ECS calls).
+     * {@code ServiceRollout}'s listener, client and timeout (which bounds this call's ECS calls only).
+     *
+     * <p>Past the rollout's deadline ({@link RolloutCheckpoint#deadline()}, when it was started with a timeout) the
+     * rollout is done if every service is stable by then, else it ends {@code TIMED_OUT}, rolled back when it started
+     * with {@code rollbackOnFailure}. A failure of this call that is no verdict ({@code API_ERROR} when ECS throttles,
+     * say, or {@code INTERRUPTED}) ends only the call: nothing is rolled back, and the exception carries the
+     * checkpoint to go on from.
      *
      * @param checkpoint the checkpoint from {@link #start}, an earlier check, or a failure
      * @return whether the rollout is done, and the checkpoint to pass next time
      * @throws RolloutNotStableException on a terminal verdict, exactly as {@link #rollOut(Collection)} would throw it
-     *     (the rollback included when the rollout started with {@code rollbackOnFailure})
+     *     (the rollback included when the rollout started with {@code rollbackOnFailure}), past the rollout's
+     *     deadline, or when this call fails (then with {@link RolloutNotStableException#checkpoint()})
      */
     public RolloutProgress check(RolloutCheckpoint checkpoint) {
         Objects.requireNonNull(checkpoint, "checkpoint");
@@ -227,8 +239,11 @@ public final class ServiceRollout implements AutoCloseable {
 
     /**
      * Waits for a rollout a checkpoint carries, like {@link #rollOut(Collection)}, from where the checkpoint left off,
-     * bounded by this {@code ServiceRollout}'s own timeout or maxAttempts. A failure that leaves the rollout unfinished
-     * (a timeout) carries the checkpoint to go on from next time.
+     * until it is done, a verdict, or the rollout's deadline ({@link RolloutCheckpoint#deadline()}), whichever comes
+     * first, bounded by this {@code ServiceRollout}'s own timeout or maxAttempts too. When this call's own bound runs
+     * out first, only the call ends: nothing is rolled back, and the {@code TIMED_OUT} carries the checkpoint to go
+     * on from (see {@link #watch} for a wait that returns instead). The rollout's deadline, or a verdict, ends the
+     * rollout: rolled back then when it started with {@code rollbackOnFailure}.
      *
      * @param checkpoint the checkpoint from {@link #start}, a check, or a failure
      * @return every service's final state
@@ -238,6 +253,53 @@ public final class ServiceRollout implements AutoCloseable {
         Objects.requireNonNull(checkpoint, "checkpoint");
         ensureOpen();
         return engine.resume(checkpoint);
+    }
+
+    /**
+     * Waits for a rollout a checkpoint carries, as {@link #resume} does, for at most {@code budget}, and returns its
+     * progress either way: done, or not yet with the checkpoint to go on from, when the budget (or this
+     * {@code ServiceRollout}'s own timeout or maxAttempts) ran out first. A verdict or the rollout's deadline
+     * ({@link RolloutCheckpoint#deadline()}) ends the rollout and is thrown, rolled back when it started with
+     * {@code rollbackOnFailure}. What a function that carries on by itself calls.
+     *
+     * <p>A rollback that follows a verdict in this call has what is left of this {@code ServiceRollout}'s timeout when
+     * it has one (the wait then ends early enough to leave the rollback its share, as in {@link #rollOut(Collection)});
+     * else its rollbackTimeout; else half the budget. So without a timeout the call returns within one and a half
+     * budgets, give or take a call in flight: a Lambda function gives it two thirds of the time it has left.
+     *
+     * @param checkpoint the checkpoint from {@link #start}, a check, a watch, or a failure
+     * @param budget how long this call may wait, positive
+     * @return whether the rollout is done, and the checkpoint to pass next time
+     * @throws RolloutNotStableException on a verdict, past the rollout's deadline, or when the call fails otherwise
+     *     (then with {@link RolloutNotStableException#checkpoint()}: nothing is rolled back)
+     */
+    public RolloutProgress watch(RolloutCheckpoint checkpoint, Duration budget) {
+        Objects.requireNonNull(checkpoint, "checkpoint");
+        Objects.requireNonNull(budget, "budget");
+        if (budget.isNegative() || budget.isZero()) {
+            throw new IllegalArgumentException("budget must be positive: " + budget);
+        }
+        ensureOpen();
+        return engine.watch(checkpoint, budget);
+    }
+
+    /**
+     * Aborts a rollout a checkpoint carries: puts back every service it changed with the action that fits its
+     * deployment now, as {@code rollbackOnFailure} does (a deployment in flight stopped with ROLLBACK, one paused at a
+     * hook continued with ROLLBACK, ECS's own rollback watched, an ended one restored by UpdateService, a superseded
+     * one left alone), and waits until each is confirmed back, bounded by this {@code ServiceRollout}'s timeout (else
+     * its rollbackTimeout, else maxAttempts polls). Called again with the same checkpoint (a retry), it finds each
+     * service rolling back or back already and sends nothing more for it.
+     *
+     * @param checkpoint the checkpoint of the rollout to abort
+     * @return every service's state once each is confirmed back (or left alone)
+     * @throws RolloutNotStableException when a service is not confirmed back in time: its
+     *     {@link RolloutNotStableException#rolledBackServices()} are those that are, its message says why for the rest
+     */
+    public RolloutResult rollBack(RolloutCheckpoint checkpoint) {
+        Objects.requireNonNull(checkpoint, "checkpoint");
+        ensureOpen();
+        return engine.rollBack(checkpoint);
     }
 
     /** The requests, checked against ECS's rules before anything is sent. */
@@ -533,14 +595,16 @@ public final class ServiceRollout implements AutoCloseable {
         }
 
         /**
-         * How long a rollback and its wait may take. Set together with {@link #timeout(Duration)}, it is reserved out
-         * of the timeout (at most half of it): the rollout's own wait ends that much earlier, so that the whole call,
-         * rollback included, returns within the timeout. Without a timeout it bounds the rollback alone; unset, the
-         * rollback has what is left of the timeout (nothing, after a rollout that timed out), or, without a timeout,
-         * {@code maxAttempts} polls. The rollback's calls are sent in any case: they get at least 2 seconds, even
-         * when that runs past the timeout or no time is left at all. A service whose rollback is not confirmed in time
-         * is not in {@link RolloutNotStableException#rolledBackServices()}, and the message names it: ECS goes on
-         * rolling it back. Any positive length is accepted, as for {@link #timeout(Duration)}.
+         * How long a rollback and its wait may take; only with {@link #rollbackOnFailure(boolean)}. Set together with
+         * {@link #timeout(Duration)}, it is reserved out of the timeout and may be at most half of it: the rollout's
+         * own wait ends that much earlier, so that the whole call, rollback included, returns within the timeout.
+         * Unset with a timeout, a third of the timeout is reserved ({@link #DEFAULT_ROLLBACK_SHARE}). Without a
+         * timeout it bounds the rollback alone; unset then, the rollback has {@code maxAttempts} polls. The
+         * rollback's calls are sent in any case: they get at least 2 seconds, even when that runs past the timeout or
+         * no time is left at all. A service whose rollback is not confirmed in time is not in
+         * {@link RolloutNotStableException#rolledBackServices()}, and the message names it: ECS goes on rolling it
+         * back. Any positive length is accepted, as for {@link #timeout(Duration)}; {@link #build()} refuses one
+         * longer than half the timeout, or one without {@code rollbackOnFailure}.
          *
          * @param rollbackTimeout the rollback's bound, positive
          * @return this builder
@@ -593,8 +657,20 @@ public final class ServiceRollout implements AutoCloseable {
          * The immutable rollout.
          *
          * @return a new rollout with this builder's settings
+         * @throws IllegalArgumentException when a {@code rollbackTimeout} is set without {@code rollbackOnFailure}, or
+         *     longer than half the {@code timeout}: budgets that cannot both hold are refused, not clamped
          */
         public ServiceRollout build() {
+            if (rollbackTimeout != null && !rollbackOnFailure) {
+                throw new IllegalArgumentException("rollbackTimeout " + rollbackTimeout + " is set but "
+                        + "rollbackOnFailure is not: set rollbackOnFailure(true), or leave rollbackTimeout unset");
+            }
+            // A timeout beyond what a long of nanoseconds holds is no deadline at all: nothing to share then.
+            boolean deadline = timeout != null && timeout.compareTo(Duration.ofNanos(Long.MAX_VALUE)) < 0;
+            if (rollbackTimeout != null && deadline && rollbackTimeout.compareTo(timeout.dividedBy(2)) > 0) {
+                throw new IllegalArgumentException("rollbackTimeout " + rollbackTimeout + " is longer than half the "
+                        + "timeout " + timeout + ": the rollout's own wait would have less time than its rollback");
+            }
             return new ServiceRollout(this);
         }
 

@@ -11,8 +11,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.github.ecsrollout.testing.FakeEcs;
+import io.github.ecsrollout.testing.VirtualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -59,8 +63,7 @@ class ReadmeExampleTest {
         ServiceRollout rollout = ServiceRollout.builder()
                 .ecsClient(ecs)
                 .timeout(Duration.ofMillis(timeoutMillis))
-                .rollbackOnFailure(true)
-                .rollbackTimeout(Duration.ofMillis(Math.max(1, timeoutMillis / 3))) // reserved out of the timeout
+                .rollbackOnFailure(true)                     // a third of the timeout is kept for the rollback
                 .build();
         return rollout;
     }
@@ -76,6 +79,47 @@ class ReadmeExampleTest {
         assertTrue(timeout.toMillis() <= Math.max(left, 1), timeout + " for " + left + " ms left");
         assertTrue(left < 60_000 ? timeout.toMillis() >= left / 2 : timeout.toMillis() == left - 30_000,
                 timeout + " for " + left + " ms left");
+    }
+
+    /**
+     * The README's "Many services" example (its settings: a 20-minute timeout and rollbackOnFailure, no
+     * rollbackTimeout), 23 services of which one never becomes stable: the rollout times out, and the default reserve
+     * (a third of the timeout) leaves the rollback the time to confirm every service back within the timeout: the 22
+     * healthy ones restored by UpdateService, the stuck one's deployment stopped with ROLLBACK.
+     */
+    @Test
+    void theManyServicesExampleConfirmsItsRollbacks() {
+        VirtualClock clock = VirtualClock.create();
+        FakeEcs ecs = FakeEcs.builder().clock(clock).build();
+        List<String> services = new ArrayList<>();
+        for (int i = 0; i < 23; i++) {
+            services.add("svc-" + (char) ('a' + i / 10) + (i % 10));
+        }
+        services.forEach(s -> ecs.service("prod", s).taskDefinition(s + ":41").becomesStableAfter(4));
+        ecs.service("prod", "svc-b7").neverStable();
+        ServiceRollout rollout = ServiceRollout.builder()
+                .ecsClient(ecs)
+                .clock(clock)
+                .timeout(Duration.ofMinutes(20))      // one deadline for everything
+                .rollbackOnFailure(true)              // all or nothing
+                .build();
+        List<UpdateServiceRequest> requests = new ArrayList<>();
+        for (String service : services) {
+            requests.add(UpdateServiceRequest.builder()
+                    .cluster("prod")
+                    .service(service)
+                    .taskDefinition(service + ":42")
+                    .forceNewDeployment(true)
+                    .build());
+        }
+
+        RolloutNotStableException e = assertThrows(RolloutNotStableException.class, () -> rollout.rollOut(requests));
+
+        assertEquals(RolloutNotStableException.Reason.TIMED_OUT, e.reason(), e.getMessage());
+        assertEquals(services, e.rolledBackServices().stream().sorted().toList(), e.getMessage());
+        services.forEach(s -> assertTrue(ecs.service("prod", s).describe().orElseThrow().taskDefinition()
+                .endsWith(s + ":41"), s));
+        assertTrue(clock.elapsed().compareTo(Duration.ofMinutes(20)) <= 0, "confirmed within the timeout: " + clock.elapsed());
     }
 
     @Test

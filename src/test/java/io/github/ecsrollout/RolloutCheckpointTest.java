@@ -111,7 +111,7 @@ class RolloutCheckpointTest {
         "\"a string\"",
         "{}",
         "{\"version\":1}",
-        "{\"version\":2,\"startedAt\":\"2026-12-03T07:00:00Z\",\"services\":[\"prod|web|U|ecs-svc/1||||0|IN_PROGRESS||\"]}",
+        "{\"version\":3,\"startedAt\":\"2026-12-03T07:00:00Z\",\"services\":[\"prod|web|U|ecs-svc/1||||0|IN_PROGRESS||\"]}",
         "{\"version\":0,\"startedAt\":\"2026-12-03T07:00:00Z\",\"services\":[\"prod|web|U|ecs-svc/1||||0|IN_PROGRESS||\"]}",
         "{\"version\":1,\"startedAt\":\"yesterday\",\"services\":[\"prod|web|U|ecs-svc/1||||0|IN_PROGRESS||\"]}",
         "{\"version\":1,\"startedAt\":\"2026-12-03T07:00:00Z\",\"services\":[]}",

@@ -61,7 +61,8 @@ class InputAndPacingIT extends ItBase {
         List<String> services = names("web", 12);
         services.forEach(s -> sim.createService("prod", s, ServiceScript.stableAfter(Duration.ofMillis(50))));
         for (Duration huge : List.of(ChronoUnit.FOREVER.getDuration(), Duration.ofDays(365L * 200))) {
-            RolloutResult result = rollout().timeout(huge).rollbackTimeout(huge).rollbackOnFailure(true).build()
+            RolloutResult result = rollout().timeout(huge).rollbackTimeout(huge.dividedBy(2)).rollbackOnFailure(true)
+                    .build()
                     .rollOut(toRevision("prod", services, 2));
 
             assertTrue(result.services().stream().allMatch(ServiceState::isStable), huge::toString);

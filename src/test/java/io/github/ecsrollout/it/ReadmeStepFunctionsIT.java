@@ -1,34 +1,57 @@
 package io.github.ecsrollout.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ecsrollout.RolloutCheckpoint;
 import io.github.ecsrollout.RolloutNotStableException;
-import io.github.ecsrollout.RolloutNotStableException.Reason;
 import io.github.ecsrollout.RolloutProgress;
 import io.github.ecsrollout.ServiceRollout;
+import io.github.ecsrollout.it.StateMachine.Execution;
+import io.github.ecsrollout.it.StateMachine.TaskError;
 import io.github.ecsrollout.sim.ServiceScript;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
 /**
- * The README's Step Functions handlers, as printed there, driven the way the state machine drives them: every
- * handler input and output goes through the Lambda Java runtime's own serialization, and a new {@code ServiceRollout}
- * checks each time, as a cold invocation would. The state machine's Wait state moves the virtual clock.
+ * The README's Step Functions recipe as printed there: its three handlers (checked line by line against README.md),
+ * run by its state machine (read from README.md and run by {@link StateMachine}), every payload going through the
+ * Lambda Java runtime's own serialization, on the virtual clock the simulated ECS shares. Each invocation of a handler
+ * uses the {@code ServiceRollout}s the README declares, built afresh, as a cold start would: nothing but the payload
+ * survives from one to the next.
  */
 class ReadmeStepFunctionsIT extends ItBase {
 
-    /** The state machine's Wait between two checks. */
-    private static final Duration WAIT = Duration.ofMillis(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
+    // The README's START and ROLLOUT, on the simulated ECS and its clock, polling at the library's default delay.
+    private ServiceRollout START;
     private ServiceRollout ROLLOUT;
+
+    private void coldStart() {
+        START = rollout().delay(Duration.ofSeconds(15))
+                .timeout(Duration.ofHours(2)).rollbackOnFailure(true).build();
+        ROLLOUT = rollout().delay(Duration.ofSeconds(15))
+                .timeout(Duration.ofMinutes(10)).build();
+    }
 
     // ---- as printed in the README ----------------------------------------------------------------------------
 
@@ -42,7 +65,7 @@ class ReadmeStepFunctionsIT extends ItBase {
                 .map(s -> UpdateServiceRequest.builder().cluster(in.cluster()).service(s)
                         .taskDefinition(in.taskDefinition()).build())
                 .toList();
-        return new Step(false, ROLLOUT.start(requests));   // ROLLOUT: a static ServiceRollout, rollbackOnFailure(true)
+        return new Step(false, START.start(requests));   // if it throws, what it changed is rolled back already
     }
 
     // check-rollout: input and output are the Step
@@ -54,53 +77,199 @@ class ReadmeStepFunctionsIT extends ItBase {
             if (e.checkpoint().isPresent()) {
                 return new Step(false, e.checkpoint().get());   // alive (e.g. ECS throttled us): look again next time
             }
-            throw e;   // a verdict: rolled back already if rollbackOnFailure; the state machine's Catch ends it
+            throw e;   // a verdict, or the deadline passed: rolled back already; the state machine's Catch ends it
         }
     }
 
-    // ---- the state machine's loop ----------------------------------------------------------------------------
-
-    private static <T> T viaLambda(Class<T> type, T value) {
-        PojoSerializer<T> serializer = JacksonFactory.getInstance().getSerializer(type);
-        ByteArrayOutputStream json = new ByteArrayOutputStream();
-        serializer.toJson(value, json);
-        return serializer.fromJson(new ByteArrayInputStream(json.toByteArray()));
-    }
-
-    private Step runStateMachine(StartInput input, Runnable afterStart) {
-        ROLLOUT = rollout().rollbackOnFailure(true).build();
-        Step step = viaLambda(Step.class, start(viaLambda(StartInput.class, input)));
-        afterStart.run();
-        for (int i = 0; i < 200 && !step.done(); i++) {
-            clock.advance(WAIT);   // the Wait state
-            ROLLOUT = rollout().build();   // a cold invocation: nothing but the payload survives
-            step = viaLambda(Step.class, check(viaLambda(Step.class, step)));
-        }
+    // roll-back-rollout: input the Step that Check was given; as often as Step Functions retries it
+    public Step rollBack(Step step) {
+        ROLLOUT.rollBack(step.checkpoint());   // throws unless every service is confirmed back
         return step;
     }
 
+    // ---- the functions, deployed -----------------------------------------------------------------------------
+
+    /** A deployed function: its payload deserialized and its answer serialized as the Lambda Java runtime does. */
+    private <I, O> UnaryOperator<JsonNode> lambda(Class<I> input, Class<O> output, Function<I, O> handler) {
+        return payload -> {
+            coldStart();
+            try {
+                I in = serializer(input).fromJson(new ByteArrayInputStream(JSON.writeValueAsBytes(payload)));
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                serializer(output).toJson(handler.apply(in), out);
+                return JSON.readTree(out.toByteArray());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+    }
+
+    private static <T> PojoSerializer<T> serializer(Class<T> type) {
+        return JacksonFactory.getInstance().getSerializer(type);
+    }
+
+    /** The README's state machine, with the three functions deployed as the README names them. */
+    private StateMachine stateMachine(UnaryOperator<JsonNode> check, UnaryOperator<JsonNode> rollBack) {
+        return new StateMachine(readmeStateMachine(), clock::advance)
+                .function("start-rollout", lambda(StartInput.class, Step.class, this::start))
+                .function("check-rollout", check)
+                .function("roll-back-rollout", rollBack);
+    }
+
+    private StateMachine stateMachine() {
+        return stateMachine(lambda(Step.class, Step.class, this::check),
+                lambda(Step.class, Step.class, this::rollBack));
+    }
+
+    private static JsonNode input(List<String> services, String taskDefinition) {
+        return JSON.valueToTree(new StartInput("prod", services, taskDefinition));
+    }
+
+    // ---- the ways it ends ------------------------------------------------------------------------------------
+
     @Test
     void aHealthyRolloutEndsDone() {
-        List<String> services = names("web", 14);
-        services.forEach(s -> sim.createService("prod", s, ServiceScript.stableAfter(Duration.ofMillis(150))));
-        Step last = runStateMachine(new StartInput("prod", services, "app:42"), () -> { });
-        assertTrue(last.done());
-        services.forEach(s -> assertTrue(sim.service("prod", s).taskDefinition().endsWith("app:42")));
+        List<String> rolling = names("web", 8);
+        List<String> blueGreen = names("api", 6);
+        rolling.forEach(s -> sim.createService("prod", s, ServiceScript.stableAfter(Duration.ofMinutes(3))));
+        blueGreen.forEach(s -> sim.createService("prod", s, ServiceScript.blueGreen(Duration.ofSeconds(30), 15)));
+        List<String> services = new ArrayList<>(rolling);
+        services.addAll(blueGreen);
+
+        Execution execution = stateMachine().run(input(services, "app:42"));
+
+        assertTrue(execution.succeeded(), execution.toString());
+        assertTrue(execution.count("Check") > 30, "a 15-minute bake, checked every 30 s: " + execution.count("Check"));
+        services.forEach(s -> assertTrue(sim.service("prod", s).taskDefinition().endsWith("app:42"), s));
+        assertEquals(services.size(), sim.stats().count("UpdateService"), "nothing rolled back");
+        assertEquals(0, sim.stats().count("StopServiceDeployment"), "nothing rolled back");
     }
 
     @Test
     void aFailedDeploymentIsCaughtAndRolledBackAsTheStartingRolloutAsked() {
         List<String> services = names("api", 3);
         services.forEach(s -> sim.createService("prod", s, s.endsWith("-01")
-                ? ServiceScript.circuitBreakerFails(Duration.ofMillis(200), false, Duration.ZERO)
-                : ServiceScript.stableAfter(Duration.ofMillis(100))));
+                ? ServiceScript.circuitBreakerFails(Duration.ofMinutes(4), false, Duration.ZERO)
+                : ServiceScript.stableAfter(Duration.ofMinutes(2))));
         // Only the new revision crashes: the old one, put back, starts fine.
-        Runnable oldRevisionIsFine = () -> sim.service("prod", "api-01")
-                .script(ServiceScript.stableAfter(Duration.ofMillis(100)));
-        RolloutNotStableException e = failure(() -> runStateMachine(new StartInput("prod", services, "api:42"),
-                oldRevisionIsFine));
-        assertEquals(Reason.DEPLOYMENT_FAILED, e.reason());
-        assertEquals(services.size(), e.rolledBackServices().size(), "rollbackOnFailure came with the checkpoint");
+        sim.once(a -> a.operation().equals("UpdateService") && a.ok() && "api-01".equals(a.service()),
+                a -> sim.service("prod", "api-01").script(ServiceScript.stableAfter(Duration.ofMinutes(1))));
+
+        Execution execution = stateMachine().run(input(services, "api:42"));
+
+        assertEquals("RolloutFailed", execution.error(), execution.toString());
+        assertEquals(0, execution.count("RollBack"), "the check that saw the failure rolled back");
         services.forEach(s -> assertTrue(sim.service("prod", s).taskDefinition().endsWith(ofRevision(s, 1)), s));
+    }
+
+    @Test
+    void aRolloutThatNeverSettlesIsRolledBackAtTheFirstCheckAfterItsDeadlineAndNotBefore() {
+        sim.createService("prod", "web", ServiceScript.neverStable());
+        sim.createService("prod", "api", ServiceScript.stableAfter(Duration.ofMinutes(2)));
+        Instant deadline = clock.instant().plus(Duration.ofHours(2));
+        // Its old revision, put back, starts fine.
+        sim.meanwhile(a -> a.operation().equals("UpdateService") && a.ok() && !clock.instant().isBefore(deadline),
+                a -> {
+                    sim.service("prod", a.service()).script(ServiceScript.stableAfter(Duration.ofMinutes(1)));
+                    return false;
+                });
+        List<String> writesBeforeTheDeadline = new ArrayList<>();
+        sim.meanwhile(a -> !a.operation().startsWith("Describe") && !a.operation().startsWith("List")
+                && clock.instant().isBefore(deadline),
+                a -> writesBeforeTheDeadline.add(a.operation() + " " + a.service()) && false);
+
+        Execution execution = stateMachine().run(input(List.of("web", "api"), "app:42"));
+
+        assertEquals("RolloutFailed", execution.error(), execution.toString());
+        assertEquals(List.of("UpdateService web", "UpdateService api"), writesBeforeTheDeadline,
+                "the start's updates, and nothing from a check before the deadline");
+        assertTrue(execution.count("Check") >= 240 && execution.count("Check") <= 242,
+                "a check every 30 s for 2 hours, then the last one: " + execution.count("Check"));
+        assertTrue(sim.service("prod", "web").taskDefinition().endsWith(ofRevision("web", 1)), "web rolled back");
+        assertTrue(sim.service("prod", "api").taskDefinition().endsWith(ofRevision("api", 1)), "api rolled back");
+    }
+
+    @Test
+    void checksThatKeepFailingAbortTheRolloutAndARetriedAbortSendsNothingMore() {
+        List<String> services = names("api", 4);
+        services.forEach(s -> sim.createService("prod", s, ServiceScript.blueGreen(Duration.ofSeconds(30), 60)));
+        sim.stopRollbackTakes(Duration.ofMinutes(2));
+        UnaryOperator<JsonNode> check = lambda(Step.class, Step.class, this::check);
+        AtomicInteger checks = new AtomicInteger();
+        UnaryOperator<JsonNode> broken = payload -> {
+            if (checks.incrementAndGet() > 10) {   // a bad deployment of the function itself, five minutes in
+                throw new IllegalStateException("check-rollout cannot load its configuration");
+            }
+            return check.apply(payload);
+        };
+        UnaryOperator<JsonNode> rollBack = lambda(Step.class, Step.class, this::rollBack);
+        AtomicInteger rollBacks = new AtomicInteger();
+        UnaryOperator<JsonNode> answerLostOnce = payload -> {
+            JsonNode out = rollBack.apply(payload);
+            if (rollBacks.incrementAndGet() == 1) {   // it did its work, but Step Functions never heard
+                throw new TaskError("Lambda.ServiceException", "the answer was lost");
+            }
+            return out;
+        };
+
+        Execution execution = stateMachine(broken, answerLostOnce).run(input(services, "app:42"));
+
+        assertEquals("RolledBack", execution.error(), execution.toString());
+        assertEquals(1, execution.count("RollBack"));
+        assertEquals(2, rollBacks.get(), "retried once");
+        assertEquals(services.size(), sim.stats().count("StopServiceDeployment"),
+                "each service's deployment stopped with ROLLBACK once: the retry sent nothing more");
+        services.forEach(s -> assertTrue(sim.service("prod", s).taskDefinition().endsWith(ofRevision(s, 1)), s));
+    }
+
+    @Test
+    void aStartThatCannotStartEndsTheExecutionAndChangesNothing() {
+        List<String> services = names("web", 16);
+        services.forEach(s -> sim.createService("prod", s, ServiceScript.stableAfter(Duration.ofMinutes(1))));
+        List<String> misspelled = new ArrayList<>(services);
+        misspelled.set(2, "wbe-02");
+
+        Execution execution = stateMachine().run(input(misspelled, "app:42"));
+
+        assertEquals("NotStarted", execution.error(), execution.toString());
+        assertEquals(List.of("Start", "NotStarted"), execution.path());
+        assertEquals(0, sim.stats().count("UpdateService"));
+    }
+
+    // ---- the README prints this --------------------------------------------------------------------------------
+
+    private static String readme() {
+        try {
+            return Files.readString(Path.of("README.md"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The README's state machine: the JSON block that starts it. */
+    private static String readmeStateMachine() {
+        String readme = readme();
+        int start = readme.indexOf("```json\n{\n  \"StartAt\": \"Start\"");
+        assertTrue(start >= 0, "README.md prints the state machine");
+        return readme.substring(start + 8, readme.indexOf("```", start + 8));
+    }
+
+    @Test
+    void theReadmePrintsTheseHandlersAsTheyAre() throws IOException {
+        String readme = readme();
+        int start = readme.indexOf("```java\npublic record Step(boolean done, RolloutCheckpoint checkpoint) {}");
+        assertTrue(start >= 0, "README.md prints the handlers");
+        String printed = readme.substring(start + 8, readme.indexOf("```", start + 8));
+        String source = Files.readString(Path.of("src/test/java/io/github/ecsrollout/it/ReadmeStepFunctionsIT.java"));
+        String here = source.substring(source.indexOf("// ---- as printed in the README"),
+                source.indexOf("// ---- the functions, deployed"));
+        for (String line : printed.split("\n")) {
+            assertTrue(here.contains("\n" + (line.isEmpty() ? "" : "    " + line) + "\n"),
+                    "README.md's handler line is not in this test: " + line);
+        }
+        assertTrue(readme.contains(".timeout(Duration.ofHours(2)).rollbackOnFailure(true).build();")
+                && readme.contains(".timeout(Duration.ofMinutes(10)).build();"),
+                "README.md's START and ROLLOUT are this test's");
+        assertFalse(printed.isBlank());
     }
 }

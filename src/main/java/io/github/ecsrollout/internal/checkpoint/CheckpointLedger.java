@@ -23,9 +23,10 @@ public final class CheckpointLedger {
      * @param services its services, in the checkpoint's order
      * @param succeedAtStage the stage it succeeds at, or {@code null}
      * @param rollbackOnFailure whether a failure rolls it back
+     * @param deadline when it ends if not done, or {@code null}
      */
     public record Restored(Instant startedAt, List<TrackedService> services,
-            ServiceDeploymentLifecycleStage succeedAtStage, boolean rollbackOnFailure) {
+            ServiceDeploymentLifecycleStage succeedAtStage, boolean rollbackOnFailure, Instant deadline) {
     }
 
     private CheckpointLedger() {
@@ -36,9 +37,11 @@ public final class CheckpointLedger {
      *
      * @param services every service of the rollout, in order
      * @param changed the services it updated or may have
+     * @param deadline when the rollout ends if not done, or {@code null}
      */
     public static RolloutCheckpoint write(List<TrackedService> services, Set<TrackedService> changed,
-            Instant startedAt, ServiceDeploymentLifecycleStage succeedAtStage, boolean rollbackOnFailure) {
+            Instant startedAt, ServiceDeploymentLifecycleStage succeedAtStage, boolean rollbackOnFailure,
+            Instant deadline) {
         List<CheckpointEntry> entries = services.stream().filter(changed::contains).map(CheckpointLedger::entry)
                 .toList();
         if (entries.isEmpty()) {
@@ -47,8 +50,9 @@ public final class CheckpointLedger {
         String prefix = entries.stream().map(e -> CheckpointEntry.prefixOf(e.serviceDeploymentArn()))
                 .filter(Objects::nonNull).findFirst().orElse(null);
         List<String> lines = entries.stream().map(e -> e.format(startedAt, prefix)).toList();
-        return new RolloutCheckpoint(RolloutCheckpoint.CURRENT_VERSION, startedAt.toString(),
-                succeedAtStage == null ? null : succeedAtStage.toString(), rollbackOnFailure, prefix, lines);
+        return new RolloutCheckpoint(deadline == null ? 1 : 2, startedAt.toString(),
+                succeedAtStage == null ? null : succeedAtStage.toString(), rollbackOnFailure, prefix, lines,
+                deadline == null ? null : deadline.toString());
     }
 
     /** The rollout a checkpoint carries, its services as the process that wrote it left them. */
@@ -64,7 +68,8 @@ public final class CheckpointLedger {
         }
         ServiceDeploymentLifecycleStage stage = checkpoint.succeedAtStage() == null ? null
                 : ServiceDeploymentLifecycleStage.fromValue(checkpoint.succeedAtStage());
-        return new Restored(startedAt, List.copyOf(services), stage, checkpoint.rollbackOnFailure());
+        return new Restored(startedAt, List.copyOf(services), stage, checkpoint.rollbackOnFailure(),
+                checkpoint.deadline().orElse(null));
     }
 
     private static CheckpointEntry entry(TrackedService t) {

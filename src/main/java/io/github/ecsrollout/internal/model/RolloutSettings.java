@@ -93,15 +93,22 @@ public record RolloutSettings(EcsClient ecs, Duration delay, Integer maxAttempts
     }
 
     /**
-     * How long the forward part of a call (updates and wait) may take: the timeout, less the rollbackTimeout when a
-     * rollback may follow (at most half the timeout is kept back), so the rollback fits in the same timeout;
-     * {@code null} without a timeout.
+     * The share of a timeout reserved for a rollback when rollbackOnFailure is set without a rollbackTimeout: a third.
+     */
+    public static final double DEFAULT_ROLLBACK_SHARE = 1.0 / 3;
+
+    /**
+     * How long the forward part of a call (updates and wait) may take: the timeout, less what is reserved for a
+     * rollback when one may follow (the rollbackTimeout, at most half the timeout; else {@link #DEFAULT_ROLLBACK_SHARE}
+     * of it), so the rollback fits in the same timeout; {@code null} without a timeout.
      */
     public Duration forwardTimeout() {
-        if (timeout == null || !rollbackOnFailure || rollbackTimeout == null) {
+        if (timeout == null || !rollbackOnFailure) {
             return timeout;
         }
-        Duration reserve = rollbackTimeout.compareTo(timeout.dividedBy(2)) < 0 ? rollbackTimeout : timeout.dividedBy(2);
+        Duration half = timeout.dividedBy(2);
+        Duration reserve = rollbackTimeout == null ? timeout.dividedBy(3)
+                : rollbackTimeout.compareTo(half) < 0 ? rollbackTimeout : half;
         return timeout.minus(reserve);
     }
 

@@ -156,6 +156,19 @@ public final class Notifier {
         tell("onRolloutFailed", l -> l.onRolloutFailed(failure));
     }
 
+    /**
+     * One WARN line for a call that ended before the rollout it takes up did: the rollout goes on, so the listener
+     * hears no failure of it.
+     */
+    public void callEnded(RolloutNotStableException failure) {
+        if (main.isWarnEnabled()) {
+            String message = String.valueOf(failure.getMessage());
+            int newline = message.indexOf('\n');
+            main.warn("This call ended before the rollout did, which goes on from its checkpoint: {}",
+                    newline < 0 ? message : message.substring(0, newline));
+        }
+    }
+
     public void rollbackStarted(List<String> services) {
         Logs.ROLLBACK.info("Rolling back {} service(s) to their previous task definitions: {}", services.size(),
                 Listing.names(services));

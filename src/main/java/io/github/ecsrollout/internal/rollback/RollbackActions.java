@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookDetail;
 import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
+import software.amazon.awssdk.services.ecs.model.ServiceDeploymentStatus;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
 
@@ -161,10 +162,13 @@ final class RollbackActions {
             return restore(changed, taskDefinition, whyUpdate(changed, sd));
         }
         if (action == RollbackAction.WATCHED_ECS_ROLLBACK) {
-            paths.put(service, sd != null ? "ECS was already rolling back " + describe(sd) + "; watched"
+            // The rollout's own service deployment is watched only while it is what rolls back: one that ended
+            // (SUCCESSFUL before a restore already sent, say) says nothing of the deployment that put the service back.
+            ServiceDeployment rollingBack = sd != null && isRollback(sd.status()) ? sd : null;
+            paths.put(service, rollingBack != null ? "ECS was already rolling back " + describe(sd) + "; watched"
                     : "already back on " + taskDefinition + " (ECS rolled it back); watched");
             return TrackedService.restoration(changed.id(), taskDefinition,
-                    sd == null ? null : sd.serviceDeploymentArn());
+                    rollingBack == null ? null : rollingBack.serviceDeploymentArn());
         }
         String verb = action == RollbackAction.STOPPED_WITH_ROLLBACK ? "stop" : "continue";
         try {
@@ -237,6 +241,12 @@ final class RollbackActions {
         }
         return t.verdict() == Verdict.STABLE ? "its deployment had ended stable; no service deployment known"
                 : "no service deployment known";
+    }
+
+    private static boolean isRollback(ServiceDeploymentStatus status) {
+        return status == ServiceDeploymentStatus.ROLLBACK_REQUESTED
+                || status == ServiceDeploymentStatus.ROLLBACK_IN_PROGRESS
+                || status == ServiceDeploymentStatus.ROLLBACK_SUCCESSFUL;
     }
 
     private synchronized void noteError(RuntimeException e) {

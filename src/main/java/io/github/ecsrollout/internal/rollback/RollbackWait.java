@@ -75,8 +75,8 @@ final class RollbackWait {
         Deadline waitDeadline = Deadline.after(clock, start, wait.timeout());
         Notifier notifier = Notifier.forRollbackWait(wait.delay(), clock);
         PollLoop loop = new PollLoop(ecs, waitDeadline, notifier, new DeploymentLookup(ecs, waitDeadline),
-                new WatchSettings(wait.delay(), wait.timeout(), wait.maxConcurrency(), null, clock.instant(),
-                        clock));
+                new WatchSettings(wait.delay(), "the timeout of " + wait.timeout(), wait.maxConcurrency(), null,
+                        clock.instant(), clock));
         try {
             notifier.watching(pending);
             WatchOutcome outcome = loop.watch(pending, wait.attempts());

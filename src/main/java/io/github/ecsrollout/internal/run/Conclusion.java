@@ -29,7 +29,10 @@ final class Conclusion {
     /** Diagnoses, rolls back as the settings say, tells the listener, and returns the exception to throw. */
     static RolloutNotStableException of(RunRecord run, RunFailure failed) {
         Reason reason = failed.reason;
-        if (run.settings.fetchStoppedTasks() && !Thread.currentThread().isInterrupted()
+        // A call that takes up a checkpoint ends only itself unless a verdict or the rollout's deadline ends the
+        // rollout: nothing is rolled back then, and the exception carries the checkpoint to go on from.
+        boolean ends = !run.restored || failed.endsRollout();
+        if (ends && run.settings.fetchStoppedTasks() && !Thread.currentThread().isInterrupted()
                 && (reason == Reason.DEPLOYMENT_FAILED || reason == Reason.ROLLED_BACK || reason == Reason.TIMED_OUT)) {
             run.services.stream()
                     .filter(t -> t.last() != null && t.verdict() != Verdict.STABLE
@@ -38,7 +41,7 @@ final class Conclusion {
                     .forEach(t -> StoppedTaskDiagnosis.fetch(run.ecs, t, run.deadline));
         }
         RollbackOutcome outcome = null;
-        if (run.settings.rollbackOnFailure() && reason != Reason.INTERRUPTED
+        if (ends && run.settings.rollbackOnFailure() && reason != Reason.INTERRUPTED
                 && !(run.updated.isEmpty() && run.possiblyUpdated.isEmpty())) {
             outcome = Rollback.run(run.settings, run.ecs, run.notifier, run.changedWithPrevious(), rollbackBound(run));
         }
@@ -54,6 +57,11 @@ final class Conclusion {
                     + Listing.names(run.names(run.possiblyUpdated));
             tail = tail == null ? note : note + "\n  " + tail;
         }
+        if (!ends) {
+            String note = "this call ended, not the rollout" + (run.rolloutDeadline == null ? ""
+                    : " (its deadline is " + run.rolloutDeadline + ")") + ": go on from checkpoint()";
+            tail = tail == null ? note : tail + "\n  " + note;
+        }
         String noDeployments = run.lookup.whyUnavailable();
         if (noDeployments != null) {
             String note = "service deployments unavailable (" + noDeployments + "): judged from DescribeServices alone";
@@ -61,8 +69,8 @@ final class Conclusion {
         }
         String message = Messages.failure(reason, failed.headline, states, unstable, updatedNames, run.maxPolls,
                 run.elapsed(), tail);
-        boolean alive = outcome == null
-                && (reason == Reason.TIMED_OUT || reason == Reason.INTERRUPTED || reason == Reason.API_ERROR);
+        boolean alive = !ends || (outcome == null
+                && (reason == Reason.TIMED_OUT || reason == Reason.INTERRUPTED || reason == Reason.API_ERROR));
         RolloutNotStableException failure = new RolloutNotStableException(reason, message, failed.getCause(),
                 unstable, updatedNames, run.names(run.possiblyUpdated),
                 outcome == null ? List.of() : outcome.restored(), states, alive ? checkpointOf(run) : null);
@@ -72,7 +80,11 @@ final class Conclusion {
         if (outcome != null) {
             outcome.refusals().forEach(failure::addSuppressed);
         }
-        run.notifier.failed(failure);
+        if (ends) {
+            run.notifier.failed(failure);
+        } else {
+            run.notifier.callEnded(failure);
+        }
         return failure;
     }
 
@@ -104,12 +116,16 @@ final class Conclusion {
 
     /**
      * How long a rollback may take: with a timeout, what is left of it (the forward wait ended early enough to leave
-     * the rollbackTimeout), so the whole call stays within the timeout; else the rollbackTimeout, or {@code null} for
+     * the rollbackTimeout), so the whole call stays within the timeout; else the rollbackTimeout; else, after a
+     * {@code watch}, half its budget (a third of the call, as the default share of a timeout); else {@code null} for
      * maxAttempts.
      */
     private static Duration rollbackBound(RunRecord run) {
         if (run.settings.timeout() != null) {
             return Duration.ofNanos(Math.max(run.remainingOfTimeoutNanos(), TimeUnit.MILLISECONDS.toNanos(1)));
+        }
+        if (run.settings.rollbackTimeout() == null && run.watchBudget != null) {
+            return run.watchBudget.dividedBy(2);
         }
         return run.settings.rollbackTimeout();
     }

@@ -7,8 +7,10 @@ import io.github.ecsrollout.internal.checkpoint.CheckpointLedger;
 import io.github.ecsrollout.internal.io.EcsPort;
 import io.github.ecsrollout.internal.io.SyncEcs;
 import io.github.ecsrollout.internal.model.RolloutSettings;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
+import software.amazon.awssdk.services.ecs.model.ServiceDeploymentLifecycleStage;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
 /**
@@ -28,32 +30,56 @@ public final class RolloutEngine {
 
     /** Updates, then waits; input already validated. */
     public RolloutResult rollOut(List<UpdateServiceRequest> requests) {
-        return call(new RunRecord(settings, ecs, true, null), run -> new ForwardRollout(run).rollOut(requests));
+        return call(new RunRecord(settings, ecs, true, false), run -> new ForwardRollout(run).rollOut(requests));
     }
 
     /** Waits only; input already validated. Judged from DescribeServices alone: no deployment is this call's own. */
     public RolloutResult awaitStable(String cluster, List<String> services) {
-        return call(new RunRecord(settings, ecs, false, null),
+        return call(new RunRecord(settings, ecs, false, false),
                 run -> new ForwardRollout(run).awaitStable(cluster, services));
     }
 
     /** Updates, and returns the rollout written down instead of waiting; input already validated. */
     public RolloutCheckpoint start(List<UpdateServiceRequest> requests) {
-        return call(new RunRecord(settings, ecs, true, null), run -> new ForwardRollout(run).start(requests));
+        return call(new RunRecord(settings, ecs, true, true), run -> new ForwardRollout(run).start(requests));
     }
 
     /** One round of observation of a rollout a checkpoint carries. */
     public RolloutProgress check(RolloutCheckpoint checkpoint) {
-        return call(restored(checkpoint), run -> new CheckpointRollout(run).check());
+        return call(restored(checkpoint, null), run -> new CheckpointRollout(run).check());
     }
 
     /** Waits for a rollout a checkpoint carries, from where it left off. */
     public RolloutResult resume(RolloutCheckpoint checkpoint) {
-        return call(restored(checkpoint), run -> new CheckpointRollout(run).resume());
+        return call(restored(checkpoint, null), run -> new CheckpointRollout(run).resume());
     }
 
-    private RunRecord restored(RolloutCheckpoint checkpoint) {
-        return RunRecord.restored(settings, ecs, CheckpointLedger.read(checkpoint));
+    /** Waits for a rollout a checkpoint carries for at most {@code budget}; input already validated. */
+    public RolloutProgress watch(RolloutCheckpoint checkpoint, Duration budget) {
+        return call(restored(checkpoint, budget), run -> new CheckpointRollout(run).watch());
+    }
+
+    /** Rolls back a rollout a checkpoint carries. */
+    public RolloutResult rollBack(RolloutCheckpoint checkpoint) {
+        RunRecord run = restored(checkpoint, null);
+        try {
+            return CheckpointAbort.rollBack(run);
+        } finally {
+            run.notifier.finish(run.deadline, run.settings.delay());
+        }
+    }
+
+    /**
+     * A run of the rollout a checkpoint carries, its wait bounded by this rollout's own bound (the timeout less the
+     * rollback's reserve), or also by {@code budget}.
+     */
+    private RunRecord restored(RolloutCheckpoint checkpoint, Duration budget) {
+        RolloutSettings following = settings.following(checkpoint.succeedAtStage() == null ? null
+                : ServiceDeploymentLifecycleStage.fromValue(checkpoint.succeedAtStage()),
+                checkpoint.rollbackOnFailure());
+        Duration own = following.forwardTimeout();
+        Duration bound = budget == null ? own : own == null || budget.compareTo(own) < 0 ? budget : own;
+        return RunRecord.restored(settings, ecs, CheckpointLedger.read(checkpoint), bound, budget);
     }
 
     /**

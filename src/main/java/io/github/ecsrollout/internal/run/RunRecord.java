@@ -36,8 +36,22 @@ final class RunRecord {
     final Instant startInstant;
     /** When the rollout started: this call's start, or the start a checkpoint carries. */
     final Instant rolloutStartedAt;
-    /** The forward part's deadline: the timeout, less the reserve of a rollback that may follow. */
+    /**
+     * When the whole rollout ends if not done: written into its checkpoints (by {@code start}, then carried on), or
+     * {@code null} when it has none (a {@code rollOut}, whose own timeout is the rollout's).
+     */
+    final Instant rolloutDeadline;
+    /** Whether this call takes up a rollout a checkpoint carries (check, resume, watch, rollBack). */
+    final boolean restored;
+    /**
+     * This call's wait ends here: its own bound (the timeout less the rollback's reserve, or a watch's budget), or
+     * the rollout's deadline when that comes first.
+     */
     final Deadline deadline;
+    /** Whether {@link #deadline} is the rollout's own: its timeout then ends the rollout, not only this call. */
+    final boolean deadlineIsTheRollouts;
+    /** A {@code watch}'s budget, or {@code null} for any other call. */
+    final Duration watchBudget;
     final Notifier notifier;
     final DeploymentLookup lookup;
     final List<TrackedService> services = new ArrayList<>();
@@ -48,31 +62,78 @@ final class RunRecord {
     int maxPolls;
 
     /**
+     * A fresh call's record.
+     *
      * @param deployments whether services' deployments are looked up (a rollout's own), or judged from
      *     DescribeServices alone (a wait for services this call did not update)
-     * @param rolloutStartedAt when the rollout started, or {@code null} for now
+     * @param writesDeadline whether the rollout's checkpoints carry its deadline ({@code start})
      */
-    RunRecord(RolloutSettings settings, EcsPort ecs, boolean deployments, Instant rolloutStartedAt) {
+    RunRecord(RolloutSettings settings, EcsPort ecs, boolean deployments, boolean writesDeadline) {
+        this(settings, ecs, deployments, null, null, false, settings.forwardTimeout(), null, writesDeadline);
+    }
+
+    private RunRecord(RolloutSettings settings, EcsPort ecs, boolean deployments, Instant rolloutStartedAt,
+            Instant rolloutDeadline, boolean restored, Duration callBound, Duration watchBudget,
+            boolean writesDeadline) {
         this.settings = settings;
         this.ecs = ecs;
         this.clock = settings.clock();
         this.startNanos = clock.nanoTime();
         this.startInstant = clock.instant();
         this.rolloutStartedAt = rolloutStartedAt == null ? startInstant : rolloutStartedAt;
-        this.deadline = Deadline.after(clock, startNanos, settings.forwardTimeout());
+        this.restored = restored;
+        this.watchBudget = watchBudget;
+        this.rolloutDeadline = writesDeadline ? endOf(startInstant, settings.timeout()) : rolloutDeadline;
+        Deadline own = Deadline.after(clock, startNanos, callBound);
+        Duration toRolloutDeadline = restored && rolloutDeadline != null
+                ? Duration.between(startInstant, rolloutDeadline) : null;
+        // A rollout whose deadline has passed is looked at once more, on this call's own bound, before it ends.
+        this.deadlineIsTheRollouts = toRolloutDeadline != null && !toRolloutDeadline.isNegative()
+                && !toRolloutDeadline.isZero() && toRolloutDeadline.toNanos() <= own.remainingNanos();
+        this.deadline = deadlineIsTheRollouts ? Deadline.after(clock, startNanos, toRolloutDeadline) : own;
         this.notifier = Notifier.forRollout(settings.listener(), settings.delay(), clock);
         this.lookup = deployments ? new DeploymentLookup(ecs, deadline) : DeploymentLookup.none();
     }
 
-    /** A record of a rollout read back from a checkpoint: its services as the process that wrote it left them. */
-    static RunRecord restored(RolloutSettings settings, EcsPort ecs, CheckpointLedger.Restored checkpoint) {
-        RunRecord run = new RunRecord(settings.following(checkpoint.succeedAtStage(), checkpoint.rollbackOnFailure()),
-                ecs, true, checkpoint.startedAt());
+    /**
+     * A record of a rollout read back from a checkpoint: its services as the process that wrote it left them.
+     *
+     * @param callBound how long this call may wait, or {@code null} for its maxAttempts alone
+     * @param watchBudget a {@code watch}'s budget, or {@code null}
+     */
+    static RunRecord restored(RolloutSettings settings, EcsPort ecs, CheckpointLedger.Restored checkpoint,
+            Duration callBound, Duration watchBudget) {
+        RolloutSettings following = settings.following(checkpoint.succeedAtStage(), checkpoint.rollbackOnFailure());
+        RunRecord run = new RunRecord(following, ecs, true, checkpoint.startedAt(), checkpoint.deadline(), true,
+                callBound, watchBudget, false);
         for (TrackedService t : checkpoint.services()) {
             run.services.add(t);
             (t.possiblyUpdated() ? run.possiblyUpdated : run.updated).add(t);
         }
         return run;
+    }
+
+    /** Whether the rollout's deadline has passed (not only this call's bound). */
+    boolean rolloutDeadlinePassed() {
+        return rolloutDeadline != null && !clock.instant().isBefore(rolloutDeadline);
+    }
+
+    /** What this call's deadline is, for the message of a timeout. */
+    String deadlineWords() {
+        return deadlineIsTheRollouts || (restored && rolloutDeadlinePassed())
+                ? "the rollout's deadline of " + rolloutDeadline : "the timeout of " + settings.timeout();
+    }
+
+    /** {@code start + timeout}, or {@code null} without a timeout or past what an Instant holds. */
+    private static Instant endOf(Instant start, Duration timeout) {
+        if (timeout == null || timeout.compareTo(Durations.MAX) >= 0) {
+            return null;
+        }
+        try {
+            return start.plus(timeout);
+        } catch (java.time.DateTimeException | ArithmeticException e) {
+            return null;
+        }
     }
 
     List<ServiceState> states() {
@@ -114,6 +175,6 @@ final class RunRecord {
         Set<TrackedService> changed = new HashSet<>(updated);
         changed.addAll(possiblyUpdated);
         return CheckpointLedger.write(services, changed, rolloutStartedAt, settings.succeedAtStage(),
-                settings.rollbackOnFailure());
+                settings.rollbackOnFailure(), rolloutDeadline);
     }
 }

@@ -1,5 +1,6 @@
 package io.github.ecsrollout.internal.run;
 
+import io.github.ecsrollout.RolloutNotStableException.Reason;
 import io.github.ecsrollout.RolloutProgress;
 import io.github.ecsrollout.RolloutResult;
 import io.github.ecsrollout.ServiceState.Verdict;
@@ -27,11 +28,17 @@ final class Waiting {
         WatchOutcome outcome = loop.watch(run.services, attempts);
         run.maxPolls = loop.maxPolls();
         if (!outcome.succeeded()) {
-            throw new RunFailure(outcome.reason(), outcome.headline(), outcome.cause());
+            throw failure(run, outcome);
         }
         RolloutResult result = new RolloutResult(run.states(), run.maxPolls, run.elapsed());
         run.notifier.succeeded(result);
         return result;
+    }
+
+    /** How a watch's outcome ends the call: a timeout at the rollout's own deadline ends the rollout too. */
+    private static RunFailure failure(RunRecord run, WatchOutcome outcome) {
+        boolean rollouts = outcome.reason() == Reason.TIMED_OUT && !outcome.pollsUsedUp() && run.deadlineIsTheRollouts;
+        return new RunFailure(outcome.reason(), outcome.headline(), outcome.cause(), null, rollouts);
     }
 
     /**
@@ -46,7 +53,7 @@ final class Waiting {
         WatchOutcome outcome = open.isEmpty() ? WatchOutcome.STABLE : loop.round(open);
         run.maxPolls = loop.maxPolls();
         if (!outcome.succeeded()) {
-            throw new RunFailure(outcome.reason(), outcome.headline(), outcome.cause());
+            throw failure(run, outcome);
         }
         RolloutResult result = null;
         if (run.services.stream().allMatch(t -> t.verdict() == Verdict.STABLE)) {
@@ -58,7 +65,7 @@ final class Waiting {
 
     private static PollLoop loop(RunRecord run) {
         return new PollLoop(run.ecs, run.deadline, run.notifier, run.lookup, new WatchSettings(
-                run.settings.delay(), run.settings.timeout(), run.settings.maxConcurrency(),
+                run.settings.delay(), run.deadlineWords(), run.settings.maxConcurrency(),
                 run.settings.succeedAtStage(), run.startInstant, run.clock));
     }
 }

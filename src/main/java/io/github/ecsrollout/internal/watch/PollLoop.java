@@ -53,7 +53,7 @@ public final class PollLoop {
      */
     public WatchOutcome watch(List<TrackedService> services, int attempts) {
         List<Chunk> chunks = chunks(services);
-        Schedule schedule = new Schedule(settings.delay(), attempts, settings.timeout(), deadline);
+        Schedule schedule = new Schedule(settings.delay(), attempts, settings.deadlineWords(), deadline);
         return run(schedule, chunks, false);
     }
 
@@ -65,7 +65,7 @@ public final class PollLoop {
      */
     public WatchOutcome round(List<TrackedService> services) {
         List<Chunk> chunks = chunks(services);
-        return run(new Schedule(settings.delay(), 1, settings.timeout(), deadline), chunks, true);
+        return run(new Schedule(settings.delay(), 1, settings.deadlineWords(), deadline), chunks, true);
     }
 
     private WatchOutcome run(Schedule schedule, List<Chunk> chunks, boolean round) {

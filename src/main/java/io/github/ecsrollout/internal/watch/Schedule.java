@@ -24,18 +24,18 @@ final class Schedule {
 
     private final long delayNanos;
     private final int attempts;
-    private final Duration timeout;
+    private final String deadlineWords;
     private final Deadline deadline;
     private final long windowNanos;
 
     /**
      * @param attempts polls per chunk
-     * @param timeout the caller's timeout, for the message of a timeout
+     * @param deadlineWords what the deadline is, for the message of a timeout ("the timeout of PT20M")
      */
-    Schedule(Duration delay, int attempts, Duration timeout, Deadline deadline) {
+    Schedule(Duration delay, int attempts, String deadlineWords, Deadline deadline) {
         this.delayNanos = Durations.toNanos(delay);
         this.attempts = attempts;
-        this.timeout = timeout;
+        this.deadlineWords = deadlineWords;
         this.deadline = deadline;
         this.windowNanos = windowFor(delay);
     }
@@ -116,7 +116,7 @@ final class Schedule {
      */
     WatchOutcome timedOut() {
         boolean atDeadline = deadline.isSet() && deadline.remainingNanos() <= delayNanos;
-        return atDeadline ? WatchOutcome.failure(Reason.TIMED_OUT, "the timeout of " + timeout + " passed", null)
+        return atDeadline ? WatchOutcome.failure(Reason.TIMED_OUT, deadlineWords + " passed", null)
                 : new WatchOutcome(Reason.TIMED_OUT, "a chunk used up its " + attempts + " polls (maxAttempts)", null,
                         true);
     }

@@ -44,7 +44,8 @@ class ScheduleTest {
     }
 
     private Schedule schedule(int attempts, Duration timeout) {
-        return new Schedule(DELAY, attempts, timeout, Deadline.after(clock, clock.nanoTime(), timeout));
+        return new Schedule(DELAY, attempts, "the timeout of " + timeout, Deadline.after(clock, clock.nanoTime(),
+                timeout));
     }
 
     @Test
