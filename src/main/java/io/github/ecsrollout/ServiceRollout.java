@@ -166,8 +166,9 @@ public final class ServiceRollout implements AutoCloseable {
      * <p>Before any call, each request's cluster, service and task definition (when given) are checked against ECS's
      * rules: a name is 1 to 255 letters, digits, hyphens and underscores; a task definition is a family,
      * {@code family:revision} or an ARN; a service ARN must name the request's cluster (and, when the cluster is an
-     * ARN, its region and account), and any ARN the client's region when the client says which. A value that breaks
-     * them is an {@link IllegalArgumentException} naming it ({@code requests[3].service}).
+     * ARN, its region and account; the old form {@code service/NAME}, which names none, is refused), and any ARN the
+     * client's region when the client says which. A value that breaks them is an {@link IllegalArgumentException}
+     * naming it ({@code requests[3].service}).
      *
      * @param requests one request per service; the same service twice is an {@link IllegalArgumentException}
      * @return every service's final state
