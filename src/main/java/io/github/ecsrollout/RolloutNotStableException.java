@@ -42,12 +42,25 @@ public class RolloutNotStableException extends RuntimeException {
          * deployment"): not a success, and not this rollout's to undo, so {@code rollbackOnFailure} leaves it alone.
          */
         SUPERSEDED,
-        /** DescribeServices reported a service MISSING. */
+        /**
+         * DescribeServices reported a service MISSING: before any update (nothing was updated), or while waiting.
+         */
         SERVICE_MISSING,
-        /** A service is DRAINING or INACTIVE. */
+        /** A service is DRAINING or INACTIVE: before any update (nothing was updated), or while waiting. */
         SERVICE_INACTIVE,
-        /** A service uses the CODE_DEPLOY or EXTERNAL deployment controller; its stability cannot be awaited here. */
+        /**
+         * A service uses the CODE_DEPLOY or EXTERNAL deployment controller (task sets, no deployments to wait for):
+         * before any update nothing was updated; {@code awaitStable} cannot wait for it either.
+         */
         UNSUPPORTED_SERVICE,
+        /**
+         * A task definition a request names cannot be deployed, read before any update (nothing was updated): ECS
+         * cannot describe it (it does not exist, or it is no longer ACTIVE and nothing uses it), or it is INACTIVE
+         * (deregistered) or DELETE_IN_PROGRESS; ECS would refuse the update. {@link #failedServices()} names the
+         * services that asked for it; the message names each such task definition with ECS's words, and the cause
+         * is ECS's {@code ClientException} when it could not describe one.
+         */
+        TASK_DEFINITION_UNUSABLE,
         /** The timeout passed, or a chunk used up its maxAttempts polls, before every service was stable. */
         TIMED_OUT,
         /** ECS answered an error that the SDK's own retries did not absorb (access denied, cluster not found, ...). */
@@ -156,7 +169,7 @@ public class RolloutNotStableException extends RuntimeException {
      * services it happened to poll before it stopped, so that the same scenario gives the same list every time.
      */
     private static List<String> failed(Reason reason, List<String> unstable, List<ServiceState> states) {
-        if (reason == Reason.UPDATE_FAILED) {
+        if (reason == Reason.UPDATE_FAILED || reason == Reason.TASK_DEFINITION_UNUSABLE) {
             return unstable;
         }
         return states.stream()
@@ -181,6 +194,8 @@ public class RolloutNotStableException extends RuntimeException {
      *
      * <ul>
      *   <li>{@link Reason#UPDATE_FAILED}: the service whose update ECS rejected (or whose answer was lost);</li>
+     *   <li>{@link Reason#TASK_DEFINITION_UNUSABLE}: the services that asked for a task definition that cannot be
+     *       deployed;</li>
      *   <li>a reason decided by a service's verdict ({@link Reason#DEPLOYMENT_FAILED}, {@link Reason#ROLLED_BACK},
      *       {@link Reason#SUPERSEDED}, {@link Reason#SERVICE_MISSING}, {@link Reason#SERVICE_INACTIVE},
      *       {@link Reason#UNSUPPORTED_SERVICE}): every service whose {@link ServiceState#verdict()} is terminal
@@ -206,7 +221,8 @@ public class RolloutNotStableException extends RuntimeException {
      * Every service of the call that was not confirmed stable when the rollout stopped, as the caller spelled them, in
      * the caller's order: the {@link #failedServices() failed} ones, and also those still deploying, those not yet
      * polled (the first verdict stops every other chunk, so which ones were polled depends on timing) and those never
-     * updated. For {@link Reason#UPDATE_FAILED}, only the one service whose update ECS rejected. Use
+     * updated. For {@link Reason#UPDATE_FAILED}, only the one service whose update ECS rejected; for
+     * {@link Reason#TASK_DEFINITION_UNUSABLE}, only the services that asked for an unusable task definition. Use
      * {@link #failedServices()} for the services that failed.
      *
      * @return the services not confirmed stable

@@ -171,12 +171,23 @@ public final class ServiceRollout implements AutoCloseable {
      * <p>Before any call, each request's cluster, service and task definition (when given) are checked against ECS's
      * rules: a name is 1 to 255 letters, digits, hyphens and underscores; a task definition is a family,
      * {@code family:revision} or an ARN; a service ARN must name the request's cluster (and, when the cluster is an
-     * ARN, its region and account), and any ARN the client's region when the client says which. A value that breaks
-     * them is an {@link IllegalArgumentException} naming it ({@code requests[3].service}).
+     * ARN, its region and account; the old form {@code service/NAME}, which names none, is refused), and any ARN the
+     * client's region when the client says which. A value that breaks them is an {@link IllegalArgumentException}
+     * naming it ({@code requests[3].service}).
+     *
+     * <p>Then, whatever the settings, the rollout reads before its first update: every service (one DescribeServices
+     * call per 10 services of a cluster; each must be found, ACTIVE and deployed by ECS's own deployment controller)
+     * and every distinct task definition the requests name (one DescribeTaskDefinition each, as spelled, a family
+     * standing for its latest ACTIVE revision; each must be found and ACTIVE). A problem ends the rollout with nothing
+     * updated: {@link RolloutNotStableException.Reason#SERVICE_MISSING}, {@code SERVICE_INACTIVE},
+     * {@code UNSUPPORTED_SERVICE} or {@link RolloutNotStableException.Reason#TASK_DEFINITION_UNUSABLE}, naming every
+     * service or task definition refused, with ECS's words. Without the permission {@code ecs:DescribeTaskDefinition}
+     * the task definitions go unchecked, said once at WARN.
      *
      * @param requests one request per service; the same service twice is an {@link IllegalArgumentException}
      * @return every service's final state
-     * @throws RolloutNotStableException when an update is rejected or a service does not become stable
+     * @throws RolloutNotStableException when a service or task definition is refused before any update, an update is
+     *     rejected, or a service does not become stable
      */
     public RolloutResult rollOut(Collection<UpdateServiceRequest> requests) {
         List<UpdateServiceRequest> list = checked(requests);
@@ -186,14 +197,16 @@ public final class ServiceRollout implements AutoCloseable {
 
     /**
      * Starts a rollout without waiting for it, for a rollout that outlives one process (an AWS Lambda invocation, a
-     * Step Functions loop): checks the requests, reads what a rollback needs, and sends the updates exactly as
-     * {@link #rollOut(Collection)} does (the same rules for a rejected update), then returns the rollout written down.
+     * Step Functions loop): checks the requests, reads the services and task definitions, and sends the updates
+     * exactly as {@link #rollOut(Collection)} does (the same reads first, the same rules for a rejected update), then
+     * returns the rollout written down.
      * Pass the checkpoint to {@link #check(RolloutCheckpoint)} or {@link #resume(RolloutCheckpoint)}, in this JVM or
      * another.
      *
      * @param requests one request per service, checked like {@link #rollOut(Collection)}'s
      * @return the checkpoint of the rollout just started
-     * @throws RolloutNotStableException when an update is rejected (rolled back when {@code rollbackOnFailure} is set)
+     * @throws RolloutNotStableException when a service or task definition is refused before any update, or an update
+     *     is rejected (rolled back when {@code rollbackOnFailure} is set)
      */
     public RolloutCheckpoint start(Collection<UpdateServiceRequest> requests) {
         List<UpdateServiceRequest> list = checked(requests);
@@ -573,18 +586,19 @@ public final class ServiceRollout implements AutoCloseable {
          * Whether a failed rollout puts every service it changed back as it was, and waits until each is confirmed
          * back before throwing. Defaults to false.
          *
-         * <p>With it, each service's PRIMARY task definition is read before any update (DescribeServices, 10 services
-         * a call). When the rollout fails for any reason but {@code INTERRUPTED} after ECS accepted an update, every
-         * service it changed, healthy ones included, gets the action that fits its deployment as ECS describes it
-         * then ({@link ServiceState#rollbackAction()}): one in flight is stopped with StopServiceDeployment(ROLLBACK),
-         * one paused at a PAUSE hook gets ContinueServiceDeployment(ROLLBACK), one ECS already rolls back is only
-         * watched, one that succeeded (or whose service deployment is not known, or whose stop or continue ECS
-         * refused) gets an UpdateService back to its previous task definition, and one another deployment superseded
-         * is left alone. The original exception is then thrown, its
-         * {@link RolloutNotStableException#rolledBackServices()} naming the services confirmed back on their previous
-         * revision; the message says what was done for each service and names any not confirmed back and why; the
-         * rollback's own exception and any refusal of a stop or continue are attached as suppressed. Only the task
-         * definition is put back: desired count and other settings stay as the rollout left them.
+         * <p>With it, each service's PRIMARY task definition, read with the services before any update
+         * (DescribeServices, 10 services a call, which every rollout makes), is kept to put back. When the rollout
+         * fails for any reason but {@code INTERRUPTED} after ECS accepted an update, every service it changed, healthy
+         * ones included, gets the action that fits its deployment as ECS describes it then
+         * ({@link ServiceState#rollbackAction()}): one in flight is stopped with StopServiceDeployment(ROLLBACK), one
+         * paused at a PAUSE hook gets ContinueServiceDeployment(ROLLBACK), one ECS already rolls back is only watched,
+         * one that succeeded (or whose service deployment is not known, or whose stop or continue ECS refused) gets an
+         * UpdateService back to its previous task definition, and one another deployment superseded is left alone. The
+         * original exception is then thrown, its {@link RolloutNotStableException#rolledBackServices()} naming the
+         * services confirmed back on their previous revision; the message says what was done for each service and names
+         * any not confirmed back and why; the rollback's own exception and any refusal of a stop or continue are
+         * attached as suppressed. Only the task definition is put back: desired count and other settings stay as the
+         * rollout left them.
          *
          * @param rollbackOnFailure whether a failed rollout puts the services it changed back
          * @return this builder

@@ -72,8 +72,9 @@ class EngineRegressionTest {
     void anInterruptWhileWaitingForADescribeTurnSaysSo() {
         VirtualClock virtual = VirtualClock.startingAt(Instant.parse("2026-06-01T12:00:00Z"));
         AtomicInteger sleeps = new AtomicInteger();
-        // The second sleep is the wait for the second poll's turn (one call every 5 s, after a 100 ms delay): the
-        // caller is interrupted during it.
+        // The third sleep is the wait for the second poll's turn (one call every 5 s, after a 100 ms delay): the
+        // caller is interrupted during it. (The read before the update took the first turn, so the first poll waited
+        // for its own: the first sleep; the delay after it is the second.)
         RolloutClock interrupting = new RolloutClock() {
             @Override
             public Instant instant() {
@@ -87,7 +88,7 @@ class EngineRegressionTest {
 
             @Override
             public void sleep(Duration duration) throws InterruptedException {
-                if (sleeps.incrementAndGet() == 2) {
+                if (sleeps.incrementAndGet() == 3) {
                     throw new InterruptedException("interrupted by the test");
                 }
                 virtual.sleep(duration);

@@ -21,8 +21,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
 import software.amazon.awssdk.services.ecs.model.Service;
-import software.amazon.awssdk.services.ecs.model.ServiceNotFoundException;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
 
@@ -102,11 +102,13 @@ class FailedServicesTest {
     @Test
     void aRejectedUpdateIsTheFailedService() {
         ScriptedEcs fake = new ScriptedEcs();
-        fake.script("a", stable("a", D1)).script("c", stable("c", D1));
+        // b is found by the read before the updates (a missing one would end the rollout there): ECS rejects its
+        // update.
+        fake.script("a", stable("a", D1)).script("b", stable("b", D1)).script("c", stable("c", D1));
         when(fake.ecs.updateService(any(UpdateServiceRequest.class))).thenAnswer(inv -> {
             UpdateServiceRequest r = inv.getArgument(0);
             if (r.service().equals("b")) {
-                throw ServiceNotFoundException.builder().message("Service not found.").build();
+                throw InvalidParameterException.builder().message("Invalid desired count.").build();
             }
             return UpdateServiceResponse.builder().service(stable(r.service(), D1)).build();
         });

@@ -109,13 +109,14 @@ class ListenerDeliveryTest {
     void aSlowListenerDoesNotSlowThePolling() throws InterruptedException {
         EcsClient ecs = mock(EcsClient.class);
         AtomicInteger polls = new AtomicInteger();
-        CountDownLatch threeMorePolls = new CountDownLatch(4);
+        // The first DescribeServices call is the read before the update; polls 1 to 4 are calls 2 to 5.
+        CountDownLatch threeMorePolls = new CountDownLatch(5);
         when(ecs.updateService(any(UpdateServiceRequest.class)))
                 .thenReturn(UpdateServiceResponse.builder().service(deploying("web", D1)).build());
         when(ecs.describeServices(any(DescribeServicesRequest.class))).thenAnswer(inv -> {
             int n = polls.incrementAndGet();
             threeMorePolls.countDown();
-            return DescribeServicesResponse.builder().services(n < 6 ? deploying("web", D1) : stable("web", D1))
+            return DescribeServicesResponse.builder().services(n < 7 ? deploying("web", D1) : stable("web", D1))
                     .build();
         });
         List<Boolean> pollingWentOn = Collections.synchronizedList(new ArrayList<>());
@@ -144,7 +145,7 @@ class ListenerDeliveryTest {
 
         assertTrue(result.services().get(0).isStable());
         assertEquals(List.of(true), pollingWentOn, "polls 2 to 4 were made while the listener was busy with poll 1");
-        assertEquals(6, polls.get());
+        assertEquals(7, polls.get(), "the read before the update, then 6 polls");
         List<String> expected = new ArrayList<>(Collections.nCopies(5, "observed IN_PROGRESS"));
         expected.add("observed STABLE");
         expected.add("succeeded");

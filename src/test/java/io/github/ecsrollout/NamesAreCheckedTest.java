@@ -66,10 +66,18 @@ class NamesAreCheckedTest {
     void arnsOfTheRightClusterAreAccepted() {
         fake.script("web", stable("web", D1)).script("api", stable("api", D1));
 
-        RolloutResult result = rollout.awaitStable(ARN + "cluster/prod", ARN + "service/prod/web",
-                ARN + "service/api");
+        RolloutResult result = rollout.awaitStable(ARN + "cluster/prod", ARN + "service/prod/web", "api");
 
-        assertEquals(List.of(ARN + "service/prod/web", ARN + "service/api"), result.serviceNames());
+        assertEquals(List.of(ARN + "service/prod/web", "api"), result.serviceNames());
+    }
+
+    @Test
+    void aServiceArnOfTheOldFormNamesNoClusterAndIsRefused() {
+        String oldForm = ARN + "service/web";
+        assertRefused("service", () -> rollout.rollOut("prod", oldForm, "app:2"));
+        assertRefused("requests[1].service", () -> rollout.rollOut(update("api"), update(oldForm)));
+        assertRefused("requests[0].service", () -> rollout.start(List.of(update(oldForm))));
+        assertRefused("services[0]", () -> rollout.awaitStable("prod", oldForm));
     }
 
     private static UpdateServiceRequest update(String service) {

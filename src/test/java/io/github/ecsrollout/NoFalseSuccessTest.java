@@ -80,6 +80,10 @@ class NoFalseSuccessTest {
 
     @Test
     void anUpdateWhoseAnswerWasLostToAnInterruptIsReportedAsPossiblyApplied() {
+        // The read before the updates finds every service.
+        when(ecs.describeServices(any(DescribeServicesRequest.class))).thenAnswer(inv -> DescribeServicesResponse
+                .builder().services(((DescribeServicesRequest) inv.getArgument(0)).services().stream()
+                        .map(n -> on(n, "ecs-svc/" + n + "-1", "x:1", Instant.now())).toList()).build());
         when(ecs.updateService(any(UpdateServiceRequest.class))).thenAnswer(inv -> {
             UpdateServiceRequest r = inv.getArgument(0);
             updates.add(r.service());

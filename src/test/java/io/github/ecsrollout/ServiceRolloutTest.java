@@ -111,7 +111,7 @@ class ServiceRolloutTest {
         assertEquals(web.primaryDeploymentId(), web.expectedDeploymentId().orElseThrow());
         assertEquals(ecs.taskDefinitionArn("app:2"), web.taskDefinition());
         assertEquals(3, result.attempts());
-        assertEquals(3, ecs.service("prod", "web").polls());
+        assertEquals(4, ecs.service("prod", "web").polls(), "the read before the update, then 3 polls");
     }
 
     @Test
@@ -240,7 +240,9 @@ class ServiceRolloutTest {
         assertEquals(List.of("b"), e.unstableServices());
         assertEquals(List.of("a"), e.updatedServices());
         assertEquals(List.of("a", "b"), ecs.updates().stream().map(UpdateServiceRequest::service).toList());
-        assertEquals(List.of(), ecs.calls(DescribeServicesRequest.class));
+        assertEquals(1, ecs.calls(DescribeServicesRequest.class).size(), "the read before the updates; no poll");
+        assertTrue(ecs.calls().indexOf(ecs.calls(DescribeServicesRequest.class).get(0))
+                < ecs.calls().indexOf(ecs.updates().get(0)));
     }
 
     @Test
@@ -251,7 +253,7 @@ class ServiceRolloutTest {
                 () -> rolloutOnFake().fetchStoppedTasks(false).build().rollOut("prod", "web", "app:2"));
 
         assertEquals(Reason.DEPLOYMENT_FAILED, e.reason());
-        assertEquals(2, ecs.service("prod", "web").polls());
+        assertEquals(3, ecs.service("prod", "web").polls(), "the read before the update, then the 2 polls scripted");
         assertEquals(List.of("web"), e.unstableServices());
         assertEquals(List.of("web"), e.updatedServices());
         ServiceState web = e.serviceState("web").orElseThrow();
@@ -432,8 +434,12 @@ class ServiceRolloutTest {
                 UpdateServiceRequest.builder().cluster("blue").service("web").taskDefinition("app:2").build(),
                 UpdateServiceRequest.builder().cluster("green").service("api").taskDefinition("app:2").build());
 
-        List<DescribeServicesRequest> polls = ecs.calls(DescribeServicesRequest.class);
-        assertEquals(2, polls.size());
+        List<DescribeServicesRequest> calls = ecs.calls(DescribeServicesRequest.class);
+        // One read per cluster before the updates, then one poll per cluster.
+        assertEquals(4, calls.size());
+        List<DescribeServicesRequest> polls = calls.subList(2, 4);
+        assertEquals(List.of("blue", "green"), calls.subList(0, 2).stream().map(DescribeServicesRequest::cluster)
+                .sorted().toList());
         assertEquals(List.of("blue", "green"), polls.stream().map(DescribeServicesRequest::cluster).sorted().toList());
         assertEquals(List.of("blue", "green"), result.services().stream().map(ServiceState::cluster).toList());
     }
@@ -476,7 +482,8 @@ class ServiceRolloutTest {
     void aListenerHearsProgressAndOneThatThrowsDoesNotStopTheRollout() {
         ServiceEvent started = ServiceEvent.builder().id("ev1").createdAt(java.time.Instant.now().plusSeconds(1))
                 .message("(service web) has started 2 tasks: (task a) (task b).").build();
-        fake.script("web", deploying("web", D1),
+        // The first answer is the read before the update's; the polls see the next three.
+        fake.script("web", deploying("web", D1), deploying("web", D1),
                 deploying("web", D1).toBuilder().events(started).build(),
                 stable("web", D1).toBuilder().events(started).build()).acceptUpdates();
         List<String> heard = Collections.synchronizedList(new ArrayList<>());

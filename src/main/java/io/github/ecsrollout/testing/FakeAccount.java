@@ -2,9 +2,6 @@ package io.github.ecsrollout.testing;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Objects;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.regions.Region;
@@ -12,7 +9,7 @@ import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
 
 /**
  * What the services of one {@link FakeEcs} share: its region and account (so its ARNs), its clock (made strictly
- * increasing), its ids, the task definition revisions it has seen, its errors as ECS sends them, and its lock.
+ * increasing), its ids, its task definitions, its errors as ECS sends them, and its lock.
  * Callers hold {@link #lock}.
  */
 final class FakeAccount {
@@ -25,7 +22,8 @@ final class FakeAccount {
     /** The one lock of the fake and all its services. */
     final Object lock;
     private final Clock clock;
-    private final Map<String, Integer> latestRevisions = new LinkedHashMap<>();
+    /** The task definitions this account has, and what a test said of them. */
+    final FakeTaskDefinitions taskDefinitions;
     private Instant lastInstant = Instant.EPOCH;
     private long counter;
 
@@ -34,6 +32,7 @@ final class FakeAccount {
         this.accountId = accountId;
         this.clock = clock;
         this.lock = lock;
+        this.taskDefinitions = new FakeTaskDefinitions(arn(""));
     }
 
     /** Now, by the clock, but always after the last instant handed out. */
@@ -63,24 +62,7 @@ final class FakeAccount {
 
     /** See {@link FakeEcs#taskDefinitionArn(String)}. */
     String taskDefinitionArn(String taskDefinition) {
-        Objects.requireNonNull(taskDefinition, "taskDefinition");
-        if (taskDefinition.startsWith("arn:")) {
-            return taskDefinition;
-        }
-        int colon = taskDefinition.lastIndexOf(':');
-        String family = colon < 0 ? taskDefinition : taskDefinition.substring(0, colon);
-        int revision;
-        if (colon < 0) {
-            revision = latestRevisions.getOrDefault(family, 1);
-        } else {
-            try {
-                revision = Integer.parseInt(taskDefinition.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw invalidParameter("Invalid revision number. Number: " + taskDefinition.substring(colon + 1));
-            }
-        }
-        latestRevisions.merge(family, revision, Math::max);
-        return arn("task-definition/" + family + ":" + revision);
+        return taskDefinitions.arn(taskDefinition);
     }
 
     /** An error as ECS sends it: its code, message and HTTP status 400. */

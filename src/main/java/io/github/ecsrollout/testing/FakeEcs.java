@@ -25,6 +25,8 @@ import software.amazon.awssdk.services.ecs.model.DescribeServiceDeploymentsReque
 import software.amazon.awssdk.services.ecs.model.DescribeServiceDeploymentsResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
+import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionRequest;
+import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
 import software.amazon.awssdk.services.ecs.model.EcsRequest;
@@ -42,6 +44,7 @@ import software.amazon.awssdk.services.ecs.model.ServiceNotFoundException;
 import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentRequest;
 import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentResponse;
 import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
 import software.amazon.awssdk.services.ecs.waiters.EcsWaiter;
@@ -63,9 +66,10 @@ import software.amazon.awssdk.services.ecs.waiters.EcsWaiter;
  * one COMPLETED deployment of the task definition {@code <service>:1}, with 2 tasks; its {@link FakeService} says how
  * its next deployments go.
  *
- * <p>Operations answered: UpdateService, DescribeServices, ListTasks, DescribeTasks, ListServiceDeployments,
- * DescribeServiceDeployments, StopServiceDeployment and ContinueServiceDeployment (and their {@code Consumer<Builder>}
- * forms); any other operation throws {@link UnsupportedOperationException}, as the SDK's interface does by default.
+ * <p>Operations answered: UpdateService, DescribeServices, DescribeTaskDefinition, ListTasks, DescribeTasks,
+ * ListServiceDeployments, DescribeServiceDeployments, StopServiceDeployment and ContinueServiceDeployment (and their
+ * {@code Consumer<Builder>} forms); any other operation throws {@link UnsupportedOperationException}, as the SDK's
+ * interface does by default.
  * Like ECS:
  * <ul>
  *   <li>clusters and services are found by name or ARN; a request without a cluster means {@code default}; answers
@@ -73,6 +77,11 @@ import software.amazon.awssdk.services.ecs.waiters.EcsWaiter;
  *       with reason {@code MISSING}, an unknown cluster a {@code ClusterNotFoundException}, an unknown service in
  *       UpdateService a {@code ServiceNotFoundException}, an update of a service not ACTIVE a
  *       {@code ServiceNotActiveException};</li>
+ *   <li>every task definition exists and is ACTIVE (revisions 1 to the highest one seen of each family; a family
+ *       alone stands for its latest ACTIVE revision) unless {@link #missingTaskDefinition(String)} or
+ *       {@link #taskDefinitionStatus(String, TaskDefinitionStatus)} says otherwise; DescribeTaskDefinition of one
+ *       that does not exist throws {@code ClientException} "Unable to describe task definition.", and UpdateService
+ *       to it, or to one not ACTIVE, a {@code ClientException} too;</li>
  *   <li>a deployment's id is {@code ecs-svc/N}, its service deployment's target revision ARN ends in {@code /N}, and
  *       task definitions are reported as ARNs ({@link #taskDefinitionArn(String)}), so a rollback that puts back what
  *       it read sends an ARN;</li>
@@ -190,6 +199,38 @@ public final class FakeEcs implements EcsClient {
         return account.taskDefinitionArn(taskDefinition);
     }
 
+    /**
+     * Makes a task definition not exist, as a misspelled or deleted one: DescribeTaskDefinition of it throws
+     * {@code ClientException} "Unable to describe task definition.", as ECS does, and UpdateService to it
+     * {@code ClientException} "TaskDefinition not found.". A family alone makes every revision of it missing;
+     * {@code family:revision} (or its ARN) that revision only, so that the family alone stands for the latest revision
+     * still there.
+     *
+     * @param taskDefinition a family, {@code family:revision} or a task definition ARN
+     * @return this fake
+     */
+    public synchronized FakeEcs missingTaskDefinition(String taskDefinition) {
+        account.taskDefinitions.markMissing(taskDefinition);
+        return this;
+    }
+
+    /**
+     * Gives a task definition revision a status: {@code INACTIVE} (deregistered) or {@code DELETE_IN_PROGRESS}
+     * (deleted, still in use), which DescribeTaskDefinition then reports and UpdateService refuses with a
+     * {@code ClientException}, as ECS does; {@code ACTIVE} makes it usable again. A family alone then stands for its
+     * latest revision still ACTIVE. (ECS describes an INACTIVE revision only while a service or task uses it, and
+     * answers "Unable to describe task definition." otherwise; this fake always describes it.)
+     *
+     * @param taskDefinition {@code family:revision} or a task definition ARN
+     * @param status {@code ACTIVE}, {@code INACTIVE} or {@code DELETE_IN_PROGRESS}
+     * @return this fake
+     * @throws IllegalArgumentException for a family without a revision
+     */
+    public synchronized FakeEcs taskDefinitionStatus(String taskDefinition, TaskDefinitionStatus status) {
+        account.taskDefinitions.status(taskDefinition, status);
+        return this;
+    }
+
     // ---- EcsClient --------------------------------------------------------------------------------------------
 
     /**
@@ -204,6 +245,8 @@ public final class FakeEcs implements EcsClient {
      * @throws ClusterNotFoundException for an unknown cluster
      * @throws ServiceNotFoundException for an unknown or missing service
      * @throws software.amazon.awssdk.services.ecs.model.ServiceNotActiveException for a service not ACTIVE
+     * @throws software.amazon.awssdk.services.ecs.model.ClientException for a task definition that does not exist or
+     *     is not ACTIVE ({@link #missingTaskDefinition(String)}, {@link #taskDefinitionStatus})
      * @throws RuntimeException what {@link FakeService#rejectsUpdates(RuntimeException)} scripted
      */
     @Override
@@ -216,6 +259,9 @@ public final class FakeEcs implements EcsClient {
         FakeService s = find(cluster, request.service());
         if (s == null) {
             throw serviceNotFound();
+        }
+        if (request.taskDefinition() != null) {
+            account.taskDefinitions.requireUsable(request.taskDefinition());
         }
         return UpdateServiceResponse.builder().service(s.update(request)).build();
     }
@@ -252,6 +298,28 @@ public final class FakeEcs implements EcsClient {
             }
         }
         return DescribeServicesResponse.builder().services(found).failures(failures).build();
+    }
+
+    /**
+     * Describes one task definition: {@code family:revision}, its ARN, or a family alone, which stands for its latest
+     * ACTIVE revision. Every task definition exists and is ACTIVE unless {@link #missingTaskDefinition(String)} or
+     * {@link #taskDefinitionStatus(String, TaskDefinitionStatus)} says otherwise. The answer carries the ARN, family,
+     * revision and status; describing moves no service on.
+     *
+     * @param request the task definition
+     * @return the task definition
+     * @throws software.amazon.awssdk.services.ecs.model.ClientException "Unable to describe task definition." for one
+     *     that does not exist (or a family with no ACTIVE revision)
+     * @throws InvalidParameterException for no task definition
+     */
+    @Override
+    public synchronized DescribeTaskDefinitionResponse describeTaskDefinition(DescribeTaskDefinitionRequest request) {
+        record(request);
+        if (request.taskDefinition() == null || request.taskDefinition().isEmpty()) {
+            throw FakeAccount.invalidParameter("taskDefinition cannot be empty.");
+        }
+        return DescribeTaskDefinitionResponse.builder()
+                .taskDefinition(account.taskDefinitions.describe(request.taskDefinition())).build();
     }
 
     /**

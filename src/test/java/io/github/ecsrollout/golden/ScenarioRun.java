@@ -32,6 +32,7 @@ import software.amazon.awssdk.services.ecs.model.ContinueServiceDeploymentReques
 import software.amazon.awssdk.services.ecs.model.Deployment;
 import software.amazon.awssdk.services.ecs.model.DescribeServiceDeploymentsRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
+import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksRequest;
 import software.amazon.awssdk.services.ecs.model.EcsRequest;
 import software.amazon.awssdk.services.ecs.model.ListServiceDeploymentsRequest;
@@ -74,6 +75,8 @@ final class ScenarioRun implements AutoCloseable {
     /** The simulator's read operations, which a real-time rollout repeats as often as timing has it. */
     private static final Set<String> POLLS = Set.of("DescribeServices", "ListServiceDeployments",
             "DescribeServiceDeployments");
+    /** The group of the DescribeTaskDefinition calls, which name no service and no cluster. */
+    private static final String TASK_DEFINITIONS = "task definitions";
     /** A line about one service: {@code web [prod]: STABLE, ...}. */
     private static final Pattern SERVICE_LINE = Pattern.compile("^(\\S+) \\[(\\S+)\\]: .*");
 
@@ -364,6 +367,8 @@ final class ScenarioRun implements AutoCloseable {
                 for (String s : d.services()) {
                     add(groups, Names.key(d.cluster(), s), "DescribeServices" + batch);
                 }
+            } else if (r instanceof DescribeTaskDefinitionRequest t) {
+                add(groups, TASK_DEFINITIONS, "DescribeTaskDefinition " + t.taskDefinition());
             } else if (r instanceof ListTasksRequest l) {
                 add(groups, owners.getOrDefault(l.startedBy(), Names.shortName(l.cluster()) + "/?"),
                         "ListTasks startedBy=" + l.startedBy() + " desiredStatus=" + l.desiredStatusAsString());
@@ -418,7 +423,9 @@ final class ScenarioRun implements AutoCloseable {
             groups.computeIfAbsent("cluster " + key.split("/")[0], k -> new ArrayList<>());
         }
         for (SimStats.Call c : sim.stats().calls()) {
-            if (!POLLS.contains(c.operation())) {
+            if (c.operation().equals("DescribeTaskDefinition")) {
+                add(groups, TASK_DEFINITIONS, c.operation());
+            } else if (!POLLS.contains(c.operation())) {
                 add(groups, "cluster " + c.cluster(), c.operation());
             }
         }

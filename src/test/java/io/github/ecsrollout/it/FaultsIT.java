@@ -89,7 +89,10 @@ class FaultsIT extends ItBase {
     @ValueSource(strings = {"malformedJson", "dropConnection", "throttle", "serverError"})
     void aFaultThatPersistsEndsInApiErrorWithTheSdkExceptionAsCause(String fault) {
         sim.createService("prod", "web", ServiceScript.stableAfter(Duration.ofMillis(50)));
-        inject(sim.faults().always("DescribeServices"), fault);
+        // From the update on: the read before it finds the service (a fault there ends the rollout before any
+        // update), the polls meet the fault.
+        sim.once(a -> a.operation().equals("UpdateService"), a -> inject(sim.faults().always("DescribeServices"),
+                fault));
         EcsClient client = fastRetryClient(3);
 
         RolloutNotStableException e = assertTimeoutPreemptively(NO_HANG,
@@ -106,7 +109,8 @@ class FaultsIT extends ItBase {
             case "throttle" -> assertTrue(assertInstanceOf(EcsException.class, e.getCause()).isThrottlingException());
             default -> assertInstanceOf(ServerException.class, e.getCause());
         }
-        assertEquals(3, polls().size(), "one DescribeServices, three attempts, no retry by the library");
+        assertEquals(1 + 3, polls().size(), "the read before the update, then one DescribeServices poll, three "
+                + "attempts, no retry by the library");
     }
 
     @RealTime("a slow answer meets the client's apiCallTimeout in real time")

@@ -34,7 +34,7 @@ class InputAndPacingIT extends ItBase {
         sim.createService("prod", "web", ServiceScript.stableAfter(Duration.ZERO));
         ServiceRollout rollout = rollout().build();
         for (String bad : List.of("web app", "web\n", "web\u00a0", "w".repeat(256), ARN + "service/stage/web",
-                "arn:aws:ecs:eu-west-1:123456789012:service/prod/web")) {
+                "arn:aws:ecs:eu-west-1:123456789012:service/prod/web", ARN + "service/web")) {
             assertRefused("requests[1].service", () -> rollout.rollOut(update("web"), update(bad)));
             assertRefused("services[0]", () -> rollout.awaitStable("prod", bad));
         }

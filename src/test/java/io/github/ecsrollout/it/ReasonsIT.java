@@ -32,7 +32,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ClusterNotFoundException;
 import software.amazon.awssdk.services.ecs.model.EcsException;
-import software.amazon.awssdk.services.ecs.model.ServiceNotFoundException;
+import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
+import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
 /**
  * Every {@link Reason}, end to end: the real SDK client and EcsWaiter over HTTP against the simulated ECS, through
@@ -49,32 +50,50 @@ class ReasonsIT extends ItBase {
     // ---- UPDATE_FAILED -----------------------------------------------------------------------------------------
 
     @Test
-    void updateFailedOnAMissingServiceStopsTheRolloutBeforeAnyWait() {
+    void updateFailedStopsTheRolloutBeforeAnyWait() {
+        sim.createService("prod", "web", ServiceScript.stableAfter(Duration.ofMillis(50)));
+        sim.createService("prod", "api", ServiceScript.stableAfter(Duration.ofMillis(50)));
+        sim.createService("prod", "worker", ServiceScript.stableAfter(Duration.ofMillis(50)));
+        List<UpdateServiceRequest> requests = new ArrayList<>(toRevision("prod", List.of("web", "api", "worker"), 2));
+        requests.set(1, requests.get(1).toBuilder().desiredCount(-1).build());
+
+        RolloutNotStableException e = failure(() -> rollout().build().rollOut(requests));
+
+        assertEquals(Reason.UPDATE_FAILED, e.reason());
+        assertInstanceOf(InvalidParameterException.class, e.getCause());
+        assertEquals(List.of("api"), e.unstableServices());
+        assertEquals(List.of("web"), e.updatedServices());
+        assertEquals(2, sim.stats().count("UpdateService"), "nothing is sent after the rejected update");
+        assertEquals(1, sim.stats().count("DescribeServices"), "the read before the updates; nothing is awaited");
+        assertTrue(sim.service("prod", "worker").taskDefinition().endsWith(ofRevision("worker", 1)));
+    }
+
+    @Test
+    void aMissingServiceStopsTheRolloutBeforeAnyUpdate() {
         sim.createService("prod", "web", ServiceScript.stableAfter(Duration.ofMillis(50)));
         sim.createService("prod", "worker", ServiceScript.stableAfter(Duration.ofMillis(50)));
 
         RolloutNotStableException e = failure(() -> rollout().build()
                 .rollOut(toRevision("prod", List.of("web", "ghost", "worker"), 2)));
 
-        assertEquals(Reason.UPDATE_FAILED, e.reason());
-        assertInstanceOf(ServiceNotFoundException.class, e.getCause());
-        assertEquals(List.of("ghost"), e.unstableServices());
-        assertEquals(List.of("web"), e.updatedServices());
-        assertEquals(2, sim.stats().count("UpdateService"), "nothing is sent after the rejected update");
-        assertEquals(0, sim.stats().count("DescribeServices"), "nothing is awaited");
-        assertTrue(sim.service("prod", "worker").taskDefinition().endsWith(ofRevision("worker", 1)));
+        assertEquals(Reason.SERVICE_MISSING, e.reason());
+        assertEquals(List.of("ghost"), e.failedServices());
+        assertEquals(List.of(), e.updatedServices());
+        assertEquals(0, sim.stats().count("UpdateService"));
+        assertTrue(sim.service("prod", "web").taskDefinition().endsWith(ofRevision("web", 1)));
     }
 
     @Test
-    void updateFailedOnAMissingClusterCarriesClusterNotFoundException() {
+    void aMissingClusterStopsTheRolloutBeforeAnyUpdateWithClusterNotFoundException() {
         sim.createService("prod", "web", ServiceScript.stableAfter(Duration.ofMillis(50)));
 
         RolloutNotStableException e = failure(() -> rollout().build().rollOut("nope", "web", "web:2"));
 
-        assertEquals(Reason.UPDATE_FAILED, e.reason());
+        assertEquals(Reason.API_ERROR, e.reason(), "the read before the update finds no cluster");
         assertInstanceOf(ClusterNotFoundException.class, e.getCause());
         assertEquals(List.of("web"), e.unstableServices());
         assertEquals(List.of(), e.updatedServices());
+        assertEquals(0, sim.stats().count("UpdateService"));
     }
 
     // ---- DEPLOYMENT_FAILED -------------------------------------------------------------------------------------
@@ -213,7 +232,7 @@ class ReasonsIT extends ItBase {
         assertTrue(sim.service("prod", "web").taskDefinition().endsWith(ofRevision("web", 1)));
         assertTrue(web.events().stream().anyMatch(ev -> ev.message().contains("deployment failed")),
                 "ECS's events of the rollout are kept: " + web.events());
-        assertEquals(1, polls().size());
+        assertEquals(1 + 1, polls().size(), "the read before the update, then the poll that shows it");
     }
 
     // ---- SERVICE_MISSING, SERVICE_INACTIVE, UNSUPPORTED_SERVICE (awaitStable) ----------------------------------
@@ -344,10 +363,11 @@ class ReasonsIT extends ItBase {
     @Test
     void accessDeniedWhilePollingIsApiErrorWithTheEcsExceptionAsCause() {
         sim.createService("prod", "web", ServiceScript.stableAfter(Duration.ofMillis(50)));
-        sim.faults().always("DescribeServices").error(400, "AccessDeniedException", "User: "
-                + "arn:aws:iam::123456789012:user/ci is not authorized to perform: ecs:DescribeServices on resource: "
-                + "arn:aws:ecs:us-east-1:123456789012:service/prod/web because no identity-based policy allows the "
-                + "ecs:DescribeServices action");
+        // From the update on (a policy changed meanwhile): the read before it still found the service.
+        sim.once(a -> a.operation().equals("UpdateService"), a -> sim.faults().always("DescribeServices")
+                .error(400, "AccessDeniedException", "User: arn:aws:iam::123456789012:user/ci is not authorized to "
+                        + "perform: ecs:DescribeServices on resource: arn:aws:ecs:us-east-1:123456789012:service/prod/"
+                        + "web because no identity-based policy allows the ecs:DescribeServices action"));
 
         RolloutNotStableException e = failure(() -> rollout().build().rollOut("prod", "web", "web:2"));
 
@@ -356,7 +376,8 @@ class ReasonsIT extends ItBase {
         assertEquals("AccessDeniedException", cause.awsErrorDetails().errorCode());
         assertEquals(List.of("web"), e.updatedServices());
         assertEquals(List.of("web"), e.unstableServices());
-        assertEquals(1, polls().size(), "a client error is not retried");
+        assertEquals(1 + 1, polls().size(), "the read before the update, then one poll: a client error is not "
+                + "retried");
     }
 
     // ---- INTERRUPTED -------------------------------------------------------------------------------------------

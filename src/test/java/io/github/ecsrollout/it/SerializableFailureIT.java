@@ -52,13 +52,17 @@ class SerializableFailureIT extends ItBase {
     @Test
     void aRejectedUpdateRoundTripsWithTheUnmarshalledEcsException() throws Exception {
         sim.createService("prod", "web", ServiceScript.stableAfter(Duration.ofMillis(50)));
+        sim.createService("prod", "api", ServiceScript.stableAfter(Duration.ofMillis(50)));
+        // api is deleted between the read before the updates, which found it, and its own update.
+        sim.once(a -> a.operation().equals("UpdateService"), a -> sim.faults().next(1, "UpdateService")
+                .error(400, "ServiceNotFoundException", "Service not found."));
 
         RolloutNotStableException original = failure(() -> rollout().build()
-                .rollOut(toRevision("prod", List.of("web", "ghost"), 2)));
+                .rollOut(toRevision("prod", List.of("web", "api"), 2)));
         RolloutNotStableException copy = roundTrip(original);
 
         assertEquals(Reason.UPDATE_FAILED, copy.reason());
-        assertEquals(List.of("ghost"), copy.failedServices());
+        assertEquals(List.of("api"), copy.failedServices());
         ServiceNotFoundException cause = assertInstanceOf(ServiceNotFoundException.class, copy.getCause());
         ServiceNotFoundException before = (ServiceNotFoundException) original.getCause();
         assertEquals(before.statusCode(), cause.statusCode());

@@ -32,6 +32,7 @@ final class EcsApi {
             return switch (operation) {
                 case "DescribeServices" -> describeServices(request);
                 case "UpdateService" -> updateService(request);
+                case "DescribeTaskDefinition" -> describeTaskDefinition(request);
                 case "ListTasks" -> listTasks(request);
                 case "DescribeTasks" -> describeTasks(request);
                 case "ListServiceDeployments" -> serviceDeployments.list(request);
@@ -65,7 +66,21 @@ final class EcsApi {
         });
     }
 
-    private JsonNode updateService(JsonNode request) {
+    private JsonNode describeTaskDefinition(JsonNode request) {
+        String ref = text(request, "taskDefinition");
+        if (ref == null || ref.isEmpty()) {
+            throw EcsError.invalidParameter("taskDefinition cannot be empty.");
+        }
+        EcsModel.TaskDefinitionView td = model.describeTaskDefinition(ref);
+        ObjectNode definition = NODES.objectNode().put("taskDefinitionArn", td.arn()).put("family", td.family())
+                .put("revision", td.revision()).put("status", td.status());
+        definition.set("containerDefinitions", NODES.arrayNode());
+        ObjectNode response = NODES.objectNode();
+        response.set("taskDefinition", definition);
+        return response;
+    }
+
+        private JsonNode updateService(JsonNode request) {
         EcsModel.Cluster cluster = model.cluster(text(request, "cluster"));
         String name = text(request, "service");
         if (name == null || name.isEmpty()) {

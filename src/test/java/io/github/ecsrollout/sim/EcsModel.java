@@ -3,9 +3,11 @@ package io.github.ecsrollout.sim;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,6 +41,10 @@ final class EcsModel {
     private final SplittableRandom random;
     private final Map<String, Cluster> clusters = new LinkedHashMap<>();
     private final Map<String, Integer> latestRevision = new HashMap<>();
+    /** {@code family:revision} → a status other than ACTIVE (INACTIVE, DELETE_IN_PROGRESS). */
+    private final Map<String, String> taskDefinitionStatus = new HashMap<>();
+    /** {@code family:revision}, or a {@code family} with every revision, that does not exist. */
+    private final Set<String> missingTaskDefinitions = new HashSet<>();
 
     EcsModel(Clock clock, long seed) {
         this.clock = clock;
@@ -131,8 +137,9 @@ final class EcsModel {
     }
 
     /**
-     * UpdateService accepts {@code family:revision}, a full ARN, or a bare family (its latest
-     * revision). Any revision is accepted and remembered: the simulator has no RegisterTaskDefinition.
+     * UpdateService accepts {@code family:revision}, a full ARN, or a bare family (its latest ACTIVE
+     * revision). Any revision is accepted and remembered (the simulator has no RegisterTaskDefinition),
+     * unless a test made it missing or not ACTIVE: then ECS's ClientException.
      */
     synchronized String resolveTaskDefinition(String ref) {
         Matcher m = TASK_DEFINITION.matcher(ref);
@@ -140,22 +147,74 @@ final class EcsModel {
             throw EcsError.invalidParameter("Invalid revision number. Number: " + ref);
         }
         String family = m.group(1);
-        int revision;
-        if (m.group(2) != null) {
-            revision = Integer.parseInt(m.group(2));
-            latestRevision.merge(family, revision, Math::max);
-        } else {
-            Integer latest = latestRevision.get(family);
-            if (latest == null) {
-                throw new EcsError("ClientException", "TaskDefinition not found.");
-            }
-            revision = latest;
+        Integer revision = m.group(2) != null ? Integer.valueOf(m.group(2)) : latestActive(family);
+        if (revision == null || isMissing(family, revision)) {
+            throw new EcsError("ClientException", "TaskDefinition not found.");
         }
+        if (taskDefinitionStatus.containsKey(family + ":" + revision)) {
+            throw new EcsError("ClientException", "TaskDefinition is inactive.");
+        }
+        latestRevision.merge(family, revision, Math::max);
         return arn("task-definition/" + family + ":" + revision);
+    }
+
+    /**
+     * DescribeTaskDefinition: {@code family:revision} or an ARN (any revision exists, as for UpdateService,
+     * unless made missing), or a bare family, its latest ACTIVE revision. Reading remembers nothing.
+     *
+     * @return the ARN, family, revision and status
+     */
+    synchronized TaskDefinitionView describeTaskDefinition(String ref) {
+        Matcher m = TASK_DEFINITION.matcher(ref);
+        if (!m.matches()) {
+            throw EcsError.invalidParameter("Invalid revision number. Number: " + ref);
+        }
+        String family = m.group(1);
+        Integer revision = m.group(2) != null ? Integer.valueOf(m.group(2)) : latestActive(family);
+        if (revision == null || isMissing(family, revision)) {
+            throw new EcsError("ClientException", "Unable to describe task definition.");
+        }
+        return new TaskDefinitionView(arn("task-definition/" + family + ":" + revision), family, revision,
+                taskDefinitionStatus.getOrDefault(family + ":" + revision, "ACTIVE"));
+    }
+
+    /** A task definition as DescribeTaskDefinition shows it. */
+    record TaskDefinitionView(String arn, String family, int revision, String status) {
     }
 
     synchronized void registerTaskDefinition(String family, int revision) {
         latestRevision.merge(family, revision, Math::max);
+    }
+
+    /** Gives a revision a status; ACTIVE, INACTIVE or DELETE_IN_PROGRESS. */
+    synchronized void taskDefinitionStatus(String family, int revision, String status) {
+        latestRevision.merge(family, revision, Math::max);
+        missingTaskDefinitions.remove(family + ":" + revision);
+        if ("ACTIVE".equals(status)) {
+            taskDefinitionStatus.remove(family + ":" + revision);
+        } else {
+            taskDefinitionStatus.put(family + ":" + revision, status);
+        }
+    }
+
+    /** Makes {@code family:revision}, or every revision of a bare {@code family}, not exist. */
+    synchronized void missingTaskDefinition(String ref) {
+        missingTaskDefinitions.add(ref);
+    }
+
+    /** The family's latest revision that exists and is ACTIVE, or null when none does. */
+    private Integer latestActive(String family) {
+        Integer latest = latestRevision.get(family);
+        for (int r = latest == null ? 0 : latest; r >= 1; r--) {
+            if (!isMissing(family, r) && !taskDefinitionStatus.containsKey(family + ":" + r)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private boolean isMissing(String family, int revision) {
+        return missingTaskDefinitions.contains(family) || missingTaskDefinitions.contains(family + ":" + revision);
     }
 
     void recordTask(String clusterName, SimTask task) {

@@ -15,6 +15,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.ecs.model.ClientException;
 import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
 import software.amazon.awssdk.core.waiters.WaiterResponse;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
@@ -24,6 +25,8 @@ import software.amazon.awssdk.services.ecs.model.Failure;
 import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
 import software.amazon.awssdk.services.ecs.model.ServiceNotActiveException;
 import software.amazon.awssdk.services.ecs.model.ServiceNotFoundException;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
 import software.amazon.awssdk.services.ecs.waiters.EcsWaiter;
 
 /** The answers and errors of the simulated ECS, as the real SDK client (and its waiter) sees them. */
@@ -183,6 +186,34 @@ class EcsProtocolTest extends SimTestBase {
         assertEquals(plain.createdAt(), scientific.createdAt());
         assertEquals(plain.events().get(0).createdAt(), scientific.events().get(0).createdAt());
         assertEquals(clock.instant(), scientific.createdAt());
+    }
+
+    @Test
+    void taskDefinitionsAreDescribedAndOnesMadeMissingOrInactiveAreRefused() {
+        TaskDefinition byRevision = client.describeTaskDefinition(b -> b.taskDefinition("web:7")).taskDefinition();
+        assertEquals("arn:aws:ecs:us-east-1:123456789012:task-definition/web:7", byRevision.taskDefinitionArn());
+        assertEquals(TaskDefinitionStatus.ACTIVE, byRevision.status());
+        assertEquals("arn:aws:ecs:us-east-1:123456789012:task-definition/web:1",
+                client.describeTaskDefinition(b -> b.taskDefinition("web")).taskDefinition().taskDefinitionArn(),
+                "a family alone is its latest revision; describing web:7 registered nothing");
+
+        ecs.missingTaskDefinition("web:9");
+        ecs.taskDefinitionStatus("web", 8, "INACTIVE");
+        ClientException missing = assertThrows(ClientException.class,
+                () -> client.describeTaskDefinition(b -> b.taskDefinition("web:9")));
+        assertEquals("Unable to describe task definition.", missing.awsErrorDetails().errorMessage());
+        assertThrows(ClientException.class,
+                () -> client.describeTaskDefinition(b -> b.taskDefinition("never-registered")));
+        assertEquals(TaskDefinitionStatus.INACTIVE,
+                client.describeTaskDefinition(b -> b.taskDefinition("web:8")).taskDefinition().status());
+        assertEquals("arn:aws:ecs:us-east-1:123456789012:task-definition/web:7",
+                client.describeTaskDefinition(b -> b.taskDefinition("web")).taskDefinition().taskDefinitionArn(),
+                "revisions up to 8 exist now: the latest ACTIVE one");
+        assertThrows(ClientException.class,
+                () -> client.updateService(b -> b.cluster("prod").service("web").taskDefinition("web:9")));
+        ClientException inactive = assertThrows(ClientException.class,
+                () -> client.updateService(b -> b.cluster("prod").service("web").taskDefinition("web:8")));
+        assertEquals("TaskDefinition is inactive.", inactive.awsErrorDetails().errorMessage());
     }
 
     private HttpRequest post(String target, String body) {

@@ -200,6 +200,22 @@ public final class SimulatedEcs implements AutoCloseable {
         model.registerTaskDefinition(family, revision);
     }
 
+    /**
+     * Gives a task definition revision a status, {@code INACTIVE} (deregistered) or {@code DELETE_IN_PROGRESS},
+     * which DescribeTaskDefinition reports and UpdateService refuses (ClientException); {@code ACTIVE} undoes it.
+     */
+    public void taskDefinitionStatus(String family, int revision, String status) {
+        model.taskDefinitionStatus(family, revision, status);
+    }
+
+    /**
+     * Makes {@code family:revision}, or every revision of a bare {@code family}, not exist: DescribeTaskDefinition
+     * answers ClientException "Unable to describe task definition.", UpdateService "TaskDefinition not found.".
+     */
+    public void missingTaskDefinition(String familyOrRevision) {
+        model.missingTaskDefinition(familyOrRevision);
+    }
+
     /** Writes timestamps as ECS sometimes does, 1.620044996111E9, instead of 1620044996.111. */
     public void scientificTimestamps(boolean on) {
         api.scientificTimestamps = on;

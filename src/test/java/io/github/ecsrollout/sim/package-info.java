@@ -18,8 +18,11 @@
  *   <li>{@link io.github.ecsrollout.sim.SimStats}: every request, for assertions and rates.</li>
  * </ul>
  *
- * <p>Operations: DescribeServices, UpdateService, ListTasks, DescribeTasks, ListServiceDeployments,
- * DescribeServiceDeployments, StopServiceDeployment, ContinueServiceDeployment.
+ * <p>Operations: DescribeServices, UpdateService, DescribeTaskDefinition, ListTasks, DescribeTasks,
+ * ListServiceDeployments, DescribeServiceDeployments, StopServiceDeployment, ContinueServiceDeployment.
+ * DescribeTaskDefinition answers the ARN, family, revision and status (and no container definitions) of any
+ * revision UpdateService would take, unless a test made it missing or not ACTIVE; it is not throttled by
+ * {@link io.github.ecsrollout.sim.RateLimits} (its bucket is not modelled).
  *
  * <h2 id="DOCUMENTED_VS_ASSUMED">Service deployments: documented vs assumed</h2>
  *

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.mock;
 
 import io.github.ecsrollout.RolloutNotStableException;
 import io.github.ecsrollout.RolloutNotStableException.Reason;
@@ -20,6 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.mockito.AdditionalAnswers;
+import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContinueServiceDeploymentRequest;
 import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookAction;
 import software.amazon.awssdk.services.ecs.model.DescribeServiceDeploymentsRequest;
@@ -52,8 +57,8 @@ class FakeEcsRolloutTest {
                         s.circuitBreakerRollsBackAfter(2), Reason.ROLLED_BACK),
                 Arguments.of("never stable", (Consumer<FakeService>) FakeService::neverStable, Reason.TIMED_OUT),
                 Arguments.of("rejected", (Consumer<FakeService>) FakeService::rejectsUpdates, Reason.UPDATE_FAILED),
-                Arguments.of("inactive now", (Consumer<FakeService>) FakeService::inactive, Reason.UPDATE_FAILED),
-                // maxAttempts makes the rollout read the services first: a missing one fails before any update.
+                // Every rollout reads the services first: an inactive or missing one fails before any update.
+                Arguments.of("inactive now", (Consumer<FakeService>) FakeService::inactive, Reason.SERVICE_INACTIVE),
                 Arguments.of("missing now", (Consumer<FakeService>) FakeService::missing, Reason.SERVICE_MISSING),
                 Arguments.of("goes missing", (Consumer<FakeService>) s -> s.goesMissingAfter(2),
                         Reason.SERVICE_MISSING),
@@ -130,12 +135,31 @@ class FakeEcsRolloutTest {
     }
 
     @Test
-    void anUpdateOfAnInactiveServiceFailsWithEcsOwnException() {
+    void anInactiveServiceIsRefusedBeforeAnyUpdate() {
         ecs.service("prod", "web").inactive();
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
                 () -> rollout().build().rollOut("prod", "web", "web:2"));
 
+        assertEquals(Reason.SERVICE_INACTIVE, e.reason());
+        assertEquals(List.of(), ecs.updates());
+        assertEquals(Verdict.INACTIVE, e.serviceState("web").orElseThrow().verdict());
+    }
+
+    @Test
+    void anUpdateOfAServiceThatWentInactiveSinceTheReadFailsWithEcsOwnException() {
+        FakeService web = ecs.service("prod", "web");
+        // Deleted between the read before the update and the update itself.
+        EcsClient racing = mock(EcsClient.class, AdditionalAnswers.delegatesTo(ecs));
+        doAnswer(inv -> {
+            web.inactive();
+            return ecs.updateService((UpdateServiceRequest) inv.getArgument(0));
+        }).when(racing).updateService(any(UpdateServiceRequest.class));
+
+        RolloutNotStableException e = assertThrows(RolloutNotStableException.class, () -> ServiceRollout.builder()
+                .ecsClient(racing).delay(Duration.ZERO).maxAttempts(10).build().rollOut("prod", "web", "web:2"));
+
+        assertEquals(Reason.UPDATE_FAILED, e.reason());
         assertInstanceOf(ServiceNotActiveException.class, e.getCause());
     }
 

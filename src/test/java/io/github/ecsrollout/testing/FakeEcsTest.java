@@ -28,6 +28,7 @@ import software.amazon.awssdk.services.ecs.model.DeploymentRolloutState;
 import software.amazon.awssdk.services.ecs.model.DeploymentStrategy;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
+import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.EcsRequest;
 import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
 import software.amazon.awssdk.services.ecs.model.ListTasksRequest;
@@ -42,6 +43,8 @@ import software.amazon.awssdk.services.ecs.model.ServiceNotActiveException;
 import software.amazon.awssdk.services.ecs.model.ServiceNotFoundException;
 import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentStopType;
 import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
 /** The fake answers each operation as ECS does, moves a service one step per poll, and records every request. */
@@ -558,6 +561,87 @@ class FakeEcsTest {
         assertTrue(e.awsErrorDetails().errorMessage().contains("ecs:ListTasks"), e.getMessage());
         assertEquals(1, denying.calls().size());
         assertEquals(1, denying.describeServices(r -> r.cluster("prod").services("web")).services().size());
+    }
+
+    private TaskDefinition describe(String taskDefinition) {
+        return ecs.describeTaskDefinition(r -> r.taskDefinition(taskDefinition)).taskDefinition();
+    }
+
+    @Test
+    void everyTaskDefinitionIsActiveAndAFamilyAloneIsItsLatestRevisionSeen() {
+        ecs.service("prod", "web");
+        update("prod", "web", "web:3");
+
+        TaskDefinition byRevision = describe("web:7");
+        assertEquals(ACCOUNT + "task-definition/web:7", byRevision.taskDefinitionArn());
+        assertEquals(TaskDefinitionStatus.ACTIVE, byRevision.status());
+        assertEquals(7, byRevision.revision());
+        assertEquals("web", byRevision.family());
+        assertEquals(ACCOUNT + "task-definition/web:3", describe("web").taskDefinitionArn(), "reading adds nothing");
+        assertEquals(ACCOUNT + "task-definition/web:3", describe(ACCOUNT + "task-definition/web:3")
+                .taskDefinitionArn());
+        assertEquals(ACCOUNT + "task-definition/api:1", describe("api").taskDefinitionArn());
+        assertEquals(4, ecs.calls(DescribeTaskDefinitionRequest.class).size(), "each call recorded");
+        assertEquals(0, ecs.service("prod", "web").polls(), "describing a task definition moves no service on");
+    }
+
+    @Test
+    void aMissingTaskDefinitionCannotBeDescribedNorDeployed() {
+        ecs.service("prod", "web");
+        ecs.missingTaskDefinition("web:4").missingTaskDefinition("wbe");
+
+        for (String missing : List.of("web:4", ACCOUNT + "task-definition/web:4", "wbe", "wbe:1")) {
+            ClientException e = assertThrows(ClientException.class, () -> describe(missing), missing);
+            assertEquals("ClientException", e.awsErrorDetails().errorCode());
+            assertEquals("Unable to describe task definition.", e.awsErrorDetails().errorMessage());
+            assertEquals(400, e.statusCode());
+        }
+        ClientException refused = assertThrows(ClientException.class, () -> update("prod", "web", "web:4"));
+        assertEquals("TaskDefinition not found.", refused.awsErrorDetails().errorMessage());
+        assertEquals(1, ecs.service("prod", "web").describe().orElseThrow().deployments().size(), "nothing changed");
+
+        update("prod", "web", "web:5");
+        assertEquals(ACCOUNT + "task-definition/web:5", describe("web").taskDefinitionArn());
+    }
+
+    @Test
+    void anInactiveRevisionIsDescribedAsSuchRefusedAndSkippedByItsFamily() {
+        ecs.service("prod", "web");
+        update("prod", "web", "web:3");
+        ecs.taskDefinitionStatus("web:3", TaskDefinitionStatus.INACTIVE)
+                .taskDefinitionStatus(ACCOUNT + "task-definition/web:2", TaskDefinitionStatus.DELETE_IN_PROGRESS);
+
+        assertEquals(TaskDefinitionStatus.INACTIVE, describe("web:3").status());
+        assertEquals(TaskDefinitionStatus.DELETE_IN_PROGRESS, describe("web:2").status());
+        assertEquals(ACCOUNT + "task-definition/web:1", describe("web").taskDefinitionArn(),
+                "a family alone is its latest ACTIVE revision");
+        ClientException refused = assertThrows(ClientException.class, () -> update("prod", "web", "web:2"));
+        assertEquals("TaskDefinition is inactive.", refused.awsErrorDetails().errorMessage());
+
+        ecs.taskDefinitionStatus("web:3", TaskDefinitionStatus.ACTIVE);
+        assertEquals(TaskDefinitionStatus.ACTIVE, describe("web").status());
+        assertEquals(ACCOUNT + "task-definition/web:3", describe("web").taskDefinitionArn());
+        assertThrows(IllegalArgumentException.class,
+                () -> ecs.taskDefinitionStatus("web", TaskDefinitionStatus.INACTIVE), "a status is a revision's");
+    }
+
+    @Test
+    void aFamilyWithNoActiveRevisionCannotBeDescribed() {
+        ecs.taskDefinitionStatus("job:1", TaskDefinitionStatus.INACTIVE);
+
+        assertThrows(ClientException.class, () -> describe("job"));
+        assertThrows(InvalidParameterException.class, () -> ecs.describeTaskDefinition(r -> r.taskDefinition("")));
+    }
+
+    @Test
+    void aDeniedDescribeTaskDefinitionThrowsAccessDenied() {
+        FakeEcs denying = FakeEcs.builder().accessDenied(DescribeTaskDefinitionRequest.class).build();
+
+        AccessDeniedException e = assertThrows(AccessDeniedException.class,
+                () -> denying.describeTaskDefinition(DescribeTaskDefinitionRequest.builder().taskDefinition("web:2")
+                        .build()));
+
+        assertTrue(e.awsErrorDetails().errorMessage().contains("ecs:DescribeTaskDefinition"), e.getMessage());
     }
 
     @Test

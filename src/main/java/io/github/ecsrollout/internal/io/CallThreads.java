@@ -22,6 +22,8 @@ import software.amazon.awssdk.services.ecs.model.DescribeServiceDeploymentsReque
 import software.amazon.awssdk.services.ecs.model.DescribeServiceDeploymentsResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
+import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionRequest;
+import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
 import software.amazon.awssdk.services.ecs.model.ListServiceDeploymentsRequest;
@@ -70,6 +72,11 @@ public final class CallThreads implements EcsClient {
     @Override
     public DescribeServicesResponse describeServices(DescribeServicesRequest request) {
         return call(request, () -> ecs.describeServices(request));
+    }
+
+    @Override
+    public DescribeTaskDefinitionResponse describeTaskDefinition(DescribeTaskDefinitionRequest request) {
+        return call(request, () -> ecs.describeTaskDefinition(request));
     }
 
     @Override

@@ -7,6 +7,8 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkInterruptedException;
+import software.amazon.awssdk.services.ecs.model.ClientException;
+import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
 
 /**
  * The one classifier of what an ECS call threw, from the exception's types (never its message): the rollout's
@@ -85,6 +87,24 @@ public final class EcsErrors {
         return denied.awsErrorDetails() != null && denied.awsErrorDetails().errorCode() != null
                 ? denied.awsErrorDetails().errorCode() + ": " + denied.awsErrorDetails().errorMessage()
                 : e.getMessage();
+    }
+
+    /**
+     * Whether ECS refused what the request named ({@code ClientException}, {@code InvalidParameterException}), rather
+     * than the caller's rights, its rate or its own state: what DescribeTaskDefinition answers for a task definition
+     * it cannot describe (one that does not exist, or is no longer ACTIVE and used by nothing).
+     */
+    public static boolean refusedWhatWasNamed(Throwable e) {
+        return find(e, ClientException.class) != null || find(e, InvalidParameterException.class) != null;
+    }
+
+    /** ECS's own words for an error it answered ({@code ErrorCode: message}), or the exception's message. */
+    public static String words(Throwable e) {
+        AwsServiceException answered = find(e, AwsServiceException.class);
+        if (answered != null && answered.awsErrorDetails() != null && answered.awsErrorDetails().errorCode() != null) {
+            return answered.awsErrorDetails().errorCode() + ": " + answered.awsErrorDetails().errorMessage();
+        }
+        return e.getMessage();
     }
 
     /** The first throwable of the given type in the cause chain, or {@code null}. */

@@ -6,6 +6,7 @@ import java.util.List;
 import software.amazon.awssdk.services.ecs.model.ContinueServiceDeploymentResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeServiceDeploymentsResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
+import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
 import software.amazon.awssdk.services.ecs.model.ListServiceDeploymentsResponse;
 import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
@@ -22,6 +23,12 @@ public interface EcsPort {
 
     /** DescribeServices of up to 10 services of one cluster. */
     DescribeServicesResponse describeServices(String cluster, List<String> services, Deadline deadline);
+
+    /**
+     * DescribeTaskDefinition of one task definition: {@code family:revision}, an ARN, or a family, which ECS resolves
+     * to its latest ACTIVE revision.
+     */
+    DescribeTaskDefinitionResponse describeTaskDefinition(String taskDefinition, Deadline deadline);
 
     /** The caller's UpdateService request, sent as given. */
     UpdateServiceResponse updateService(UpdateServiceRequest request, Deadline deadline);
@@ -70,4 +77,7 @@ public interface EcsPort {
 
     /** Waits for the turn of a service-deployment call (List or Describe), as {@link #describeTurn} does. */
     boolean serviceDeploymentTurn(Deadline deadline) throws InterruptedException;
+
+    /** Waits for the turn of a DescribeTaskDefinition call, as {@link #describeTurn} does. */
+    boolean taskDefinitionTurn(Deadline deadline) throws InterruptedException;
 }

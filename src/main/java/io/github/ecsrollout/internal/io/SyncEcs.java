@@ -18,6 +18,8 @@ import software.amazon.awssdk.services.ecs.model.DescribeServiceDeploymentsReque
 import software.amazon.awssdk.services.ecs.model.DescribeServiceDeploymentsResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
+import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionRequest;
+import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
@@ -46,6 +48,11 @@ public final class SyncEcs implements EcsPort {
     private final CallPacer describes;
     /** The service-deployment calls, which ECS throttles in a bucket of their own. */
     private final CallPacer deployments;
+    /**
+     * DescribeTaskDefinition calls, which ECS throttles with the other task definition reads, apart from
+     * DescribeServices: paced at the same rate, in a budget of their own.
+     */
+    private final CallPacer taskDefinitions;
     /** UpdateService calls, which ECS throttles in a bucket of 50: 40 at once, then its sustained rate. */
     private final CallPacer updates;
     /** The client's own apiCallTimeout, read at the first call (building a rollout makes no call on the client). */
@@ -67,6 +74,7 @@ public final class SyncEcs implements EcsPort {
         this.ecs = CallThreads.wrap(settings.ecs());
         this.describes = CallPacer.perSecond(settings.clock(), settings.describeServicesPerSecond());
         this.deployments = CallPacer.perSecond(settings.clock(), settings.describeServicesPerSecond());
+        this.taskDefinitions = CallPacer.perSecond(settings.clock(), settings.describeServicesPerSecond());
         this.updates = CallPacer.perSecond(settings.clock(), settings.updateServicePerSecond(),
                 RolloutSettings.UPDATE_SERVICE_BURST);
     }
@@ -74,6 +82,12 @@ public final class SyncEcs implements EcsPort {
     @Override
     public DescribeServicesResponse describeServices(String cluster, List<String> services, Deadline deadline) {
         return ecs.describeServices(bound(DescribeServicesRequest.builder().cluster(cluster).services(services),
+                deadline).build());
+    }
+
+    @Override
+    public DescribeTaskDefinitionResponse describeTaskDefinition(String taskDefinition, Deadline deadline) {
+        return ecs.describeTaskDefinition(bound(DescribeTaskDefinitionRequest.builder().taskDefinition(taskDefinition),
                 deadline).build());
     }
 
@@ -144,6 +158,11 @@ public final class SyncEcs implements EcsPort {
     @Override
     public boolean serviceDeploymentTurn(Deadline deadline) throws InterruptedException {
         return deployments.acquire(deadline.remainingNanos());
+    }
+
+    @Override
+    public boolean taskDefinitionTurn(Deadline deadline) throws InterruptedException {
+        return taskDefinitions.acquire(deadline.remainingNanos());
     }
 
     /** Gives a request an {@code apiCallTimeout} of the time left, when that is shorter than the client's own. */

@@ -38,10 +38,13 @@ public final class EcsNames {
     }
 
     private final Supplier<Optional<String>> clientRegion;
+    /** Whether a service ARN of the old form, which names no cluster, is taken (names read back only). */
+    private final boolean oldServiceArns;
     private Optional<String> region;
 
-    private EcsNames(Supplier<Optional<String>> clientRegion) {
+    private EcsNames(Supplier<Optional<String>> clientRegion, boolean oldServiceArns) {
         this.clientRegion = clientRegion;
+        this.oldServiceArns = oldServiceArns;
     }
 
     /**
@@ -49,12 +52,15 @@ public final class EcsNames {
      * never touch the client; a client whose region cannot be read (a Mockito mock) leaves ARNs' regions unchecked.
      */
     public static EcsNames forClient(EcsClient ecs) {
-        return new EcsNames(() -> regionOf(ecs));
+        return new EcsNames(() -> regionOf(ecs), false);
     }
 
-    /** Checks with no client region to compare ARNs with: for names read back from a checkpoint. */
+    /**
+     * Checks with no client region to compare ARNs with, taking a service ARN of the old form: for names read back from
+     * a checkpoint, which a version that took that form may have written.
+     */
     public static EcsNames lenient() {
-        return new EcsNames(Optional::empty);
+        return new EcsNames(Optional::empty, true);
     }
 
     /**
@@ -74,7 +80,8 @@ public final class EcsNames {
 
     /**
      * Checks a service's name or ARN, and that an ARN belongs to the cluster it is used with (same name; same region
-     * and account when the cluster is an ARN too).
+     * and account when the cluster is an ARN too). An ARN of the old form {@code service/NAME} names no cluster, so it
+     * cannot be shown to belong to one: it is refused.
      *
      * @param cluster the cluster the service is used with, already checked; {@code null} for {@link #DEFAULT_CLUSTER}
      * @return the service's name within its cluster
@@ -85,6 +92,11 @@ public final class EcsNames {
         if (!m.matches() || (arn.isEmpty() && m.group(1) != null)) {
             throw invalid(parameter, "a service name of 1 to 255 letters, digits, hyphens and underscores, "
                     + "or a service ARN", value);
+        }
+        if (arn.isPresent() && m.group(1) == null && !oldServiceArns) {
+            throw new IllegalArgumentException(parameter + " is a service ARN of the old form, which names no cluster; "
+                    + "give the service's name, or its ARN arn:PARTITION:ecs:REGION:ACCOUNT:service/CLUSTER/NAME: "
+                    + quote(value));
         }
         String clusterName = cluster == null ? DEFAULT_CLUSTER : Arn.parse(cluster).map(Arn::path).orElse(cluster);
         if (m.group(1) != null && !m.group(1).equals(clusterName)) {

@@ -202,6 +202,15 @@ public final class TrackedService {
         return new Change(before, verdict, before != verdict, false, List.of(), null);
     }
 
+    /**
+     * Records what the read before any update showed of a service this rollout may not update (DRAINING, INACTIVE,
+     * another deployment controller), and that verdict.
+     */
+    public synchronized void refusedBeforeUpdate(Service answer, Verdict refusal) {
+        last = answer;
+        verdict = refusal;
+    }
+
     /** Records the stopped tasks of its deployment, or why they could not be fetched. */
     public synchronized void stoppedTasks(List<Task> tasks, String unavailableReason) {
         this.stoppedTasks = List.copyOf(tasks);

@@ -21,6 +21,8 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
+import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionRequest;
+import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
 /** The deadline reaching each call as its apiCallTimeout, and the classifier's reading of a call it cut short. */
@@ -63,6 +65,21 @@ class SyncEcsTest {
         ecs.describeServices("prod", List.of("web"), deadline);
 
         assertEquals(Duration.ofMinutes(2), sent.get(0).overrideConfiguration().orElseThrow().apiCallTimeout()
+                .orElseThrow());
+    }
+
+    @Test
+    void aTaskDefinitionIsDescribedAsNamedWithTheTimeLeft() {
+        List<DescribeTaskDefinitionRequest> sent = new ArrayList<>();
+        when(mock.describeTaskDefinition(any(DescribeTaskDefinitionRequest.class))).thenAnswer(inv -> {
+            sent.add(inv.getArgument(0));
+            return DescribeTaskDefinitionResponse.builder().build();
+        });
+
+        ecs.describeTaskDefinition("web", in(Duration.ofSeconds(30)));
+
+        assertEquals("web", sent.get(0).taskDefinition());
+        assertEquals(Duration.ofSeconds(30), sent.get(0).overrideConfiguration().orElseThrow().apiCallTimeout()
                 .orElseThrow());
     }
 

@@ -60,10 +60,18 @@ class EcsNamesTest {
         assertEquals("prod", names.cluster(PREFIX + "cluster/prod", "cluster"));
         assertEquals("web", names.service(PREFIX + "service/prod/web", "prod", "service"));
         assertEquals("web", names.service(PREFIX + "service/prod/web", PREFIX + "cluster/prod", "service"));
-        assertEquals("web", names.service(PREFIX + "service/web", "prod", "service"), "the old form names no cluster");
         assertEquals("web", names.service(PREFIX + "service/default/web", null, "service"));
         assertRefused("cluster", () -> names.cluster(PREFIX + "service/prod/web", "cluster"));
         assertRefused("service", () -> names.service(PREFIX + "cluster/prod", "prod", "service"));
+    }
+
+    @Test
+    void aServiceArnOfTheOldFormNamesNoClusterAndIsRefused() {
+        assertRefused("requests[2].service", () -> names.service(PREFIX + "service/web", "prod",
+                "requests[2].service"));
+        assertRefused("services[0]", () -> names.service(PREFIX + "service/web", null, "services[0]"));
+        // A checkpoint written by a version that took the old form is still read.
+        assertEquals("web", EcsNames.lenient().service(PREFIX + "service/web", "prod", "service"));
     }
 
     @Test
