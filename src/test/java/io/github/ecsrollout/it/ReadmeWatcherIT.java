@@ -219,6 +219,11 @@ class ReadmeWatcherIT extends ItBase {
         assertEquals(Reason.DEPLOYMENT_FAILED, first.reason(), first.getMessage());
         assertEquals(List.of("api", "web"), first.rolledBackServices().stream().sorted().toList(),
                 first.getMessage());
+        for (Throwable retry : escaped.subList(1, 3)) {
+            RolloutNotStableException again = assertInstanceOf(RolloutNotStableException.class, retry);
+            // From the checkpoint before the failure: every service is back on its previous task definition.
+            assertEquals(Reason.ROLLED_BACK, again.reason(), again.getMessage());
+        }
         List<String> writes = writes();
         assertEquals(4, writes.size(), "the two updates and the two restores, and nothing from the retries: "
                 + writes);
