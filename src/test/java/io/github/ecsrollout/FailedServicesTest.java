@@ -1,18 +1,12 @@
 package io.github.ecsrollout;
 
-import static io.github.ecsrollout.support.Model.deploying;
-import static io.github.ecsrollout.support.Model.failed;
-import static io.github.ecsrollout.support.Model.service;
-import static io.github.ecsrollout.support.Model.stable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.Mockito.when;
 
 import io.github.ecsrollout.RolloutNotStableException.Reason;
 import io.github.ecsrollout.ServiceState.Verdict;
-import io.github.ecsrollout.support.ScriptedEcs;
+import io.github.ecsrollout.testing.FakeEcs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,9 +16,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
-import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
-import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
 
 /**
  * {@link RolloutNotStableException#failedServices()}: the services whose own state ended the rollout, the same in every
@@ -33,33 +25,24 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
  */
 class FailedServicesTest {
 
-    private static final String D1 = "ecs-svc/1000000000000000001";
-    private static final String CB = "ECS deployment circuit breaker: tasks failed to start.";
     private static final int RUNS = 30;
 
     /** 23 services over 2 clusters (chunks of 10, 5 and 8); {@code payments} fails 3 polls in, the rest settle. */
     private static RolloutNotStableException fleetWithOneFailure() {
-        ScriptedEcs fake = new ScriptedEcs();
+        FakeEcs ecs = FakeEcs.create();
         List<UpdateServiceRequest> requests = new ArrayList<>();
         for (int i = 0; i < 23; i++) {
             String name = i == 12 ? "payments" : "svc-" + i;
             String cluster = i < 15 ? "prod" : "staging";
             if (name.equals("payments")) {
-                fake.script(name, deploying(name, D1), deploying(name, D1),
-                        service(name, 0, 2, failed(D1, "PRIMARY", CB)));
+                ecs.service(cluster, name).circuitBreakerTripsAfter(2);
             } else {
                 // Settles after 1 to 6 polls: which of them are confirmed stable when payments fails is up to timing.
-                Service[] script = new Service[1 + i % 6 + 1];
-                for (int p = 0; p < script.length - 1; p++) {
-                    script[p] = deploying(name, D1);
-                }
-                script[script.length - 1] = stable(name, D1);
-                fake.script(name, script);
+                ecs.service(cluster, name).becomesStableAfter(1 + i % 6);
             }
             requests.add(UpdateServiceRequest.builder().cluster(cluster).service(name).taskDefinition("app:2").build());
         }
-        fake.acceptUpdates();
-        ServiceRollout rollout = ServiceRollout.builder().ecsClient(fake.ecs).delay(Duration.ZERO)
+        ServiceRollout rollout = ServiceRollout.builder().ecsClient(ecs).delay(Duration.ZERO)
                 .fetchStoppedTasks(false).build();
         return assertThrows(RolloutNotStableException.class, () -> rollout.rollOut(requests));
     }
@@ -87,11 +70,12 @@ class FailedServicesTest {
         all.add(7, "slow");
 
         for (int run = 0; run < 5; run++) {
-            ScriptedEcs fresh = new ScriptedEcs();
-            services.forEach(s -> fresh.script(s, deploying(s, D1), stable(s, D1)));
-            fresh.script("slow", deploying("slow", D1));
+            FakeEcs fresh = FakeEcs.create();
+            // Deployments someone else started, as awaitStable finds them: stable on the second poll, or never.
+            services.forEach(s -> fresh.service("prod", s).becomesStableAfter(2).deploy("app:2"));
+            fresh.service("prod", "slow").neverStable().deploy("app:2");
             RolloutNotStableException e = assertThrows(RolloutNotStableException.class, () -> ServiceRollout.builder()
-                    .ecsClient(fresh.ecs).delay(Duration.ZERO).maxAttempts(4).fetchStoppedTasks(false).build()
+                    .ecsClient(fresh).delay(Duration.ZERO).maxAttempts(4).fetchStoppedTasks(false).build()
                     .awaitStable("prod", all));
 
             assertEquals(Reason.TIMED_OUT, e.reason());
@@ -101,20 +85,16 @@ class FailedServicesTest {
 
     @Test
     void aRejectedUpdateIsTheFailedService() {
-        ScriptedEcs fake = new ScriptedEcs();
+        FakeEcs ecs = FakeEcs.create();
         // b is found by the read before the updates (a missing one would end the rollout there): ECS rejects its
         // update.
-        fake.script("a", stable("a", D1)).script("b", stable("b", D1)).script("c", stable("c", D1));
-        when(fake.ecs.updateService(any(UpdateServiceRequest.class))).thenAnswer(inv -> {
-            UpdateServiceRequest r = inv.getArgument(0);
-            if (r.service().equals("b")) {
-                throw InvalidParameterException.builder().message("Invalid desired count.").build();
-            }
-            return UpdateServiceResponse.builder().service(stable(r.service(), D1)).build();
-        });
+        ecs.service("prod", "a");
+        ecs.service("prod", "b").rejectsUpdates(InvalidParameterException.builder().message("Invalid desired count.")
+                .build());
+        ecs.service("prod", "c");
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class, () -> ServiceRollout.builder()
-                .ecsClient(fake.ecs).delay(Duration.ZERO).build().rollOut(update("a"), update("b"), update("c")));
+                .ecsClient(ecs).delay(Duration.ZERO).build().rollOut(update("a"), update("b"), update("c")));
 
         assertEquals(Reason.UPDATE_FAILED, e.reason());
         assertEquals(List.of("b"), e.failedServices());
@@ -122,12 +102,12 @@ class FailedServicesTest {
 
     @Test
     void anApiErrorOrInterruptNamesNoFailedService() {
-        ScriptedEcs fake = new ScriptedEcs();
-        fake.script("web", deploying("web", D1));
+        FakeEcs ecs = FakeEcs.create();
+        ecs.service("prod", "web").neverStable().deploy("app:2");
         Thread.currentThread().interrupt();
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class, () -> ServiceRollout.builder()
-                .ecsClient(fake.ecs).delay(Duration.ofSeconds(30)).build().awaitStable("prod", "web"));
+                .ecsClient(ecs).delay(Duration.ofSeconds(30)).build().awaitStable("prod", "web"));
 
         assertTrue(Thread.interrupted());
         assertEquals(Reason.INTERRUPTED, e.reason());

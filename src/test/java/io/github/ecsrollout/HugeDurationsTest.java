@@ -1,7 +1,5 @@
 package io.github.ecsrollout;
 
-import static io.github.ecsrollout.support.Model.service;
-import static io.github.ecsrollout.support.Model.stable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +8,6 @@ import static org.mockito.Mockito.mock;
 
 import io.github.ecsrollout.RolloutNotStableException.Reason;
 import io.github.ecsrollout.ServiceState.RollbackAction;
-import io.github.ecsrollout.support.ScriptedEcs;
 import io.github.ecsrollout.testing.FakeEcs;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -25,7 +22,6 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 class HugeDurationsTest {
 
     private static final Duration FOREVER = ChronoUnit.FOREVER.getDuration();
-    private static final String D1 = "ecs-svc/1000000000000000001";
 
     @Test
     void foreverIsAcceptedByEverySetter() {
@@ -39,13 +35,16 @@ class HugeDurationsTest {
     @Test
     void aRolloutWithForeverDurationsSucceeds() {
         List<String> services = IntStream.range(0, 25).mapToObj(i -> "svc-" + i).toList();
-        ScriptedEcs fake = new ScriptedEcs().acceptUpdates();
-        services.forEach(s -> fake.script(s, stable(s, D1)));
-        List<UpdateServiceRequest> requests = services.stream().map(s -> UpdateServiceRequest.builder()
-                .cluster("prod").service(s).taskDefinition("app:2").build()).toList();
+        FakeEcs ecs = FakeEcs.create();
+        services.forEach(s -> ecs.service("prod", s).becomesStableAfter(1));
 
+        int revision = 1;
         for (Duration huge : List.of(FOREVER, Duration.ofDays(365L * 200), Duration.ofSeconds(Long.MAX_VALUE / 2))) {
-            ServiceRollout rollout = ServiceRollout.builder().ecsClient(fake.ecs)
+            // Each rollout a new revision, so that each starts a deployment of its own.
+            String taskDefinition = "app:" + ++revision;
+            List<UpdateServiceRequest> requests = services.stream().map(s -> UpdateServiceRequest.builder()
+                    .cluster("prod").service(s).taskDefinition(taskDefinition).build()).toList();
+            ServiceRollout rollout = ServiceRollout.builder().ecsClient(ecs)
                     .delay(huge).timeout(huge).rollbackTimeout(huge.dividedBy(2)).rollbackOnFailure(true).build();
 
             assertTrue(rollout.rollOut(requests).services().stream().allMatch(ServiceState::isStable), huge::toString);

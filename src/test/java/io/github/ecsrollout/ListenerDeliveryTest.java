@@ -1,8 +1,6 @@
 package io.github.ecsrollout;
 
 import static io.github.ecsrollout.support.Model.deploying;
-import static io.github.ecsrollout.support.Model.failed;
-import static io.github.ecsrollout.support.Model.service;
 import static io.github.ecsrollout.support.Model.stable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,12 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.times;
-import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import io.github.ecsrollout.RolloutNotStableException.Reason;
-import io.github.ecsrollout.support.ScriptedEcs;
+import io.github.ecsrollout.testing.FakeEcs;
 import io.github.ecsrollout.testing.VirtualClock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,11 +45,10 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
 class ListenerDeliveryTest {
 
     private static final String D1 = "ecs-svc/1000000000000000001";
-    private static final String CB = "ECS deployment circuit breaker: tasks failed to start.";
     /** Only bounds a wait that must end much sooner; no assertion is made on how long anything takes. */
     private static final long NEVER_SECONDS = 30;
 
-    private final ScriptedEcs fake = new ScriptedEcs();
+    private final FakeEcs ecs = FakeEcs.create();
     private final List<String> heard = Collections.synchronizedList(new ArrayList<>());
     private final Set<String> threads = ConcurrentHashMap.newKeySet();
 
@@ -66,15 +61,14 @@ class ListenerDeliveryTest {
     @Test
     void aListenerThrowingAssertionErrorsEverywhereChangesNothing() {
         List<String> services = List.of("a", "b", "c");
-        services.forEach(s -> fake.script(s, deploying(s, D1), stable(s, D1)));
-        fake.acceptUpdates();
+        services.forEach(s -> ecs.service("prod", s).becomesStableAfter(1));
 
-        RolloutResult result = ServiceRollout.builder().ecsClient(fake.ecs).delay(Duration.ZERO)
+        RolloutResult result = ServiceRollout.builder().ecsClient(ecs).delay(Duration.ZERO)
                 .listener(recording(new AssertionError("a test's listener failed"))).build()
                 .rollOut(services.stream().map(ListenerDeliveryTest::update).toList());
 
         assertTrue(result.services().stream().allMatch(ServiceState::isStable));
-        verify(fake.ecs, times(3)).updateService(any(UpdateServiceRequest.class));
+        assertEquals(3, ecs.updates().size());
         assertEquals(List.of("accepted a", "accepted b", "accepted c"), heard.subList(0, 3));
         assertEquals(3, heard.stream().filter(h -> h.startsWith("stable")).count());
         assertEquals("succeeded", heard.get(heard.size() - 1), "heard in full before rollOut returned");
@@ -82,10 +76,10 @@ class ListenerDeliveryTest {
 
     @Test
     void aFailureStaysTheRolloutsOwnWhenItsListenerThrows() {
-        fake.script("web", deploying("web", D1), service("web", 0, 2, failed(D1, "PRIMARY", CB))).acceptUpdates();
+        ecs.service("prod", "web").circuitBreakerTripsAfter(1);
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
-                () -> ServiceRollout.builder().ecsClient(fake.ecs).delay(Duration.ZERO).fetchStoppedTasks(false)
+                () -> ServiceRollout.builder().ecsClient(ecs).delay(Duration.ZERO).fetchStoppedTasks(false)
                         .listener(recording(new AssertionError("listener"))).build().rollOut("prod", "web", "app:2"));
 
         assertEquals(Reason.DEPLOYMENT_FAILED, e.reason());
@@ -95,9 +89,9 @@ class ListenerDeliveryTest {
     @Test
     void listenerCallsAreMadeOnOneThreadOfOurOwn() {
         List<String> services = IntStream.range(0, 25).mapToObj(i -> "svc-" + i).toList();
-        services.forEach(s -> fake.script(s, deploying(s, D1), stable(s, D1)));
+        services.forEach(s -> ecs.service("prod", s).becomesStableAfter(2).deploy("app:2"));
 
-        ServiceRollout.builder().ecsClient(fake.ecs).delay(Duration.ZERO).listener(recording(null)).build()
+        ServiceRollout.builder().ecsClient(ecs).delay(Duration.ZERO).listener(recording(null)).build()
                 .awaitStable("prod", services);
 
         assertEquals(1, threads.size(), threads::toString);
@@ -154,7 +148,7 @@ class ListenerDeliveryTest {
 
     @Test
     void aListenerThatNeverReturnsDoesNotHoldTheCallerAndLaterCallsAreDropped() throws InterruptedException {
-        fake.script("web", stable("web", D1)).acceptUpdates();
+        ecs.service("prod", "web").becomesStableAfter(1);
         CountDownLatch release = new CountDownLatch(1);
         RolloutListener stuck = new RolloutListener() {
             @Override
@@ -174,7 +168,7 @@ class ListenerDeliveryTest {
         };
         // On the virtual clock the poll takes none of the timeout, whatever the machine; the listener is then waited
         // for in real time, for the timeout but at least a second.
-        ServiceRollout rollout = ServiceRollout.builder().ecsClient(fake.ecs).clock(VirtualClock.create())
+        ServiceRollout rollout = ServiceRollout.builder().ecsClient(ecs).clock(VirtualClock.create())
                 .delay(Duration.ZERO).timeout(Duration.ofMillis(100)).listener(stuck).build();
 
         try {
@@ -192,7 +186,7 @@ class ListenerDeliveryTest {
 
     @Test
     void aVirtualMachineErrorIsNotSwallowed() {
-        fake.script("web", stable("web", D1)).acceptUpdates();
+        ecs.service("prod", "web");
         RolloutListener overflowing = new RolloutListener() {
             @Override
             public void onUpdateAccepted(String cluster, String service, String deploymentId) {
@@ -200,9 +194,9 @@ class ListenerDeliveryTest {
             }
         };
 
-        assertThrows(StackOverflowError.class, () -> ServiceRollout.builder().ecsClient(fake.ecs).delay(Duration.ZERO)
+        assertThrows(StackOverflowError.class, () -> ServiceRollout.builder().ecsClient(ecs).delay(Duration.ZERO)
                 .listener(overflowing).build().rollOut("prod", "web", "app:2"));
-        verify(fake.ecs).updateService(any(UpdateServiceRequest.class));
+        assertEquals(1, ecs.updates().size());
     }
 
     /** A listener that records each call and its thread, then throws {@code thrown} (unless null). */

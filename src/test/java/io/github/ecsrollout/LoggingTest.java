@@ -1,9 +1,5 @@
 package io.github.ecsrollout;
 
-import static io.github.ecsrollout.support.Model.deploying;
-import static io.github.ecsrollout.support.Model.failed;
-import static io.github.ecsrollout.support.Model.service;
-import static io.github.ecsrollout.support.Model.stable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,17 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.ecsrollout.RolloutNotStableException.Reason;
 import io.github.ecsrollout.support.CapturedLog;
-import io.github.ecsrollout.support.ScriptedEcs;
+import io.github.ecsrollout.testing.FakeEcs;
 import io.github.ecsrollout.testing.VirtualClock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.ecs.model.Service;
-import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
 /**
@@ -34,44 +27,28 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 class LoggingTest {
 
     private static final String ROOT = "io.github.ecsrollout.ServiceRollout";
-    private static final String D1 = "ecs-svc/1000000000000000001";
-    private static final String CB = "ECS deployment circuit breaker: tasks failed to start.";
     private static final Pattern PROGRESS = Pattern.compile(
             "progress - (\\d+) of 25 stable, (\\d+) failed, (\\d+) deploying|progress - \\d+ of 25 updates accepted");
 
-    /** 25 services (chunks of 10, 10 and 5) that settle over 1 to 4 polls, with ECS events; payments fails. */
-    private static ScriptedEcs fleet(List<UpdateServiceRequest> requests) {
-        ScriptedEcs fake = new ScriptedEcs();
+    /**
+     * 25 services (chunks of 10, 10 and 5) that settle over 1 to 4 polls, with ECS's events of tasks started, the
+     * deployment completed and a steady state; payments fails on its second poll, with ECS's event saying so.
+     */
+    private static RolloutNotStableException rollOutFleet() {
+        VirtualClock clock = VirtualClock.create();
+        FakeEcs ecs = FakeEcs.builder().clock(clock).build();
+        List<UpdateServiceRequest> requests = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
             String name = i == 17 ? "payments" : "svc-" + i;
-            List<Service> script = new ArrayList<>();
-            for (int p = 0; p < 1 + i % 4; p++) {
-                script.add(withEvent(deploying(name, D1), name + "-" + p, "(service " + name
-                        + ") has started 1 tasks: (task t" + p + ")."));
+            if (name.equals("payments")) {
+                ecs.service("prod", name).circuitBreakerTripsAfter(1 + i % 4);
+            } else {
+                ecs.service("prod", name).becomesStableAfter(1 + i % 4);
             }
-            script.add(name.equals("payments") ? withEvent(service(name, 0, 2, failed(D1, "PRIMARY", CB)),
-                    "payments-failed", "(service payments) (deployment " + D1 + ") deployment failed: tasks failed to "
-                            + "start.")
-                    : withEvent(stable(name, D1), name + "-steady", "(service " + name
-                            + ") has reached a steady state."));
-            fake.script(name, script.toArray(Service[]::new));
             requests.add(UpdateServiceRequest.builder().cluster("prod").service(name).taskDefinition("app:2").build());
         }
-        return fake.acceptUpdates();
-    }
-
-    /** The service with one more ECS event, newest first as ECS lists them. */
-    private static Service withEvent(Service s, String id, String message) {
-        List<ServiceEvent> events = new ArrayList<>(s.events());
-        events.add(0, ServiceEvent.builder().id(id).createdAt(Instant.now()).message(message).build());
-        return s.toBuilder().events(events).build();
-    }
-
-    private static RolloutNotStableException rollOutFleet() {
-        List<UpdateServiceRequest> requests = new ArrayList<>();
-        ScriptedEcs fake = fleet(requests);
-        return assertThrows(RolloutNotStableException.class, () -> ServiceRollout.builder().ecsClient(fake.ecs)
-                .clock(VirtualClock.create()).delay(Duration.ZERO).fetchStoppedTasks(false).build().rollOut(requests));
+        return assertThrows(RolloutNotStableException.class, () -> ServiceRollout.builder().ecsClient(ecs)
+                .clock(clock).delay(Duration.ZERO).fetchStoppedTasks(false).build().rollOut(requests));
     }
 
     @Test
@@ -118,18 +95,20 @@ class LoggingTest {
     @Test
     void ecsEventsPollsAndUpdatesAreDebugEachOnItsOwnLogger() {
         try (CapturedLog log = CapturedLog.open(ROOT + ".events", ROOT + ".polls", ROOT + ".services")) {
-            rollOutFleet();
+            RolloutNotStableException e = rollOutFleet();
+            String failedDeployment = e.serviceState("payments").orElseThrow().expectedDeploymentId().orElseThrow();
+            String svc3Deployment = e.serviceState("svc-3").orElseThrow().expectedDeploymentId().orElseThrow();
 
-            // svc-0 is stable on its second poll, payments fails on its third.
+            // svc-0 is stable on its first poll after the update, payments fails on its second.
             assertTrue(log.lines("DEBUG", "events").stream()
                     .anyMatch(l -> l.endsWith("svc-0 [prod]: ECS: (service svc-0) has reached a steady state.")));
             assertTrue(log.lines("DEBUG", "events").stream().anyMatch(l -> l.endsWith(
-                    "payments [prod]: ECS: (service payments) (deployment " + D1
+                    "payments [prod]: ECS: (service payments) (deployment " + failedDeployment
                             + ") deployment failed: tasks failed to start.")));
             assertTrue(log.lines("DEBUG", "polls").stream()
                     .anyMatch(l -> l.contains("Poll 1 of 10 service(s) in prod")));
             assertTrue(log.lines("DEBUG", "services").stream()
-                    .anyMatch(l -> l.endsWith("svc-3 [prod]: update accepted, deployment " + D1)));
+                    .anyMatch(l -> l.endsWith("svc-3 [prod]: update accepted, deployment " + svc3Deployment)));
             assertTrue(log.lines("DEBUG", "services").stream()
                     .anyMatch(l -> l.contains("svc-3 [prod]: IN_PROGRESS, running 2/2")));
             assertTrue(log.lines("INFO", "events").isEmpty());
@@ -138,8 +117,8 @@ class LoggingTest {
 
     @Test
     void aListenerThatThrowsIsWarnedAboutOnTheListenerLogger() {
-        ScriptedEcs fake = new ScriptedEcs();
-        fake.script("web", stable("web", D1));
+        FakeEcs ecs = FakeEcs.create();
+        ecs.service("prod", "web");
         RolloutListener throwing = new RolloutListener() {
             @Override
             public void onServiceStable(ServiceState state) {
@@ -147,7 +126,7 @@ class LoggingTest {
             }
         };
         try (CapturedLog log = CapturedLog.open()) {
-            ServiceRollout.builder().ecsClient(fake.ecs).delay(Duration.ZERO).listener(throwing).build()
+            ServiceRollout.builder().ecsClient(ecs).delay(Duration.ZERO).listener(throwing).build()
                     .awaitStable("prod", "web");
 
             assertEquals(1, log.lines("WARN", "listener").size(), log.lines().toString());

@@ -1,31 +1,25 @@
 package io.github.ecsrollout;
 
-import static io.github.ecsrollout.support.Model.stable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.verify;
 
-import io.github.ecsrollout.support.ScriptedEcs;
+import io.github.ecsrollout.testing.FakeEcs;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
-import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
 /** Names, clusters and task definitions break ECS's rules: refused before any call, naming the parameter. */
 class NamesAreCheckedTest {
 
-    private static final String D1 = "ecs-svc/1000000000000000001";
     private static final String ARN = "arn:aws:ecs:us-east-1:123456789012:";
     private static final List<String> BAD_NAMES = List.of("web app", "web\n", "web\u00a0", "x".repeat(256), "web.api",
             "prod/web", "wéb");
 
-    private final ScriptedEcs fake = new ScriptedEcs();
-    private final ServiceRollout rollout = ServiceRollout.builder().ecsClient(fake.ecs).delay(Duration.ZERO).build();
+    private final FakeEcs ecs = FakeEcs.create();
+    private final ServiceRollout rollout = ServiceRollout.builder().ecsClient(ecs).delay(Duration.ZERO).build();
 
     @Test
     void everyOverloadRefusesMalformedNames() {
@@ -64,7 +58,8 @@ class NamesAreCheckedTest {
 
     @Test
     void arnsOfTheRightClusterAreAccepted() {
-        fake.script("web", stable("web", D1)).script("api", stable("api", D1));
+        ecs.service("prod", "web");
+        ecs.service("prod", "api");
 
         RolloutResult result = rollout.awaitStable(ARN + "cluster/prod", ARN + "service/prod/web", "api");
 
@@ -91,7 +86,6 @@ class NamesAreCheckedTest {
     private void assertRefused(String parameter, Executable call, String why) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call, why);
         assertTrue(e.getMessage().startsWith(parameter + " "), e.getMessage());
-        verify(fake.ecs, never()).updateService(any(UpdateServiceRequest.class));
-        verify(fake.ecs, never()).describeServices(any(DescribeServicesRequest.class));
+        assertEquals(List.of(), ecs.calls(), "no call reached ECS");
     }
 }

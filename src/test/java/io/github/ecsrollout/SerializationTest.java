@@ -1,41 +1,30 @@
 package io.github.ecsrollout;
 
 import static io.github.ecsrollout.support.Model.deploying;
-import static io.github.ecsrollout.support.Model.failed;
-import static io.github.ecsrollout.support.Model.service;
 import static io.github.ecsrollout.support.Model.stable;
-import static io.github.ecsrollout.support.Model.withEvents;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.Mockito.when;
 
 import io.github.ecsrollout.RolloutNotStableException.Reason;
 import io.github.ecsrollout.ServiceState.RollbackAction;
 import io.github.ecsrollout.ServiceState.Verdict;
-import io.github.ecsrollout.support.ScriptedEcs;
+import io.github.ecsrollout.testing.FakeEcs;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.http.SdkHttpResponse;
-import software.amazon.awssdk.services.ecs.model.Container;
 import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookDetail;
-import software.amazon.awssdk.services.ecs.model.DescribeTasksRequest;
-import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
-import software.amazon.awssdk.services.ecs.model.ListTasksRequest;
-import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
 import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
 import software.amazon.awssdk.services.ecs.model.ServiceDeploymentLifecycleStage;
 import software.amazon.awssdk.services.ecs.model.ServiceDeploymentStatus;
@@ -51,20 +40,14 @@ class SerializationTest {
 
     @Test
     void aDeploymentFailureRoundTripsWithItsReasonListsAndStates() throws Exception {
-        ScriptedEcs fake = new ScriptedEcs();
-        fake.script("api", deploying("api", D1), stable("api", D1));
-        fake.script("web", deploying("web", D1), withEvents(service("web", 0, 2, failed(D1, "PRIMARY", CB)),
-                "(service web) (deployment " + D1 + ") deployment failed: tasks failed to start."));
-        fake.acceptUpdates();
-        when(fake.ecs.listTasks(any(ListTasksRequest.class)))
-                .thenReturn(ListTasksResponse.builder().taskArns("arn:task/1").build());
-        Task crashed = Task.builder().taskArn("arn:task/1").stoppedReason("Essential container in task exited")
-                .stoppedAt(Instant.parse("2026-01-02T03:04:05Z"))
-                .containers(Container.builder().name("app").exitCode(137).reason("OutOfMemoryError").build()).build();
-        when(fake.ecs.describeTasks(any(DescribeTasksRequest.class)))
-                .thenReturn(DescribeTasksResponse.builder().tasks(crashed).build());
+        FakeEcs ecs = FakeEcs.create();
+        ecs.service("prod", "api").becomesStableAfter(1);
+        // The breaker's failure, one ECS event, and its STOPPED tasks (each with a container and its exit code).
+        ecs.service("prod", "web").circuitBreakerTripsAfter(1);
         RolloutNotStableException original = assertThrows(RolloutNotStableException.class, () -> ServiceRollout
-                .builder().ecsClient(fake.ecs).delay(Duration.ZERO).build().rollOut(update("api"), update("web")));
+                .builder().ecsClient(ecs).delay(Duration.ZERO).build().rollOut(update("api"), update("web")));
+        List<Task> crashed = ecs.describeTasks(r -> r.cluster("prod").tasks(ecs.listTasks(l -> l.cluster("prod")
+                .desiredStatus("STOPPED")).taskArns())).tasks();
 
         RolloutNotStableException copy = roundTrip(original);
 
@@ -81,7 +64,9 @@ class SerializationTest {
         assertEquals(Verdict.DEPLOYMENT_FAILED, web.verdict());
         assertEquals(CB, web.rolloutStateReason());
         assertEquals(2, web.desiredCount());
-        assertEquals(List.of(crashed), web.stoppedTasks());
+        assertEquals(3, crashed.size());
+        assertEquals(crashed, web.stoppedTasks());
+        assertEquals(1, web.stoppedTasks().get(0).containers().get(0).exitCode());
         assertEquals(1, web.events().size());
         assertArrayEquals(original.getStackTrace(), copy.getStackTrace());
     }

@@ -1,12 +1,10 @@
 package io.github.ecsrollout;
 
 import static io.github.ecsrollout.support.Model.deploying;
-import static io.github.ecsrollout.support.Model.failed;
 import static io.github.ecsrollout.support.Model.primary;
 import static io.github.ecsrollout.support.Model.service;
 import static io.github.ecsrollout.support.Model.stable;
 import static io.github.ecsrollout.support.Model.withController;
-import static io.github.ecsrollout.support.Model.withEvents;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -14,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
@@ -23,8 +21,8 @@ import static org.mockito.Mockito.when;
 
 import io.github.ecsrollout.RolloutNotStableException.Reason;
 import io.github.ecsrollout.ServiceState.Verdict;
-import io.github.ecsrollout.support.ScriptedEcs;
 import io.github.ecsrollout.testing.FakeEcs;
+import io.github.ecsrollout.testing.FakeService;
 import io.github.ecsrollout.testing.VirtualClock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,18 +32,20 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.mockito.ArgumentCaptor;
+import org.mockito.AdditionalAnswers;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.AccessDeniedException;
 import software.amazon.awssdk.services.ecs.model.ClusterNotFoundException;
 import software.amazon.awssdk.services.ecs.model.DeploymentControllerType;
 import software.amazon.awssdk.services.ecs.model.DeploymentRolloutState;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
+import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
 import software.amazon.awssdk.services.ecs.model.ListTasksRequest;
 import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 import software.amazon.awssdk.services.ecs.model.ServiceNotFoundException;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
+import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
 
 /**
  * {@link ServiceRollout} on mocked and fake clients. The tests of a timeout run on the testkit's {@link VirtualClock}
@@ -58,8 +58,6 @@ class ServiceRolloutTest {
     private static final String D1 = "ecs-svc/1000000000000000001";
     private static final String CB = "ECS deployment circuit breaker: tasks failed to start.";
 
-    private final ScriptedEcs fake = new ScriptedEcs();
-    /** For the tests a scripted fleet says more simply than hand-built answers. */
     private final FakeEcs ecs = FakeEcs.create();
 
     @AfterEach
@@ -76,11 +74,16 @@ class ServiceRolloutTest {
     }
 
     private ServiceRollout.Builder rollout() {
-        return ServiceRollout.builder().ecsClient(fake.ecs).delay(Duration.ZERO);
+        return ServiceRollout.builder().ecsClient(ecs).delay(Duration.ZERO);
     }
 
-    private ServiceRollout.Builder rolloutOnFake() {
-        return ServiceRollout.builder().ecsClient(ecs).delay(Duration.ZERO);
+    /**
+     * A deployment someone else started on the service, as awaitStable finds it: stable on the {@code polls}-th poll,
+     * or never with 0.
+     */
+    private void alreadyDeploying(String service, int polls) {
+        FakeService s = ecs.service("prod", service);
+        (polls == 0 ? s.neverStable() : s.becomesStableAfter(polls)).deploy("app:2");
     }
 
     private static List<String> rolloutThreads() {
@@ -96,7 +99,7 @@ class ServiceRolloutTest {
     void singleServiceRollsOutAndReportsItsFinalState() {
         ecs.service("prod", "web").becomesStableAfter(3);
 
-        RolloutResult result = rolloutOnFake().build().rollOut("prod", "web", "app:2");
+        RolloutResult result = rollout().build().rollOut("prod", "web", "app:2");
 
         UpdateServiceRequest sent = ecs.updates().get(0);
         assertEquals(1, ecs.updates().size());
@@ -116,7 +119,7 @@ class ServiceRolloutTest {
 
     @Test
     void requestsPassThroughAsGivenAndANullClusterMeansDefault() {
-        fake.script("web", stable("web", D1)).acceptUpdates();
+        ecs.service("default", "web");
         UpdateServiceRequest request = UpdateServiceRequest.builder().service("web").taskDefinition("app:2")
                 .desiredCount(4).forceNewDeployment(true)
                 .deploymentConfiguration(c -> c.deploymentCircuitBreaker(b -> b.enable(true).rollback(true)))
@@ -124,24 +127,25 @@ class ServiceRolloutTest {
 
         RolloutResult result = rollout().build().rollOut(request);
 
-        verify(fake.ecs).updateService(request);
-        assertEquals("default", fake.describeCalls.get(0).cluster());
+        assertEquals(List.of(request), ecs.updates());
+        assertEquals("default", ecs.calls(DescribeServicesRequest.class).get(0).cluster());
         assertEquals("default", result.services().get(0).cluster());
     }
 
     @Test
     void twentyFiveServicesAreAwaitedInChunksOfTenTenAndFive() {
         List<String> services = names("svc-", 25);
-        services.forEach(s -> fake.script(s, deploying(s, D1), stable(s, D1)));
+        services.forEach(s -> alreadyDeploying(s, 2));
 
         RolloutResult result = rollout().build().awaitStable("prod", services);
 
         assertEquals(25, result.services().size());
         assertTrue(result.services().stream().allMatch(ServiceState::isStable));
-        assertTrue(fake.describeCalls.stream().allMatch(r -> r.services().size() <= 10));
+        List<DescribeServicesRequest> describeCalls = ecs.calls(DescribeServicesRequest.class);
+        assertTrue(describeCalls.stream().allMatch(r -> r.services().size() <= 10));
         List<Integer> firstPollSizes = new ArrayList<>();
         List<String> seen = new ArrayList<>();
-        for (DescribeServicesRequest r : fake.describeCalls) {
+        for (DescribeServicesRequest r : describeCalls) {
             if (!seen.contains(r.services().get(0))) {
                 seen.add(r.services().get(0));
                 firstPollSizes.add(r.services().size());
@@ -149,40 +153,41 @@ class ServiceRolloutTest {
         }
         Collections.sort(firstPollSizes);
         assertEquals(List.of(5, 10, 10), firstPollSizes);
-        assertEquals(6, fake.describeCallCount(), "3 chunks, each polled until stable on its second poll");
-        services.forEach(s -> assertEquals(2, fake.polls(s)));
+        assertEquals(6, describeCalls.size(), "3 chunks, each polled until stable on its second poll");
+        services.forEach(s -> assertEquals(2, ecs.service("prod", s).polls()));
     }
 
     @Test
     void aServiceConfirmedStableIsNotAskedAboutAgain() {
-        fake.script("a", stable("a", D1)).script("b", deploying("b", D1), deploying("b", D1), stable("b", D1));
+        ecs.service("prod", "a");
+        alreadyDeploying("b", 3);
 
         RolloutResult result = rollout().build().awaitStable("prod", "a", "b");
 
-        assertEquals(1, fake.polls("a"));
-        assertEquals(3, fake.polls("b"));
+        assertEquals(1, ecs.service("prod", "a").polls());
+        assertEquals(3, ecs.service("prod", "b").polls());
         assertEquals(List.of(List.of("a", "b"), List.of("b"), List.of("b")),
-                fake.describeCalls.stream().map(DescribeServicesRequest::services).toList());
+                ecs.calls(DescribeServicesRequest.class).stream().map(DescribeServicesRequest::services).toList());
         assertTrue(result.services().stream().allMatch(ServiceState::isStable));
         assertEquals(3, result.attempts());
     }
 
     @Test
     void maxAttemptsBoundsEachChunksPolls() {
-        fake.script("web", deploying("web", D1));
+        alreadyDeploying("web", 0);
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
                 () -> rollout().maxAttempts(3).fetchStoppedTasks(false).build().awaitStable("prod", "web"));
 
         assertEquals(Reason.TIMED_OUT, e.reason());
-        assertEquals(3, fake.polls("web"));
+        assertEquals(3, ecs.service("prod", "web").polls());
         assertEquals(List.of("web"), e.unstableServices());
         assertEquals(Verdict.IN_PROGRESS, e.serviceState("web").orElseThrow().verdict());
     }
 
     @Test
     void aTimeoutEndsTheWaitEvenWithoutMaxAttempts() {
-        fake.script("web", deploying("web", D1));
+        alreadyDeploying("web", 0);
         VirtualClock clock = VirtualClock.create();
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
@@ -190,39 +195,39 @@ class ServiceRolloutTest {
                         .fetchStoppedTasks(false).build().awaitStable("prod", "web"));
 
         assertEquals(Reason.TIMED_OUT, e.reason());
-        assertTrue(fake.polls("web") > 1);
+        assertTrue(ecs.service("prod", "web").polls() > 1);
         // A poll every 50 ms (the default pace at a 5 ms delay is ECS's 20 DescribeServices a second): at 0, 50 and,
         // its turn falling on the deadline itself, 100 ms; and not a moment past the deadline.
-        assertEquals(3, fake.polls("web"));
+        assertEquals(3, ecs.service("prod", "web").polls());
         assertEquals(Duration.ofMillis(100), clock.elapsed());
     }
 
     @Test
     void noUpdateIsSentOnceTheTimeoutHasPassed() {
         VirtualClock clock = VirtualClock.create();
-        List.of("a", "b", "c", "d", "e").forEach(n -> fake.script(n, stable(n, D1)));
-        fake.acceptUpdates(r -> {
-            clock.advance(Duration.ofMillis(30)); // each update takes ECS 30 ms
-            return software.amazon.awssdk.services.ecs.model.UpdateServiceResponse.builder()
-                    .service(stable(r.service(), D1)).build();
-        });
+        List.of("a", "b", "c", "d", "e").forEach(n -> ecs.service("prod", n));
+        // The fake ECS, but each update takes it 30 ms of the rollout's clock.
+        EcsClient slowUpdates = mock(EcsClient.class, AdditionalAnswers.delegatesTo(ecs));
+        doAnswer(inv -> {
+            clock.advance(Duration.ofMillis(30));
+            return ecs.updateService(inv.getArgument(0, UpdateServiceRequest.class));
+        }).when(slowUpdates).updateService(any(UpdateServiceRequest.class));
 
-        RolloutNotStableException e = assertThrows(RolloutNotStableException.class, () -> rollout().clock(clock)
-                .timeout(Duration.ofMillis(50)).build()
+        RolloutNotStableException e = assertThrows(RolloutNotStableException.class, () -> rollout()
+                .ecsClient(slowUpdates).clock(clock).timeout(Duration.ofMillis(50)).build()
                 .rollOut(update("a"), update("b"), update("c"), update("d"), update("e")));
 
         assertEquals(Reason.TIMED_OUT, e.reason());
-        ArgumentCaptor<UpdateServiceRequest> sent = ArgumentCaptor.forClass(UpdateServiceRequest.class);
-        verify(fake.ecs, org.mockito.Mockito.atLeastOnce()).updateService(sent.capture());
+        List<UpdateServiceRequest> sent = ecs.updates();
         // a at 0 and b at 30 ms went out before the deadline at 50 ms; c's turn came at 60 ms, after it.
-        assertEquals(List.of("a", "b"), sent.getAllValues().stream().map(UpdateServiceRequest::service).toList(),
+        assertEquals(List.of("a", "b"), sent.stream().map(UpdateServiceRequest::service).toList(),
                 "updates stop at the deadline");
-        assertEquals(sent.getAllValues().stream().map(UpdateServiceRequest::service).toList(), e.updatedServices());
+        assertEquals(sent.stream().map(UpdateServiceRequest::service).toList(), e.updatedServices());
         assertEquals(List.of(), e.possiblyUpdatedServices(), "every update sent was answered");
-        assertTrue(sent.getAllValues().get(0).overrideConfiguration().isEmpty(),
+        assertTrue(sent.get(0).overrideConfiguration().isEmpty(),
                 "on a virtual clock calls take none of its time: no apiCallTimeout the SDK would count in real time "
                         + "(SyncEcsTest checks the time left on the system clock)");
-        assertEquals("app:2", sent.getAllValues().get(0).taskDefinition());
+        assertEquals("app:2", sent.get(0).taskDefinition());
     }
 
     @Test
@@ -232,7 +237,7 @@ class ServiceRolloutTest {
         ecs.service("prod", "b").rejectsUpdates(rejected);
         ecs.service("prod", "c");
 
-        RolloutNotStableException e = assertThrows(RolloutNotStableException.class, () -> rolloutOnFake().build()
+        RolloutNotStableException e = assertThrows(RolloutNotStableException.class, () -> rollout().build()
                 .rollOut(update("a"), update("b"), update("c")));
 
         assertEquals(Reason.UPDATE_FAILED, e.reason());
@@ -250,7 +255,7 @@ class ServiceRolloutTest {
         ecs.service("prod", "web").circuitBreakerTripsAfter(2);
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
-                () -> rolloutOnFake().fetchStoppedTasks(false).build().rollOut("prod", "web", "app:2"));
+                () -> rollout().fetchStoppedTasks(false).build().rollOut("prod", "web", "app:2"));
 
         assertEquals(Reason.DEPLOYMENT_FAILED, e.reason());
         assertEquals(3, ecs.service("prod", "web").polls(), "the read before the update, then the 2 polls scripted");
@@ -265,12 +270,20 @@ class ServiceRolloutTest {
 
     @Test
     void rollbackIsNeverASuccessEvenWhenTheServiceLooksStable() {
-        // ECS's rollback: a new PRIMARY on what ran before (app:1), ours gone; it looks stable.
-        fake.script("web", deploying("web", D1), service("web", 2, 2,
-                primary("ecs-svc/rollback", "app:1", 2, 2, DeploymentRolloutState.COMPLETED))).acceptUpdates();
+        // ECS's rollback already done by the first poll (a poll late enough, or a quick rollback): a new PRIMARY on
+        // what ran before (app:1), ours gone; it looks stable. The fake ECS shows a rollback step by step, poll by
+        // poll, so this payload is stubbed as it comes.
+        EcsClient mocked = mock(EcsClient.class);
+        when(mocked.describeServices(any(DescribeServicesRequest.class))).thenReturn(
+                DescribeServicesResponse.builder().services(service("web", 2, 2,
+                        primary("ecs-svc/before", "app:1", 2, 2, DeploymentRolloutState.COMPLETED))).build(),
+                DescribeServicesResponse.builder().services(service("web", 2, 2,
+                        primary("ecs-svc/rollback", "app:1", 2, 2, DeploymentRolloutState.COMPLETED))).build());
+        when(mocked.updateService(any(UpdateServiceRequest.class)))
+                .thenReturn(UpdateServiceResponse.builder().service(deploying("web", D1)).build());
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
-                () -> rollout().fetchStoppedTasks(false).build().rollOut("prod", "web", "app:2"));
+                () -> rollout().ecsClient(mocked).fetchStoppedTasks(false).build().rollOut("prod", "web", "app:2"));
 
         assertEquals(Reason.ROLLED_BACK, e.reason());
         assertEquals(Verdict.ROLLED_BACK, e.serviceState("web").orElseThrow().verdict());
@@ -278,7 +291,7 @@ class ServiceRolloutTest {
 
     @Test
     void missingServiceIsReported() {
-        fake.script("web", stable("web", D1));
+        ecs.service("prod", "web");
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
                 () -> rollout().build().awaitStable("prod", "web", "ghost"));
@@ -286,15 +299,18 @@ class ServiceRolloutTest {
         assertEquals(Reason.SERVICE_MISSING, e.reason());
         assertEquals(List.of("ghost"), e.unstableServices());
         assertEquals(Verdict.MISSING, e.serviceState("ghost").orElseThrow().verdict());
-        assertEquals(1, fake.describeCallCount());
+        assertEquals(1, ecs.calls(DescribeServicesRequest.class).size());
     }
 
     @Test
     void drainingServiceIsReportedAsInactive() {
-        fake.script("web", stable("web", D1).toBuilder().status("DRAINING").desiredCount(0).build());
+        // Right after DeleteService; the fake ECS has INACTIVE services, not DRAINING ones.
+        EcsClient mocked = mock(EcsClient.class);
+        when(mocked.describeServices(any(DescribeServicesRequest.class))).thenReturn(DescribeServicesResponse.builder()
+                .services(stable("web", D1).toBuilder().status("DRAINING").desiredCount(0).build()).build());
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
-                () -> rollout().build().awaitStable("prod", "web"));
+                () -> rollout().ecsClient(mocked).build().awaitStable("prod", "web"));
 
         assertEquals(Reason.SERVICE_INACTIVE, e.reason());
         assertEquals("DRAINING", e.serviceState("web").orElseThrow().status().orElseThrow());
@@ -302,32 +318,37 @@ class ServiceRolloutTest {
 
     @Test
     void codeDeployServiceIsUnsupportedAtOnce() {
-        fake.script("web", withController(stable("web", D1), DeploymentControllerType.CODE_DEPLOY));
+        // The fake ECS's services all have the ECS deployment controller.
+        EcsClient mocked = mock(EcsClient.class);
+        when(mocked.describeServices(any(DescribeServicesRequest.class))).thenReturn(DescribeServicesResponse.builder()
+                .services(withController(stable("web", D1), DeploymentControllerType.CODE_DEPLOY)).build());
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
-                () -> rollout().build().awaitStable("prod", "web"));
+                () -> rollout().ecsClient(mocked).build().awaitStable("prod", "web"));
 
         assertEquals(Reason.UNSUPPORTED_SERVICE, e.reason());
-        assertEquals(1, fake.polls("web"));
+        verify(mocked, times(1)).describeServices(any(DescribeServicesRequest.class));
     }
 
     @Test
     void ecsErrorIsAnApiErrorAtOnceWithTheEcsExceptionAsCause() {
+        // Stubbed, to check that the cause is the very exception the client threw.
         ClusterNotFoundException missing = ClusterNotFoundException.builder().message("Cluster not found.").build();
-        when(fake.ecs.describeServices(any(DescribeServicesRequest.class))).thenThrow(missing);
+        EcsClient mocked = mock(EcsClient.class);
+        when(mocked.describeServices(any(DescribeServicesRequest.class))).thenThrow(missing);
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
-                () -> rollout().build().awaitStable("nope", "web"));
+                () -> rollout().ecsClient(mocked).build().awaitStable("nope", "web"));
 
         assertEquals(Reason.API_ERROR, e.reason());
         assertSame(missing, e.getCause());
         assertEquals(List.of("web"), e.unstableServices());
-        verify(fake.ecs, times(1)).describeServices(any(DescribeServicesRequest.class));
+        verify(mocked, times(1)).describeServices(any(DescribeServicesRequest.class));
     }
 
     @Test
     void interruptEndsTheWaitAndKeepsTheFlag() {
-        fake.script("web", deploying("web", D1));
+        alreadyDeploying("web", 0);
         Thread.currentThread().interrupt();
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
@@ -340,7 +361,7 @@ class ServiceRolloutTest {
     @Test
     void interruptWhileSeveralChunksAreWatchedStopsThemAll() {
         List<String> services = names("svc-", 15);
-        services.forEach(s -> fake.script(s, deploying(s, D1)));
+        services.forEach(s -> alreadyDeploying(s, 0));
         Thread.currentThread().interrupt();
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
@@ -354,8 +375,8 @@ class ServiceRolloutTest {
     @Test
     void theFirstVerdictStopsTheOtherChunksAndReportsEveryService() {
         List<String> services = names("svc-", 20);
-        services.forEach(s -> fake.script(s, deploying(s, D1)));
-        fake.script("svc-13", deploying("svc-13", D1), service("svc-13", 0, 2, failed("ecs-svc/x", "PRIMARY", CB)));
+        services.stream().filter(s -> !s.equals("svc-13")).forEach(s -> alreadyDeploying(s, 0));
+        ecs.service("prod", "svc-13").circuitBreakerTripsAfter(2).deploy("app:2");
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
                 () -> rollout().delay(Duration.ofMillis(1)).maxAttempts(1_000_000).fetchStoppedTasks(false).build()
@@ -370,59 +391,62 @@ class ServiceRolloutTest {
     @Test
     void chunksBeyondThePoolAreWatchedInTurnSoAFailureAnywhereIsSeen() {
         List<String> services = names("svc-", 30);
-        services.forEach(s -> fake.script(s, deploying(s, D1)));
-        fake.script("svc-25", service("svc-25", 0, 2, failed("ecs-svc/x", "PRIMARY", CB)));
+        services.stream().filter(s -> !s.equals("svc-25")).forEach(s -> alreadyDeploying(s, 0));
+        ecs.service("prod", "svc-25").circuitBreakerTripsAfter(1).deploy("app:2");
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
                 () -> rollout().delay(Duration.ofMillis(1)).maxAttempts(1_000).maxConcurrency(1)
                         .fetchStoppedTasks(false).build().awaitStable("prod", services));
 
         assertEquals(Reason.DEPLOYMENT_FAILED, e.reason());
-        assertEquals(1, fake.polls("svc-25"), "the third chunk was polled in its first turn, not after the first");
-        assertTrue(fake.polls("svc-0") < 10, "the first chunk did not hold the only thread: " + fake.polls("svc-0"));
+        assertEquals(1, ecs.service("prod", "svc-25").polls(),
+                "the third chunk was polled in its first turn, not after the first");
+        int first = ecs.service("prod", "svc-0").polls();
+        assertTrue(first < 10, "the first chunk did not hold the only thread: " + first);
     }
 
     @Test
     void chunksTakingTurnsStillHonourMaxAttempts() {
         List<String> services = names("svc-", 30);
-        services.forEach(s -> fake.script(s, deploying(s, D1)));
+        services.forEach(s -> alreadyDeploying(s, 0));
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
                 () -> rollout().maxAttempts(4).maxConcurrency(2).fetchStoppedTasks(false).build()
                         .awaitStable("prod", services));
 
         assertEquals(Reason.TIMED_OUT, e.reason());
-        assertEquals(4, services.stream().mapToInt(fake::polls).max().orElseThrow(),
+        assertEquals(4, services.stream().mapToInt(s -> ecs.service("prod", s).polls()).max().orElseThrow(),
                 "the first chunk to use its 4 polls ends the rollout; none polls more");
     }
 
     @Test
     void servicesMayBeNamedByArnAndAreReportedInTheCallersSpelling() {
         String arn = "arn:aws:ecs:us-east-1:123456789012:service/prod/web";
-        fake.script("web", deploying("web", D1)).script("api", stable("api", D1));
+        alreadyDeploying("web", 0);
+        ecs.service("prod", "api");
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
                 () -> rollout().maxAttempts(2).fetchStoppedTasks(false).build().awaitStable("prod", arn, "api"));
 
         assertEquals(List.of(arn), e.unstableServices());
         assertEquals(Verdict.STABLE, e.serviceState("api").orElseThrow().verdict());
-        assertEquals(arn, fake.describeCalls.get(0).services().get(0));
+        assertEquals(arn, ecs.calls(DescribeServicesRequest.class).get(0).services().get(0));
     }
 
     @Test
     void duplicatesAreAwaitedOnceButRejectedInARollout() {
-        fake.script("web", stable("web", D1));
+        ecs.service("prod", "web");
 
         RolloutResult result = rollout().build().awaitStable("prod", "web", "web",
                 "arn:aws:ecs:us-east-1:123456789012:service/prod/web");
 
         assertEquals(1, result.services().size());
-        assertEquals(List.of("web"), fake.describeCalls.get(0).services());
+        assertEquals(List.of("web"), ecs.calls(DescribeServicesRequest.class).get(0).services());
         ServiceRollout rollout = rollout().build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> rollout.rollOut(update("web"), update("arn:aws:ecs:us-east-1:123456789012:service/prod/web")));
         assertTrue(e.getMessage().contains("requests[1]"), e.getMessage());
-        verify(fake.ecs, never()).updateService(any(UpdateServiceRequest.class));
+        assertEquals(List.of(), ecs.updates());
     }
 
     @Test
@@ -430,7 +454,7 @@ class ServiceRolloutTest {
         ecs.service("blue", "web");
         ecs.service("green", "api");
 
-        RolloutResult result = rolloutOnFake().build().rollOut(
+        RolloutResult result = rollout().build().rollOut(
                 UpdateServiceRequest.builder().cluster("blue").service("web").taskDefinition("app:2").build(),
                 UpdateServiceRequest.builder().cluster("green").service("api").taskDefinition("app:2").build());
 
@@ -480,12 +504,9 @@ class ServiceRolloutTest {
 
     @Test
     void aListenerHearsProgressAndOneThatThrowsDoesNotStopTheRollout() {
-        ServiceEvent started = ServiceEvent.builder().id("ev1").createdAt(java.time.Instant.now().plusSeconds(1))
-                .message("(service web) has started 2 tasks: (task a) (task b).").build();
-        // The first answer is the read before the update's; the polls see the next three.
-        fake.script("web", deploying("web", D1), deploying("web", D1),
-                deploying("web", D1).toBuilder().events(started).build(),
-                stable("web", D1).toBuilder().events(started).build()).acceptUpdates();
+        // Poll 1 finds no task started yet, poll 2 one (an ECS event), poll 3 the other and the deployment done (three
+        // events).
+        ecs.service("prod", "web").becomesStableAfter(3);
         List<String> heard = Collections.synchronizedList(new ArrayList<>());
         RolloutListener listener = new RolloutListener() {
             @Override
@@ -518,10 +539,24 @@ class ServiceRolloutTest {
 
         RolloutResult result = rollout().listener(listener).build().rollOut("prod", "web", "app:2");
 
-        assertTrue(result.services().get(0).isStable());
-        assertEquals(List.of("accepted web " + D1, "observed IN_PROGRESS", "observed IN_PROGRESS",
-                "event " + started.message(), "observed STABLE", "stable web", "succeeded 1"), heard);
-        assertEquals(List.of(started), result.services().get(0).events());
+        ServiceState web = result.services().get(0);
+        assertTrue(web.isStable());
+        List<ServiceEvent> events = web.events();
+        // ECS's events since the update, oldest first: what the fake lists newest first, less what the update's
+        // answer showed.
+        List<ServiceEvent> sinceTheUpdate = new ArrayList<>(ecs.service("prod", "web").describe().orElseThrow()
+                .events().subList(0, 4));
+        Collections.reverse(sinceTheUpdate);
+        assertEquals(sinceTheUpdate, events);
+        List<String> expected = List.of("has started 1 tasks", "has started 1 tasks", "deployment completed.",
+                "has reached a steady state.");
+        for (int i = 0; i < expected.size(); i++) {
+            assertTrue(events.get(i).message().contains(expected.get(i)), events.get(i).message());
+        }
+        assertEquals(List.of("accepted web " + web.expectedDeploymentId().orElseThrow(), "observed IN_PROGRESS",
+                "observed IN_PROGRESS", "event " + events.get(0).message(), "observed STABLE",
+                "event " + events.get(1).message(), "event " + events.get(2).message(),
+                "event " + events.get(3).message(), "stable web", "succeeded 1"), heard);
     }
 
     @Test
@@ -529,7 +564,7 @@ class ServiceRolloutTest {
         ecs.service("prod", "web").circuitBreakerTripsAfter(2);
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
-                () -> rolloutOnFake().build().rollOut("prod", "web", "app:2"));
+                () -> rollout().build().rollOut("prod", "web", "app:2"));
 
         ListTasksRequest listed = ecs.calls(ListTasksRequest.class).get(0);
         ServiceState web = e.serviceState("web").orElseThrow();
@@ -549,7 +584,7 @@ class ServiceRolloutTest {
         denying.service("prod", "web").circuitBreakerTripsAfter(2);
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
-                () -> rolloutOnFake().ecsClient(denying).build().rollOut("prod", "web", "app:2"));
+                () -> rollout().ecsClient(denying).build().rollOut("prod", "web", "app:2"));
 
         assertEquals(Reason.DEPLOYMENT_FAILED, e.reason());
         String why = e.serviceState("web").orElseThrow().stoppedTasksUnavailableReason().orElseThrow();
@@ -561,7 +596,7 @@ class ServiceRolloutTest {
         ecs.service("prod", "web").circuitBreakerTripsAfter(2);
 
         assertThrows(RolloutNotStableException.class,
-                () -> rolloutOnFake().fetchStoppedTasks(false).build().rollOut("prod", "web", "app:2"));
+                () -> rollout().fetchStoppedTasks(false).build().rollOut("prod", "web", "app:2"));
 
         assertEquals(List.of(), ecs.calls(ListTasksRequest.class));
     }
@@ -569,7 +604,7 @@ class ServiceRolloutTest {
     @Test
     void aRolloutIsReusable() {
         ecs.service("prod", "web");
-        ServiceRollout rollout = rolloutOnFake().build();
+        ServiceRollout rollout = rollout().build();
 
         rollout.rollOut("prod", "web", "app:2");
         rollout.rollOut("prod", "web", "app:3");
@@ -580,7 +615,7 @@ class ServiceRolloutTest {
 
     @Test
     void toStringsReadWell() {
-        fake.script("web", stable("web", D1));
+        ecs.service("prod", "web");
         RolloutResult result = rollout().build().awaitStable("prod", "web");
         assertTrue(result.toString().startsWith("RolloutResult[cluster=prod, services=1, attempts=1, elapsed=PT"),
                 result.toString());
@@ -590,15 +625,14 @@ class ServiceRolloutTest {
 
     @Test
     void anUnstableMessageShowsCountsAndEcsWords() {
-        fake.script("web", withEvents(service("web", 0, 2, primary(D1, "app:2", 0, 2,
-                DeploymentRolloutState.IN_PROGRESS)), "(service web) was unable to place a task because no container"
-                + " instance met all of its requirements."));
+        // No task of the new deployment can be placed; the old deployment's two keep running.
+        alreadyDeploying("web", 0);
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
                 () -> rollout().maxAttempts(1).fetchStoppedTasks(false).build().awaitStable("prod", "web"));
 
         assertTrue(e.getMessage().startsWith("TIMED_OUT"), e.getMessage());
-        assertTrue(e.getMessage().contains("running 0/2"), e.getMessage());
+        assertTrue(e.getMessage().contains("running 2/2, pending 0"), e.getMessage());
         assertTrue(e.getMessage().contains("was unable to place a task"), e.getMessage());
         assertInstanceOf(RuntimeException.class, e);
     }

@@ -17,11 +17,6 @@ public final class Model {
     private Model() {
     }
 
-    /** The last path segment of an ARN, or the name itself. */
-    public static String shortName(String nameOrArn) {
-        return nameOrArn.substring(nameOrArn.lastIndexOf('/') + 1);
-    }
-
     public static Deployment primary(String id, String taskDefinition, int running, int desired,
             DeploymentRolloutState state) {
         return deployment(id, "PRIMARY", taskDefinition, running, desired, state, null);
