@@ -339,7 +339,8 @@ public final class FakeService {
     }
 
     /**
-     * The service is deleted during its next deployment: from the {@code polls}-th poll on it is INACTIVE.
+     * The service is deleted during its next deployment: from the {@code polls}-th poll on it is INACTIVE. A deleted
+     * service deploys nothing more: a StopServiceDeployment of its deployment is taken, and no rollback follows.
      *
      * @param polls 1 or more
      * @return this handle
@@ -510,6 +511,9 @@ public final class FakeService {
         }
         if (!sd.isInFlight()) {
             return; // Already stopping or rolling back: ECS lets that go on.
+        }
+        if ("INACTIVE".equals(status)) {
+            return; // A deleted service deploys nothing more: the request is taken, and nothing follows.
         }
         if (run == null || run.sd != sd) {
             throw conflict("The service deployment " + sd.arn + " is not in progress.");

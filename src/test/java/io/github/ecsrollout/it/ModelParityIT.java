@@ -128,6 +128,13 @@ class ModelParityIT extends ItBase {
                         someoneElseDeploysAfterTheFirstPoll(sim);
                     },
                     rollback, Reason.SUPERSEDED));
+            all.add(new Scenario("deleted during its deployment", ecs -> ecs.service("prod", "web").goesInactiveAfter(2),
+                    sim -> {
+                        web(sim, ServiceScript.stableAfter(Duration.ofSeconds(40)));
+                        sim.once(a -> a.operation().equals("DescribeServices")
+                                && sim.stats().count("UpdateService") == 2, a -> sim.service("prod", "web").deactivate());
+                    },
+                    rollback, Reason.SERVICE_INACTIVE));
             all.add(new Scenario("service missing", ecs -> ecs.service("prod", "web").missing(),
                     sim -> sim.createCluster("prod"), rollback, Reason.SERVICE_MISSING));
             all.add(new Scenario("service inactive", ecs -> ecs.service("prod", "web").inactive(),
