@@ -142,12 +142,9 @@ final class EcsModel {
      * unless a test made it missing or not ACTIVE: then ECS's ClientException.
      */
     synchronized String resolveTaskDefinition(String ref) {
-        Matcher m = TASK_DEFINITION.matcher(ref);
-        if (!m.matches()) {
-            throw EcsError.invalidParameter("Invalid revision number. Number: " + ref);
-        }
+        Matcher m = taskDefinition(ref);
         String family = m.group(1);
-        Integer revision = m.group(2) != null ? Integer.valueOf(m.group(2)) : latestActive(family);
+        Integer revision = revision(m);
         if (revision == null || isMissing(family, revision)) {
             throw new EcsError("ClientException", "TaskDefinition not found.");
         }
@@ -165,17 +162,28 @@ final class EcsModel {
      * @return the ARN, family, revision and status
      */
     synchronized TaskDefinitionView describeTaskDefinition(String ref) {
-        Matcher m = TASK_DEFINITION.matcher(ref);
-        if (!m.matches()) {
-            throw EcsError.invalidParameter("Invalid revision number. Number: " + ref);
-        }
+        Matcher m = taskDefinition(ref);
         String family = m.group(1);
-        Integer revision = m.group(2) != null ? Integer.valueOf(m.group(2)) : latestActive(family);
+        Integer revision = revision(m);
         if (revision == null || isMissing(family, revision)) {
             throw new EcsError("ClientException", "Unable to describe task definition.");
         }
         return new TaskDefinitionView(arn("task-definition/" + family + ":" + revision), family, revision,
                 taskDefinitionStatus.getOrDefault(family + ":" + revision, "ACTIVE"));
+    }
+
+    /** A task definition reference matched: family, then revision if given; ECS's error for anything else. */
+    private static Matcher taskDefinition(String ref) {
+        Matcher m = TASK_DEFINITION.matcher(ref);
+        if (!m.matches()) {
+            throw EcsError.invalidParameter("Invalid revision number. Number: " + ref);
+        }
+        return m;
+    }
+
+    /** The revision a matched reference names, or its family's latest ACTIVE one; {@code null} if it has none. */
+    private Integer revision(Matcher m) {
+        return m.group(2) != null ? Integer.valueOf(m.group(2)) : latestActive(m.group(1));
     }
 
     /** A task definition as DescribeTaskDefinition shows it. */
