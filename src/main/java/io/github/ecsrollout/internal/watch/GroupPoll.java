@@ -33,7 +33,7 @@ final class GroupPoll {
      * @param error what the call threw, or {@code null}
      */
     record Answer(Map<Chunk, List<TrackedService>> asked, DescribeServicesResponse answer, Exception error)
-            implements Polls.Returned {
+            implements PollResult {
     }
 
     private static final WaiterOverrideConfiguration ONE_ATTEMPT = WaiterOverrideConfiguration.builder()

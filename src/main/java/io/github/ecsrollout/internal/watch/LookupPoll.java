@@ -21,7 +21,7 @@ final class LookupPoll {
      * @param error what cut the look-up short (the deadline, an interrupt), or {@code null}
      */
     record Described(List<GroupPoll.Answer> answers, Map<TrackedService, ServiceDeployment> described,
-            Exception error) implements Polls.Returned {
+            Exception error) implements PollResult {
     }
 
     /**

@@ -39,16 +39,12 @@ abstract class Polls {
 
     abstract boolean isInline();
 
-    /** What a poll's thread brings back: an answer to DescribeServices, or the service deployments described. */
-    sealed interface Returned permits GroupPoll.Answer, LookupPoll.Described {
-    }
-
     /**
      * Starts a poll (inline: makes it).
      *
      * @param unexpected what comes back instead when the poll throws (a fault of the library's, or of the VM)
      */
-    abstract void submit(Supplier<Returned> poll, Function<Unexpected, Returned> unexpected);
+    abstract void submit(Supplier<PollResult> poll, Function<Unexpected, PollResult> unexpected);
 
     /** What a thread that polls threw besides an ECS call's exception: a fault of the library's, or of the VM. */
     static final class Unexpected extends RuntimeException {
@@ -59,7 +55,7 @@ abstract class Polls {
         }
     }
 
-    static Returned run(Supplier<Returned> poll, Function<Unexpected, Returned> unexpected) {
+    static PollResult run(Supplier<PollResult> poll, Function<Unexpected, PollResult> unexpected) {
         try {
             return poll.get();
         } catch (RuntimeException | Error e) {
@@ -71,14 +67,14 @@ abstract class Polls {
     abstract boolean busy();
 
     /** The answers back already, without waiting. */
-    abstract List<Returned> ready();
+    abstract List<PollResult> ready();
 
     /**
      * Waits for the next answers, or until {@code untilNanos} (a reading of the clock) when no poll is in flight.
      *
      * @throws InterruptedException when the calling thread is interrupted while it waits
      */
-    abstract List<Returned> next(RolloutClock clock, long untilNanos) throws InterruptedException;
+    abstract List<PollResult> next(RolloutClock clock, long untilNanos) throws InterruptedException;
 
     /**
      * Stops the polls in flight and lets go of the threads.
@@ -95,7 +91,7 @@ abstract class Polls {
     }
 
     private static final class Inline extends Polls {
-        private final List<Returned> answers = new ArrayList<>();
+        private final List<PollResult> answers = new ArrayList<>();
 
         @Override
         boolean isInline() {
@@ -103,7 +99,7 @@ abstract class Polls {
         }
 
         @Override
-        void submit(Supplier<Returned> poll, Function<Unexpected, Returned> unexpected) {
+        void submit(Supplier<PollResult> poll, Function<Unexpected, PollResult> unexpected) {
             try {
                 answers.add(poll.get());
             } catch (RuntimeException e) {
@@ -118,14 +114,14 @@ abstract class Polls {
         }
 
         @Override
-        List<Returned> ready() {
-            List<Returned> ready = List.copyOf(answers);
+        List<PollResult> ready() {
+            List<PollResult> ready = List.copyOf(answers);
             answers.clear();
             return ready;
         }
 
         @Override
-        List<Returned> next(RolloutClock clock, long untilNanos) throws InterruptedException {
+        List<PollResult> next(RolloutClock clock, long untilNanos) throws InterruptedException {
             if (answers.isEmpty()) {
                 sleepUntil(clock, untilNanos);
             }
@@ -141,7 +137,7 @@ abstract class Polls {
     private static final class Pooled extends Polls {
         private final List<Thread> workers = new ArrayList<>();
         private final ExecutorService pool;
-        private final LinkedBlockingQueue<Returned> answers = new LinkedBlockingQueue<>();
+        private final LinkedBlockingQueue<PollResult> answers = new LinkedBlockingQueue<>();
         private int inFlight;
 
         Pooled(int threads) {
@@ -159,7 +155,7 @@ abstract class Polls {
         }
 
         @Override
-        void submit(Supplier<Returned> poll, Function<Unexpected, Returned> unexpected) {
+        void submit(Supplier<PollResult> poll, Function<Unexpected, PollResult> unexpected) {
             inFlight++;
             pool.execute(() -> answers.add(run(poll, unexpected)));
         }
@@ -170,20 +166,20 @@ abstract class Polls {
         }
 
         @Override
-        List<Returned> ready() {
-            List<Returned> ready = new ArrayList<>();
+        List<PollResult> ready() {
+            List<PollResult> ready = new ArrayList<>();
             answers.drainTo(ready);
             inFlight -= ready.size();
             return ready;
         }
 
         @Override
-        List<Returned> next(RolloutClock clock, long untilNanos) throws InterruptedException {
+        List<PollResult> next(RolloutClock clock, long untilNanos) throws InterruptedException {
             if (inFlight == 0) {
                 sleepUntil(clock, untilNanos);
                 return List.of();
             }
-            Returned first;
+            PollResult first;
             if (untilNanos == Long.MAX_VALUE || !SystemClock.isSystem(clock)) {
                 first = answers.take();
             } else {
@@ -195,7 +191,7 @@ abstract class Polls {
                 return List.of();
             }
             inFlight--;
-            List<Returned> ready = new ArrayList<>(List.of(first));
+            List<PollResult> ready = new ArrayList<>(List.of(first));
             ready.addAll(ready());
             return ready;
         }

@@ -198,8 +198,8 @@ final class WatchRun {
     }
 
     /** Judges what came back; returns the failure that ends the wait, if one does. */
-    private WatchOutcome take(List<Polls.Returned> returned) {
-        for (Polls.Returned r : returned) {
+    private WatchOutcome take(List<PollResult> returned) {
+        for (PollResult r : returned) {
             WatchOutcome failure = r instanceof GroupPoll.Answer answer ? answered(answer)
                     : described((LookupPoll.Described) r);
             if (failure != null) {
