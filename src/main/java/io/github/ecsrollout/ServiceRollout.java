@@ -1,5 +1,6 @@
 package io.github.ecsrollout;
 
+import io.github.ecsrollout.internal.model.Durations;
 import io.github.ecsrollout.internal.model.EcsNames;
 import io.github.ecsrollout.internal.model.RolloutSettings;
 import io.github.ecsrollout.internal.run.RolloutEngine;
@@ -200,8 +201,9 @@ public final class ServiceRollout implements AutoCloseable {
      * Step Functions loop): checks the requests, reads the services and task definitions, and sends the updates
      * exactly as {@link #rollOut(Collection)} does (the same reads first, the same rules for a rejected update), then
      * returns the rollout written down.
-     * Pass the checkpoint to {@link #check(RolloutCheckpoint)} or {@link #resume(RolloutCheckpoint)}, in this JVM or
-     * another.
+     * Pass the checkpoint to {@link #check(RolloutCheckpoint)}, {@link #watch(RolloutCheckpoint, Duration)} or
+     * {@link #resume(RolloutCheckpoint)}, in this JVM or another, and to {@link #rollBack(RolloutCheckpoint)} to abort.
+     * With a {@code timeout}, the checkpoint carries the rollout's deadline: this start plus the timeout.
      *
      * @param requests one request per service, checked like {@link #rollOut(Collection)}'s
      * @return the checkpoint of the rollout just started
@@ -680,8 +682,9 @@ public final class ServiceRollout implements AutoCloseable {
                         + "rollbackOnFailure is not: set rollbackOnFailure(true), or leave rollbackTimeout unset");
             }
             // A timeout beyond what a long of nanoseconds holds is no deadline at all: nothing to share then.
-            boolean deadline = timeout != null && timeout.compareTo(Duration.ofNanos(Long.MAX_VALUE)) < 0;
-            if (rollbackTimeout != null && deadline && rollbackTimeout.compareTo(timeout.dividedBy(2)) > 0) {
+            boolean deadline = timeout != null && timeout.compareTo(Durations.MAX) < 0;
+            if (rollbackTimeout != null && deadline
+                    && rollbackTimeout.compareTo(RolloutSettings.maxRollbackTimeout(timeout)) > 0) {
                 throw new IllegalArgumentException("rollbackTimeout " + rollbackTimeout + " is longer than half the "
                         + "timeout " + timeout + ": the rollout's own wait would have less time than its rollback");
             }

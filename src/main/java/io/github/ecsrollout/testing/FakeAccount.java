@@ -2,10 +2,7 @@ package io.github.ecsrollout.testing;
 
 import java.time.Clock;
 import java.time.Instant;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
 
 /**
  * What the services of one {@link FakeEcs} share: its region and account (so its ARNs), its clock (made strictly
@@ -63,16 +60,5 @@ final class FakeAccount {
     /** See {@link FakeEcs#taskDefinitionArn(String)}. */
     String taskDefinitionArn(String taskDefinition) {
         return taskDefinitions.arn(taskDefinition);
-    }
-
-    /** An error as ECS sends it: its code, message and HTTP status 400. */
-    static AwsServiceException error(AwsServiceException.Builder builder, String code, String message) {
-        return builder.message(message).statusCode(400).awsErrorDetails(AwsErrorDetails.builder().errorCode(code)
-                .errorMessage(message).serviceName("Ecs").build()).build();
-    }
-
-    static InvalidParameterException invalidParameter(String message) {
-        return (InvalidParameterException) error(InvalidParameterException.builder(), "InvalidParameterException",
-                message);
     }
 }

@@ -254,7 +254,7 @@ public final class FakeEcs implements EcsClient {
         record(request);
         String cluster = cluster(request.cluster());
         if (request.service() == null || request.service().isEmpty()) {
-            throw FakeAccount.invalidParameter("Service cannot be empty.");
+            throw FakeErrors.invalidParameter("Service cannot be empty.");
         }
         FakeService s = find(cluster, request.service());
         if (s == null) {
@@ -280,10 +280,10 @@ public final class FakeEcs implements EcsClient {
         record(request);
         String cluster = cluster(request.cluster());
         if (request.services().isEmpty()) {
-            throw FakeAccount.invalidParameter("Services cannot be empty.");
+            throw FakeErrors.invalidParameter("Services cannot be empty.");
         }
         if (request.services().size() > MAX_SERVICES) {
-            throw FakeAccount.invalidParameter("service names can have at most 10 items.");
+            throw FakeErrors.invalidParameter("service names can have at most 10 items.");
         }
         List<Service> found = new ArrayList<>();
         List<Failure> failures = new ArrayList<>();
@@ -316,7 +316,7 @@ public final class FakeEcs implements EcsClient {
     public synchronized DescribeTaskDefinitionResponse describeTaskDefinition(DescribeTaskDefinitionRequest request) {
         record(request);
         if (request.taskDefinition() == null || request.taskDefinition().isEmpty()) {
-            throw FakeAccount.invalidParameter("taskDefinition cannot be empty.");
+            throw FakeErrors.invalidParameter("taskDefinition cannot be empty.");
         }
         return DescribeTaskDefinitionResponse.builder()
                 .taskDefinition(account.taskDefinitions.describe(request.taskDefinition())).build();
@@ -372,10 +372,10 @@ public final class FakeEcs implements EcsClient {
         record(request);
         String cluster = cluster(request.cluster());
         if (request.tasks().isEmpty()) {
-            throw FakeAccount.invalidParameter("Tasks cannot be empty.");
+            throw FakeErrors.invalidParameter("Tasks cannot be empty.");
         }
         if (request.tasks().size() > MAX_TASKS) {
-            throw FakeAccount.invalidParameter("Tasks cannot be longer than 100.");
+            throw FakeErrors.invalidParameter("Tasks cannot be longer than 100.");
         }
         Map<String, Task> byArn = new LinkedHashMap<>();
         clusters.get(cluster).values().forEach(s -> s.tasks().forEach(t -> byArn.put(t.taskArn(), t)));
@@ -407,7 +407,7 @@ public final class FakeEcs implements EcsClient {
         record(request);
         String cluster = cluster(request.cluster());
         if (request.service() == null || request.service().isEmpty()) {
-            throw FakeAccount.invalidParameter("Service cannot be empty.");
+            throw FakeErrors.invalidParameter("Service cannot be empty.");
         }
         FakeService s = find(cluster, request.service());
         if (s == null) {
@@ -439,10 +439,10 @@ public final class FakeEcs implements EcsClient {
             DescribeServiceDeploymentsRequest request) {
         record(request);
         if (request.serviceDeploymentArns().isEmpty()) {
-            throw FakeAccount.invalidParameter("serviceDeploymentArns cannot be empty.");
+            throw FakeErrors.invalidParameter("serviceDeploymentArns cannot be empty.");
         }
         if (request.serviceDeploymentArns().size() > MAX_SERVICE_DEPLOYMENTS) {
-            throw FakeAccount.invalidParameter("serviceDeploymentArns can have at most 20 items.");
+            throw FakeErrors.invalidParameter("serviceDeploymentArns can have at most 20 items.");
         }
         List<ServiceDeployment> found = new ArrayList<>();
         List<Failure> failures = new ArrayList<>();
@@ -554,7 +554,7 @@ public final class FakeEcs implements EcsClient {
         calls.add(Objects.requireNonNull(request, "request"));
         if (denied.contains(request.getClass())) {
             String operation = request.getClass().getSimpleName().replaceFirst("Request$", "");
-            throw (AccessDeniedException) FakeAccount.error(AccessDeniedException.builder(), "AccessDeniedException",
+            throw (AccessDeniedException) FakeErrors.error(AccessDeniedException.builder(), "AccessDeniedException",
                     "User: arn:aws:sts::" + accountId + ":assumed-role/fake/session is not authorized to perform: ecs:"
                             + operation + " on resource: *");
         }
@@ -568,7 +568,7 @@ public final class FakeEcs implements EcsClient {
             name = resource != null && resource.startsWith("cluster/") ? resource.substring("cluster/".length()) : "";
         }
         if (!clusters.containsKey(name)) {
-            throw (ClusterNotFoundException) FakeAccount.error(ClusterNotFoundException.builder(), "ClusterNotFoundException",
+            throw (ClusterNotFoundException) FakeErrors.error(ClusterNotFoundException.builder(), "ClusterNotFoundException",
                     "Cluster not found.");
         }
         return name;
@@ -616,12 +616,12 @@ public final class FakeEcs implements EcsClient {
     }
 
     private static ServiceNotFoundException serviceNotFound() {
-        return (ServiceNotFoundException) FakeAccount.error(ServiceNotFoundException.builder(), "ServiceNotFoundException",
+        return (ServiceNotFoundException) FakeErrors.error(ServiceNotFoundException.builder(), "ServiceNotFoundException",
                 "Service not found.");
     }
 
     private static ServiceDeploymentNotFoundException serviceDeploymentNotFound() {
-        return (ServiceDeploymentNotFoundException) FakeAccount.error(ServiceDeploymentNotFoundException.builder(),
+        return (ServiceDeploymentNotFoundException) FakeErrors.error(ServiceDeploymentNotFoundException.builder(),
                 "ServiceDeploymentNotFoundException", "The service deployment does not exist.");
     }
 
@@ -656,13 +656,13 @@ public final class FakeEcs implements EcsClient {
         static Page of(int size, Integer maxResults, int defaultMax, String token) {
             int max = maxResults == null ? defaultMax : maxResults;
             if (max < 1 || max > 100) {
-                throw FakeAccount.invalidParameter("maxResults must be between 1 and 100.");
+                throw FakeErrors.invalidParameter("maxResults must be between 1 and 100.");
             }
             int from;
             try {
                 from = token == null ? 0 : Integer.parseInt(token);
             } catch (NumberFormatException e) {
-                throw FakeAccount.invalidParameter("Invalid nextToken.");
+                throw FakeErrors.invalidParameter("Invalid nextToken.");
             }
             from = Math.min(Math.max(from, 0), size);
             int to = Math.min(size, from + max);

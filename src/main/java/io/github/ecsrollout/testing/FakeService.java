@@ -369,7 +369,7 @@ public final class FakeService {
      * @return this handle
      */
     public FakeService rejectsUpdates() {
-        return rejectsUpdates(FakeAccount.invalidParameter("Unable to describe task definition."));
+        return rejectsUpdates(FakeErrors.invalidParameter("Unable to describe task definition."));
     }
 
     /**
@@ -460,11 +460,11 @@ public final class FakeService {
 
     Service update(UpdateServiceRequest request) {
         if (!"ACTIVE".equals(status)) {
-            throw (ServiceNotActiveException) FakeAccount.error(ServiceNotActiveException.builder(),
+            throw (ServiceNotActiveException) FakeErrors.error(ServiceNotActiveException.builder(),
                     "ServiceNotActiveException", "Service was not ACTIVE.");
         }
         if (request.desiredCount() != null && request.desiredCount() < 0) {
-            throw FakeAccount.invalidParameter("Desired count must be greater than or equal to 0.");
+            throw FakeErrors.invalidParameter("Desired count must be greater than or equal to 0.");
         }
         String current = primary().taskDefinition;
         String next = request.taskDefinition() == null ? current : ecs.taskDefinitionArn(request.taskDefinition());
@@ -503,7 +503,7 @@ public final class FakeService {
         StopServiceDeploymentStopType type = request.stopType() == null ? StopServiceDeploymentStopType.ROLLBACK
                 : request.stopType();
         if (type == StopServiceDeploymentStopType.UNKNOWN_TO_SDK_VERSION) {
-            throw FakeAccount.invalidParameter("Invalid stopType: " + request.stopTypeAsString());
+            throw FakeErrors.invalidParameter("Invalid stopType: " + request.stopTypeAsString());
         }
         if (sd == null || sd.isTerminal()) {
             throw conflict("The service deployment " + request.serviceDeploymentArn() + " is in a terminal state ("
@@ -533,17 +533,17 @@ public final class FakeService {
     void resume(ContinueServiceDeploymentRequest request) {
         Sd sd = sd(request.serviceDeploymentArn());
         if (sd == null || run == null || run.sd != sd || !sd.isPaused()) {
-            throw (ClientException) FakeAccount.error(ClientException.builder(), "ClientException",
+            throw (ClientException) FakeErrors.error(ClientException.builder(), "ClientException",
                     "The service deployment " + request.serviceDeploymentArn() + " is not paused at a lifecycle hook.");
         }
         if (!sd.hook.hookId().equals(request.hookId())) {
-            throw FakeAccount.invalidParameter("The hookId " + request.hookId() + " does not match the lifecycle hook "
+            throw FakeErrors.invalidParameter("The hookId " + request.hookId() + " does not match the lifecycle hook "
                     + "the service deployment is paused at.");
         }
         DeploymentLifecycleHookAction action = request.action() == null ? DeploymentLifecycleHookAction.CONTINUE
                 : request.action();
         if (action == DeploymentLifecycleHookAction.UNKNOWN_TO_SDK_VERSION) {
-            throw FakeAccount.invalidParameter("Invalid action: " + request.actionAsString());
+            throw FakeErrors.invalidParameter("Invalid action: " + request.actionAsString());
         }
         boolean onwards = action == DeploymentLifecycleHookAction.CONTINUE;
         sd.hook = sd.hook.toBuilder().status(onwards ? DeploymentLifecycleHookStatus.SUCCEEDED
@@ -758,7 +758,7 @@ public final class FakeService {
     }
 
     private static ConflictException conflict(String message) {
-        return (ConflictException) FakeAccount.error(ConflictException.builder(), "ConflictException", message);
+        return (ConflictException) FakeErrors.error(ConflictException.builder(), "ConflictException", message);
     }
 
     /** One entry of DescribeServices' {@code deployments}. */

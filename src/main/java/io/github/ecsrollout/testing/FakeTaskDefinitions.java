@@ -6,9 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.ecs.model.ClientException;
-import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
 
@@ -69,15 +67,10 @@ final class FakeTaskDefinitions {
      * @throws ClientException "Unable to describe task definition." when there is none
      */
     TaskDefinition describe(String taskDefinition) {
-        Ref ref = parse(taskDefinition);
-        Integer revision = ref.revision() != null ? ref.revision() : latestActive(ref.family());
-        if (revision == null || isMissing(ref.family(), revision)) {
-            throw clientException(CANNOT_DESCRIBE);
-        }
-        TaskDefinitionStatus status = statuses.getOrDefault(ref.family() + ":" + revision,
-                TaskDefinitionStatus.ACTIVE);
-        return TaskDefinition.builder().taskDefinitionArn(arnOf(ref.family(), revision)).family(ref.family())
-                .revision(revision).status(status).build();
+        Ref ref = existing(taskDefinition, CANNOT_DESCRIBE);
+        TaskDefinitionStatus status = statuses.getOrDefault(ref.key(), TaskDefinitionStatus.ACTIVE);
+        return TaskDefinition.builder().taskDefinitionArn(arnOf(ref.family(), ref.revision())).family(ref.family())
+                .revision(ref.revision()).status(status).build();
     }
 
     /**
@@ -86,14 +79,24 @@ final class FakeTaskDefinitions {
      * @throws ClientException as ECS words it
      */
     void requireUsable(String taskDefinition) {
+        Ref ref = existing(taskDefinition, "TaskDefinition not found.");
+        if (statuses.containsKey(ref.key())) {
+            throw clientException("TaskDefinition is inactive.");
+        }
+    }
+
+    /**
+     * The revision a reference names, or its family's latest ACTIVE one.
+     *
+     * @throws ClientException with {@code notFound} when there is none
+     */
+    private Ref existing(String taskDefinition, String notFound) {
         Ref ref = parse(taskDefinition);
         Integer revision = ref.revision() != null ? ref.revision() : latestActive(ref.family());
         if (revision == null || isMissing(ref.family(), revision)) {
-            throw clientException("TaskDefinition not found.");
+            throw clientException(notFound);
         }
-        if (statuses.containsKey(ref.family() + ":" + revision)) {
-            throw clientException("TaskDefinition is inactive.");
-        }
+        return new Ref(ref.family(), revision);
     }
 
     /** See {@link FakeEcs#missingTaskDefinition(String)}. */
@@ -151,7 +154,7 @@ final class FakeTaskDefinitions {
         int colon = value.lastIndexOf(':');
         String family = colon < 0 ? value : value.substring(0, colon);
         if (family.isEmpty()) {
-            throw invalidParameter("Invalid task definition: " + taskDefinition);
+            throw FakeErrors.invalidParameter("Invalid task definition: " + taskDefinition);
         }
         if (colon < 0) {
             return new Ref(family, null);
@@ -159,21 +162,11 @@ final class FakeTaskDefinitions {
         try {
             return new Ref(family, Integer.parseInt(value.substring(colon + 1)));
         } catch (NumberFormatException e) {
-            throw invalidParameter("Invalid revision number. Number: " + value.substring(colon + 1));
+            throw FakeErrors.invalidParameter("Invalid revision number. Number: " + value.substring(colon + 1));
         }
     }
 
     private static ClientException clientException(String message) {
-        return (ClientException) ClientException.builder().message(message).statusCode(400)
-                .awsErrorDetails(AwsErrorDetails.builder().errorCode("ClientException").errorMessage(message)
-                        .serviceName("Ecs").build())
-                .build();
-    }
-
-    private static InvalidParameterException invalidParameter(String message) {
-        return (InvalidParameterException) InvalidParameterException.builder().message(message).statusCode(400)
-                .awsErrorDetails(AwsErrorDetails.builder().errorCode("InvalidParameterException")
-                        .errorMessage(message).serviceName("Ecs").build())
-                .build();
+        return (ClientException) FakeErrors.error(ClientException.builder(), "ClientException", message);
     }
 }

@@ -84,9 +84,7 @@ public final class EcsErrors {
                 && UNAVAILABLE_CODES.contains(denied.awsErrorDetails().errorCode())))) {
             return null;
         }
-        return denied.awsErrorDetails() != null && denied.awsErrorDetails().errorCode() != null
-                ? denied.awsErrorDetails().errorCode() + ": " + denied.awsErrorDetails().errorMessage()
-                : e.getMessage();
+        return words(e);
     }
 
     /**

@@ -36,8 +36,7 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
 /**
  * The port over a caller's {@link EcsClient}: each call carries the time left before the rollout's deadline as its
  * {@code apiCallTimeout} (unless the request's or the client's own is shorter; never on a virtual clock, whose time
- * calls do not take) and runs through {@link CallThreads},
- * so not even an answer that never ends holds a rollout past its deadline; turns are paced as ECS throttles each
+ * calls do not take) and runs through {@link CallThreads}, so not even an answer that never ends holds a rollout past its deadline; turns are paced as ECS throttles each
  * kind of call, in buckets shared by every call of one {@code ServiceRollout}. Requests are built, not passed as
  * {@code Consumer<Builder>}: a caller's Mockito mock stubs only the former.
  */

@@ -31,6 +31,11 @@ public final class Durations {
         return saturate(d).toNanos();
     }
 
+    /** The shorter of two bounds, {@code null} standing for none. */
+    public static Duration min(Duration a, Duration b) {
+        return a == null ? b : b == null || a.compareTo(b) < 0 ? a : b;
+    }
+
     /** {@code d * n} for {@code n >= 0}, at most {@link #MAX}. */
     public static Duration times(Duration d, long n) {
         long nanos = toNanos(d);

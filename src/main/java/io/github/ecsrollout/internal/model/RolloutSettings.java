@@ -93,9 +93,26 @@ public record RolloutSettings(EcsClient ecs, Duration delay, Integer maxAttempts
     }
 
     /**
+     * The parts a timeout is shared in when rollbackOnFailure is set without a rollbackTimeout: one is the rollback's.
+     */
+    private static final int DEFAULT_ROLLBACK_PARTS = 3;
+    /**
      * The share of a timeout reserved for a rollback when rollbackOnFailure is set without a rollbackTimeout: a third.
      */
-    public static final double DEFAULT_ROLLBACK_SHARE = 1.0 / 3;
+    public static final double DEFAULT_ROLLBACK_SHARE = 1.0 / DEFAULT_ROLLBACK_PARTS;
+
+    /** The longest rollbackTimeout a timeout leaves the rollout's own wait room for: half of it. */
+    public static Duration maxRollbackTimeout(Duration timeout) {
+        return timeout.dividedBy(2);
+    }
+
+    /**
+     * The rollback's default time after a wait of {@code wait} (a {@code watch}'s budget): the rollback's share of the
+     * whole, as a timeout's default share gives it (half the wait, for a third of the whole).
+     */
+    public static Duration defaultRollbackAfter(Duration wait) {
+        return wait.dividedBy(DEFAULT_ROLLBACK_PARTS - 1);
+    }
 
     /**
      * How long the forward part of a call (updates and wait) may take: the timeout, less what is reserved for a
@@ -106,9 +123,8 @@ public record RolloutSettings(EcsClient ecs, Duration delay, Integer maxAttempts
         if (timeout == null || !rollbackOnFailure) {
             return timeout;
         }
-        Duration half = timeout.dividedBy(2);
-        Duration reserve = rollbackTimeout == null ? timeout.dividedBy(3)
-                : rollbackTimeout.compareTo(half) < 0 ? rollbackTimeout : half;
+        Duration reserve = rollbackTimeout == null ? timeout.dividedBy(DEFAULT_ROLLBACK_PARTS)
+                : Durations.min(rollbackTimeout, maxRollbackTimeout(timeout));
         return timeout.minus(reserve);
     }
 

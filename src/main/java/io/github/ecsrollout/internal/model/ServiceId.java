@@ -45,11 +45,6 @@ public final class ServiceId {
         return key;
     }
 
-    /** Whether both name the same service of the same cluster, however spelled. */
-    public boolean sameServiceAs(ServiceId other) {
-        return clusterKey.equals(other.clusterKey) && key.equals(other.key);
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof ServiceId other && cluster.equals(other.cluster) && service.equals(other.service);

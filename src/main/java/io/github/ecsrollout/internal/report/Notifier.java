@@ -147,10 +147,8 @@ public final class Notifier {
     /** One WARN line: the message's first line and the failed services; the rest is the exception's to tell. */
     public void failed(RolloutNotStableException failure) {
         if (main.isWarnEnabled()) {
-            String message = String.valueOf(failure.getMessage());
-            int newline = message.indexOf('\n');
             List<String> names = failure.failedServices();
-            main.warn("{} failed: {}{}", label, newline < 0 ? message : message.substring(0, newline),
+            main.warn("{} failed: {}{}", label, firstLine(failure),
                     names.isEmpty() ? "" : "; failed: " + Listing.names(names));
         }
         tell("onRolloutFailed", l -> l.onRolloutFailed(failure));
@@ -162,11 +160,16 @@ public final class Notifier {
      */
     public void callEnded(RolloutNotStableException failure) {
         if (main.isWarnEnabled()) {
-            String message = String.valueOf(failure.getMessage());
-            int newline = message.indexOf('\n');
             main.warn("This call ended before the rollout did, which goes on from its checkpoint: {}",
-                    newline < 0 ? message : message.substring(0, newline));
+                    firstLine(failure));
         }
+    }
+
+    /** The first line of a failure's message: the rest is the exception's to tell. */
+    private static String firstLine(RolloutNotStableException failure) {
+        String message = String.valueOf(failure.getMessage());
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
     }
 
     public void rollbackStarted(List<String> services) {

@@ -26,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookDetail;
 import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
-import software.amazon.awssdk.services.ecs.model.ServiceDeploymentStatus;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
 
@@ -164,7 +163,7 @@ final class RollbackActions {
         if (action == RollbackAction.WATCHED_ECS_ROLLBACK) {
             // The rollout's own service deployment is watched only while it is what rolls back: one that ended
             // (SUCCESSFUL before a restore already sent, say) says nothing of the deployment that put the service back.
-            ServiceDeployment rollingBack = sd != null && isRollback(sd.status()) ? sd : null;
+            ServiceDeployment rollingBack = DeploymentRules.isRollback(sd) ? sd : null;
             paths.put(service, rollingBack != null ? "ECS was already rolling back " + describe(sd) + "; watched"
                     : "already back on " + taskDefinition + " (ECS rolled it back); watched");
             return TrackedService.restoration(changed.id(), taskDefinition,
@@ -241,12 +240,6 @@ final class RollbackActions {
         }
         return t.verdict() == Verdict.STABLE ? "its deployment had ended stable; no service deployment known"
                 : "no service deployment known";
-    }
-
-    private static boolean isRollback(ServiceDeploymentStatus status) {
-        return status == ServiceDeploymentStatus.ROLLBACK_REQUESTED
-                || status == ServiceDeploymentStatus.ROLLBACK_IN_PROGRESS
-                || status == ServiceDeploymentStatus.ROLLBACK_SUCCESSFUL;
     }
 
     private synchronized void noteError(RuntimeException e) {

@@ -6,6 +6,7 @@ import io.github.ecsrollout.RolloutNotStableException.Reason;
 import io.github.ecsrollout.ServiceState;
 import io.github.ecsrollout.ServiceState.Verdict;
 import io.github.ecsrollout.internal.model.EcsIds;
+import io.github.ecsrollout.internal.model.RolloutSettings;
 import io.github.ecsrollout.internal.report.Listing;
 import io.github.ecsrollout.internal.report.Logs;
 import io.github.ecsrollout.internal.report.Messages;
@@ -48,27 +49,26 @@ final class Conclusion {
         List<ServiceState> states = run.states();
         List<String> unstable = failed.unstable != null ? failed.unstable : run.unstable();
         List<String> updatedNames = run.names(run.updated);
-        String tail = outcome == null ? null : outcome.summary();
-        if (run.settings.rollbackOnFailure() && reason == Reason.INTERRUPTED) {
-            tail = notRolledBack(run);
-        }
+        List<String> notes = new ArrayList<>();
         if (!run.possiblyUpdated.isEmpty()) {
-            String note = "update sent but its answer lost (ECS may have applied it): "
-                    + Listing.names(run.names(run.possiblyUpdated));
-            tail = tail == null ? note : note + "\n  " + tail;
+            notes.add("update sent but its answer lost (ECS may have applied it): "
+                    + Listing.names(run.names(run.possiblyUpdated)));
+        }
+        String rollback = run.settings.rollbackOnFailure() && reason == Reason.INTERRUPTED ? notRolledBack(run)
+                : outcome == null ? null : outcome.summary();
+        if (rollback != null) {
+            notes.add(rollback);
         }
         if (!ends) {
-            String note = "this call ended, not the rollout" + (run.rolloutDeadline == null ? ""
-                    : " (its deadline is " + run.rolloutDeadline + ")") + ": go on from checkpoint()";
-            tail = tail == null ? note : tail + "\n  " + note;
+            notes.add("this call ended, not the rollout" + (run.rolloutDeadline == null ? ""
+                    : " (its deadline is " + run.rolloutDeadline + ")") + ": go on from checkpoint()");
         }
         String noDeployments = run.lookup.whyUnavailable();
         if (noDeployments != null) {
-            String note = "service deployments unavailable (" + noDeployments + "): judged from DescribeServices alone";
-            tail = tail == null ? note : tail + "\n  " + note;
+            notes.add("service deployments unavailable (" + noDeployments + "): judged from DescribeServices alone");
         }
         String message = Messages.failure(reason, failed.headline, states, unstable, updatedNames, run.maxPolls,
-                run.elapsed(), tail);
+                run.elapsed(), notes.isEmpty() ? null : String.join("\n  ", notes));
         boolean alive = !ends || (outcome == null
                 && (reason == Reason.TIMED_OUT || reason == Reason.INTERRUPTED || reason == Reason.API_ERROR));
         RolloutNotStableException failure = new RolloutNotStableException(reason, message, failed.getCause(),
@@ -125,7 +125,7 @@ final class Conclusion {
             return Duration.ofNanos(Math.max(run.remainingOfTimeoutNanos(), TimeUnit.MILLISECONDS.toNanos(1)));
         }
         if (run.settings.rollbackTimeout() == null && run.watchBudget != null) {
-            return run.watchBudget.dividedBy(2);
+            return RolloutSettings.defaultRollbackAfter(run.watchBudget);
         }
         return run.settings.rollbackTimeout();
     }

@@ -6,11 +6,11 @@ import io.github.ecsrollout.RolloutResult;
 import io.github.ecsrollout.internal.checkpoint.CheckpointLedger;
 import io.github.ecsrollout.internal.io.EcsPort;
 import io.github.ecsrollout.internal.io.SyncEcs;
+import io.github.ecsrollout.internal.model.Durations;
 import io.github.ecsrollout.internal.model.RolloutSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
-import software.amazon.awssdk.services.ecs.model.ServiceDeploymentLifecycleStage;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
 /**
@@ -74,12 +74,10 @@ public final class RolloutEngine {
      * rollback's reserve), or also by {@code budget}.
      */
     private RunRecord restored(RolloutCheckpoint checkpoint, Duration budget) {
-        RolloutSettings following = settings.following(checkpoint.succeedAtStage() == null ? null
-                : ServiceDeploymentLifecycleStage.fromValue(checkpoint.succeedAtStage()),
-                checkpoint.rollbackOnFailure());
-        Duration own = following.forwardTimeout();
-        Duration bound = budget == null ? own : own == null || budget.compareTo(own) < 0 ? budget : own;
-        return RunRecord.restored(settings, ecs, CheckpointLedger.read(checkpoint), bound, budget);
+        CheckpointLedger.Restored restored = CheckpointLedger.read(checkpoint);
+        RolloutSettings following = settings.following(restored.succeedAtStage(), restored.rollbackOnFailure());
+        Duration bound = Durations.min(budget, following.forwardTimeout());
+        return RunRecord.restored(following, ecs, restored, bound, budget);
     }
 
     /**

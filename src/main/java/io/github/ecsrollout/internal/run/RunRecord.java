@@ -12,6 +12,7 @@ import io.github.ecsrollout.internal.report.Notifier;
 import io.github.ecsrollout.internal.state.TrackedService;
 import io.github.ecsrollout.internal.time.Deadline;
 import io.github.ecsrollout.internal.watch.DeploymentLookup;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -98,12 +99,12 @@ final class RunRecord {
     /**
      * A record of a rollout read back from a checkpoint: its services as the process that wrote it left them.
      *
+     * @param following the calling rollout's settings with the verdict settings the checkpoint carries
      * @param callBound how long this call may wait, or {@code null} for its maxAttempts alone
      * @param watchBudget a {@code watch}'s budget, or {@code null}
      */
-    static RunRecord restored(RolloutSettings settings, EcsPort ecs, CheckpointLedger.Restored checkpoint,
+    static RunRecord restored(RolloutSettings following, EcsPort ecs, CheckpointLedger.Restored checkpoint,
             Duration callBound, Duration watchBudget) {
-        RolloutSettings following = settings.following(checkpoint.succeedAtStage(), checkpoint.rollbackOnFailure());
         RunRecord run = new RunRecord(following, ecs, true, checkpoint.startedAt(), checkpoint.deadline(), true,
                 callBound, watchBudget, false);
         for (TrackedService t : checkpoint.services()) {
@@ -131,7 +132,7 @@ final class RunRecord {
         }
         try {
             return start.plus(timeout);
-        } catch (java.time.DateTimeException | ArithmeticException e) {
+        } catch (DateTimeException | ArithmeticException e) {
             return null;
         }
     }

@@ -65,6 +65,16 @@ public final class DeploymentRules {
                 .findFirst();
     }
 
+    /**
+     * Whether a service deployment is ECS rolling it back, or rolled back: ROLLBACK_REQUESTED, ROLLBACK_IN_PROGRESS or
+     * ROLLBACK_SUCCESSFUL.
+     */
+    public static boolean isRollback(ServiceDeployment sd) {
+        return sd != null && (sd.status() == ServiceDeploymentStatus.ROLLBACK_REQUESTED
+                || sd.status() == ServiceDeploymentStatus.ROLLBACK_IN_PROGRESS
+                || sd.status() == ServiceDeploymentStatus.ROLLBACK_SUCCESSFUL);
+    }
+
     /** Whether the deployment circuit breaker or a deployment alarm has triggered. */
     public static boolean isTriggered(ServiceDeployment sd) {
         return (sd.deploymentCircuitBreaker() != null

@@ -4,6 +4,7 @@ import io.github.ecsrollout.ServiceState.RollbackAction;
 import io.github.ecsrollout.ServiceState.Verdict;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
+import software.amazon.awssdk.services.ecs.model.ServiceDeploymentStatus;
 
 /** The rollback action that fits one service's deployment as ECS describes it: a pure choice, made per service. */
 public final class RollbackChoice {
@@ -33,22 +34,17 @@ public final class RollbackChoice {
      */
     public static RollbackAction of(Verdict verdict, Service service, ServiceDeployment sd,
             String expectedDeploymentId, String previousTaskDefinition) {
-        if (verdict == Verdict.SUPERSEDED || ServiceVerdicts.isSuperseded(service, sd, expectedDeploymentId, previousTaskDefinition)) {
+        if (verdict == Verdict.SUPERSEDED
+                || ServiceVerdicts.isSuperseded(service, sd, expectedDeploymentId, previousTaskDefinition)) {
             return RollbackAction.LEFT_ALONE;
         }
-        if (sd != null && sd.status() != null) {
-            switch (sd.status()) {
-                case ROLLBACK_REQUESTED:
-                case ROLLBACK_IN_PROGRESS:
-                case ROLLBACK_SUCCESSFUL:
-                    return RollbackAction.WATCHED_ECS_ROLLBACK;
-                case PENDING:
-                case IN_PROGRESS:
-                    return DeploymentRules.pausedHook(sd).isPresent() ? RollbackAction.CONTINUED_WITH_ROLLBACK
-                            : RollbackAction.STOPPED_WITH_ROLLBACK;
-                default:
-                    break;
-            }
+        if (DeploymentRules.isRollback(sd)) {
+            return RollbackAction.WATCHED_ECS_ROLLBACK;
+        }
+        if (sd != null && (sd.status() == ServiceDeploymentStatus.PENDING
+                || sd.status() == ServiceDeploymentStatus.IN_PROGRESS)) {
+            return DeploymentRules.pausedHook(sd).isPresent() ? RollbackAction.CONTINUED_WITH_ROLLBACK
+                    : RollbackAction.STOPPED_WITH_ROLLBACK;
         }
         // Ended (or not known), and another deployment already puts back what ran before (ECS's rollback, or a restore
         // sent earlier, as a retried check finds): watch it. Without the deployment the update started (its answer

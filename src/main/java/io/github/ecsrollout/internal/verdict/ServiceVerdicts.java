@@ -203,9 +203,7 @@ public final class ServiceVerdicts {
         if (p.isEmpty() || previousTaskDefinition == null || p.get().taskDefinition() == null) {
             return Verdict.ROLLED_BACK;
         }
-        String reason = p.get().rolloutStateReason() == null ? ""
-                : p.get().rolloutStateReason().toLowerCase(Locale.ROOT);
-        return reason.contains("rolling back")
+        return says(p.get().rolloutStateReason(), "rolling back")
                 || EcsIds.isTaskDefinition(p.get().taskDefinition(), previousTaskDefinition)
                 ? Verdict.ROLLED_BACK : Verdict.SUPERSEDED;
     }
@@ -218,23 +216,28 @@ public final class ServiceVerdicts {
      * say it rolls back (a fix forward) is history, not a failure.
      */
     private static boolean isRollingBack(Deployment primary) {
-        String reason = primary.rolloutStateReason() == null ? ""
-                : primary.rolloutStateReason().toLowerCase(Locale.ROOT);
-        return primary.rolloutState() != DeploymentRolloutState.COMPLETED && reason.contains("rolling back");
+        return primary.rolloutState() != DeploymentRolloutState.COMPLETED
+                && says(primary.rolloutStateReason(), "rolling back");
+    }
+
+    /** Whether ECS's words contain {@code words}, whatever the case; {@code null} says nothing. */
+    private static boolean says(String ecsWords, String words) {
+        return ecsWords != null && ecsWords.toLowerCase(Locale.ROOT).contains(words);
     }
 
     /**
      * Whether a stopped service deployment was replaced by a newer one rather than stopped for its own sake: ECS
      * lists another PRIMARY deployment created after ours, or says so.
+     *
+     * @param service ECS's DescribeServices answer, or {@code null} when not known (then only the words count)
      */
     public static boolean isReplaced(Service service, ServiceDeployment sd, String expectedDeploymentId) {
         Instant ours = sd.createdAt();
-        boolean newerPrimary = DeploymentRules.primary(service.deployments())
+        boolean newerPrimary = service != null && DeploymentRules.primary(service.deployments())
                 .filter(p -> !p.id().equals(expectedDeploymentId))
                 .filter(p -> ours == null || p.createdAt() == null || p.createdAt().isAfter(ours))
                 .isPresent();
-        String reason = sd.statusReason() == null ? "" : sd.statusReason().toLowerCase(Locale.ROOT);
-        return newerPrimary || reason.contains("replaced");
+        return newerPrimary || says(sd.statusReason(), "replaced");
     }
 
     /**
@@ -252,8 +255,7 @@ public final class ServiceVerdicts {
             String previousTaskDefinition) {
         boolean stopped = sd != null && (sd.status() == ServiceDeploymentStatus.STOP_REQUESTED
                 || sd.status() == ServiceDeploymentStatus.STOPPED);
-        if (stopped && (service != null ? isReplaced(service, sd, expectedDeploymentId)
-                : sd.statusReason() != null && sd.statusReason().toLowerCase(Locale.ROOT).contains("replaced"))) {
+        if (stopped && isReplaced(service, sd, expectedDeploymentId)) {
             return true;
         }
         if (service == null || expectedDeploymentId == null || previousTaskDefinition == null) {

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.core.waiters.WaiterOverrideConfiguration;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -79,12 +80,12 @@ final class GroupPoll {
 
     /** The one DescribeServices call of a group, made at the first waiter's request; each waiter sees its part. */
     private static final class OneCall implements EcsClient {
-        private final java.util.function.Supplier<DescribeServicesResponse> call;
+        private final Supplier<DescribeServicesResponse> call;
         private boolean made;
         private DescribeServicesResponse answer;
         private RuntimeException error;
 
-        OneCall(java.util.function.Supplier<DescribeServicesResponse> call) {
+        OneCall(Supplier<DescribeServicesResponse> call) {
             this.call = call;
         }
 

@@ -35,10 +35,6 @@ final class PendingLookups {
         needs.putAll(needed);
     }
 
-    boolean isEmpty() {
-        return answers.isEmpty();
-    }
-
     /** When the look-up is due at the latest, a reading of the clock; {@link Long#MAX_VALUE} with nothing pending. */
     long dueBy() {
         return answers.isEmpty() ? Long.MAX_VALUE : since + windowNanos;

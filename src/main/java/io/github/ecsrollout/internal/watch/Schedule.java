@@ -48,10 +48,6 @@ final class Schedule {
         return Math.min(Durations.toNanos(delay) / 20, TimeUnit.MILLISECONDS.toNanos(50));
     }
 
-    int attempts() {
-        return attempts;
-    }
-
     /**
      * The chunks due by {@code now} (or within the window), grouped into DescribeServices calls: the chunks of one
      * cluster join the latest call of that cluster while their services fit in 10; one that does not fit leads the

@@ -273,7 +273,6 @@ final class WatchRun {
         return round ? schedule.timedOut() : schedule.next(c, now);
     }
 
-    /** What a failed call means, from its exception's types. */
     /**
      * Ends a chunk's wait; returns the failure that ends the whole wait: any but a chunk that used up its own
      * polls (and, in a round, nothing: the check simply is not done yet).
