@@ -198,8 +198,7 @@ class ModelParityIT extends ItBase {
     /** {@code web} with {@code script} for the rollout's deployment; later deployments become stable. */
     private static void web(SimulatedEcs sim, ServiceScript script) {
         sim.createService("prod", "web", script);
-        sim.once(a -> a.operation().equals("UpdateService") && a.ok() && "web".equals(a.service()),
-                a -> sim.service("prod", "web").script(ServiceScript.stableAfter(Duration.ofSeconds(10))));
+        sim.afterUpdateOf("prod", "web", ServiceScript.stableAfter(Duration.ofSeconds(10)));
     }
 
     /** Another client's UpdateService of {@code web}, once ECS answered the first poll after the rollout's updates. */
