@@ -2,8 +2,10 @@ package io.github.ecsrollout;
 
 import static io.github.ecsrollout.support.Model.active;
 import static io.github.ecsrollout.support.Model.failed;
+import static io.github.ecsrollout.support.Model.ofServiceDeployment;
 import static io.github.ecsrollout.support.Model.primary;
 import static io.github.ecsrollout.support.Model.service;
+import static io.github.ecsrollout.support.Model.shortName;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -157,8 +159,7 @@ class RollbackByStrategyTest {
 
     /** {@code .../service-deployment/prod/NAME/TOKEN} names NAME. */
     private static String serviceOf(String serviceDeploymentArn) {
-        String[] parts = serviceDeploymentArn.split("/");
-        return parts[parts.length - 2];
+        return shortName(ofServiceDeployment(serviceDeploymentArn));
     }
 
     /** A service on {@link #OLD} that follows {@code forward} after the rollout's update. */

@@ -10,6 +10,7 @@ import io.github.ecsrollout.sim.ServiceSpec;
 import io.github.ecsrollout.sim.SimClock;
 import io.github.ecsrollout.sim.SimStats;
 import io.github.ecsrollout.sim.SimulatedEcs;
+import io.github.ecsrollout.support.Model;
 import io.github.ecsrollout.testing.FakeEcs;
 import io.github.ecsrollout.testing.FakeService;
 import java.time.Clock;
@@ -370,7 +371,7 @@ final class ScenarioRun implements AutoCloseable {
             } else if (r instanceof DescribeTaskDefinitionRequest t) {
                 add(groups, TASK_DEFINITIONS, "DescribeTaskDefinition " + t.taskDefinition());
             } else if (r instanceof ListTasksRequest l) {
-                add(groups, owners.getOrDefault(l.startedBy(), Names.shortName(l.cluster()) + "/?"),
+                add(groups, owners.getOrDefault(l.startedBy(), Model.shortName(l.cluster()) + "/?"),
                         "ListTasks startedBy=" + l.startedBy() + " desiredStatus=" + l.desiredStatusAsString());
             } else if (r instanceof DescribeTasksRequest d) {
                 add(groups, taskOwner(d), "DescribeTasks tasks=" + d.tasks().size());
@@ -380,13 +381,13 @@ final class ScenarioRun implements AutoCloseable {
                 String batch = d.serviceDeploymentArns().size() == 1 ? ""
                         : " (batch of " + d.serviceDeploymentArns().size() + ")";
                 for (String arn : d.serviceDeploymentArns()) {
-                    add(groups, orUnknown(Names.ofServiceDeployment(arn)), "DescribeServiceDeployments" + batch);
+                    add(groups, orUnknown(Model.ofServiceDeployment(arn)), "DescribeServiceDeployments" + batch);
                 }
             } else if (r instanceof StopServiceDeploymentRequest s) {
-                add(groups, orUnknown(Names.ofServiceDeployment(s.serviceDeploymentArn())),
+                add(groups, orUnknown(Model.ofServiceDeployment(s.serviceDeploymentArn())),
                         "StopServiceDeployment stopType=" + s.stopTypeAsString());
             } else if (r instanceof ContinueServiceDeploymentRequest c) {
-                add(groups, orUnknown(Names.ofServiceDeployment(c.serviceDeploymentArn())),
+                add(groups, orUnknown(Model.ofServiceDeployment(c.serviceDeploymentArn())),
                         "ContinueServiceDeployment action=" + c.actionAsString());
             } else {
                 add(groups, "?/?", r.getClass().getSimpleName());
@@ -408,7 +409,7 @@ final class ScenarioRun implements AutoCloseable {
         } catch (RuntimeException e) {
             // Denied in this scenario: the owner stays unknown.
         }
-        return Names.shortName(request.cluster()) + "/?";
+        return Model.shortName(request.cluster()) + "/?";
     }
 
     /**

@@ -82,7 +82,7 @@ final class SimScenarios {
         return sim(name, run -> {
             run.simService("prod", "web", s -> s.script(first));
             // Only the new revision fails: the restored one starts fine, as the integration tests script it.
-            afterEachUpdate(run, after);
+            run.sim().afterUpdateOf("prod", "web", after);
             run.sim().stopRollbackTakes(Duration.ofMillis(100));
             ServiceRollout rollout = settings.apply(run.simRollout().maxAttempts(MAX_ATTEMPTS)
                     .rollbackOnFailure(true)).build();
@@ -170,10 +170,11 @@ final class SimScenarios {
                         ? ServiceScript.circuitBreakerFails(QUICK.plus(FAILS), false, Duration.ZERO)
                         : ServiceScript.stableAfter(QUICK);
                 run.simService(cluster, name, s -> s.script(script));
+                // Only b's new revision fails: every service's restored one starts fine.
+                run.sim().afterUpdateOf(cluster, name, ServiceScript.stableAfter(QUICK));
                 requests.add(UpdateServiceRequest.builder().cluster(cluster).service(name).taskDefinition(name + ":2")
                         .build());
             }
-            afterEachUpdate(run, ServiceScript.stableAfter(QUICK));
             run.call("rollOut", () -> run.simRollout().maxAttempts(MAX_ATTEMPTS).rollbackOnFailure(true).build()
                     .rollOut(requests));
         }));
@@ -189,17 +190,6 @@ final class SimScenarios {
                     .cluster("prod").service("web").taskDefinition("web:2").build()));
             run.call("resume", () -> rollout.resume(started));
         }));
-    }
-
-    /**
-     * Once ECS accepted an update of a service, the service's later deployments (the restore) follow {@code after}:
-     * staged on the simulator's thread before ECS's answer goes out, so that no call of the rollout comes first.
-     */
-    private static void afterEachUpdate(ScenarioRun run, ServiceScript after) {
-        run.sim().meanwhile(a -> a.operation().equals("UpdateService") && a.ok(), a -> {
-            run.sim().service(a.request().path("cluster").asText(), a.service()).script(after);
-            return false;
-        });
     }
 
     /**

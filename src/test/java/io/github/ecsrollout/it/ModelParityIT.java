@@ -1,5 +1,7 @@
 package io.github.ecsrollout.it;
 
+import static io.github.ecsrollout.support.Model.ofServiceDeployment;
+import static io.github.ecsrollout.support.Model.shortName;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.ecsrollout.RolloutNotStableException;
@@ -198,8 +200,7 @@ class ModelParityIT extends ItBase {
     /** {@code web} with {@code script} for the rollout's deployment; later deployments become stable. */
     private static void web(SimulatedEcs sim, ServiceScript script) {
         sim.createService("prod", "web", script);
-        sim.once(a -> a.operation().equals("UpdateService") && a.ok() && "web".equals(a.service()),
-                a -> sim.service("prod", "web").script(ServiceScript.stableAfter(Duration.ofSeconds(10))));
+        sim.afterUpdateOf("prod", "web", ServiceScript.stableAfter(Duration.ofSeconds(10)));
     }
 
     /** Another client's UpdateService of {@code web}, once ECS answered the first poll after the rollout's updates. */
@@ -249,7 +250,7 @@ class ModelParityIT extends ItBase {
         Map<String, String> running = new LinkedHashMap<>();
         for (String service : List.of("web", "api")) {
             String taskDefinition = runs.apply(service);
-            running.put(service, taskDefinition == null ? "missing" : lastSegment(taskDefinition));
+            running.put(service, taskDefinition == null ? "missing" : shortName(taskDefinition));
         }
         return new Seen(outcome, verdicts, unstable, updated, possiblyUpdated, rolledBack, failed, writes, running);
     }
@@ -257,7 +258,7 @@ class ModelParityIT extends ItBase {
     /** The service a write is about, or {@code null} for a read. */
     private static String writtenService(EcsRequest r) {
         if (r instanceof UpdateServiceRequest u) {
-            return lastSegment(u.service());
+            return shortName(u.service());
         }
         if (r instanceof StopServiceDeploymentRequest s) {
             return serviceOf(s.serviceDeploymentArn());
@@ -271,7 +272,7 @@ class ModelParityIT extends ItBase {
     /** A write with its key arguments, free of ids and ARNs that differ between the models. */
     private static String write(EcsRequest r) {
         if (r instanceof UpdateServiceRequest u) {
-            return "UpdateService " + (u.taskDefinition() == null ? "-" : lastSegment(u.taskDefinition()))
+            return "UpdateService " + (u.taskDefinition() == null ? "-" : shortName(u.taskDefinition()))
                     + (u.desiredCount() == null ? "" : " desiredCount=" + u.desiredCount())
                     + (Boolean.TRUE.equals(u.forceNewDeployment()) ? " forceNewDeployment" : "");
         }
@@ -284,11 +285,6 @@ class ModelParityIT extends ItBase {
 
     /** {@code web} of {@code arn:...:service-deployment/prod/web/TOKEN}. */
     private static String serviceOf(String serviceDeploymentArn) {
-        String[] path = serviceDeploymentArn.substring(serviceDeploymentArn.indexOf("service-deployment/")).split("/");
-        return path[2];
-    }
-
-    private static String lastSegment(String nameOrArn) {
-        return nameOrArn.substring(nameOrArn.lastIndexOf('/') + 1);
+        return shortName(ofServiceDeployment(serviceDeploymentArn));
     }
 }

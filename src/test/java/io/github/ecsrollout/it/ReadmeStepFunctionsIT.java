@@ -152,8 +152,7 @@ class ReadmeStepFunctionsIT extends ItBase {
                 ? ServiceScript.circuitBreakerFails(Duration.ofMinutes(4), false, Duration.ZERO)
                 : ServiceScript.stableAfter(Duration.ofMinutes(2))));
         // Only the new revision crashes: the old one, put back, starts fine.
-        sim.once(a -> a.operation().equals("UpdateService") && a.ok() && "api-01".equals(a.service()),
-                a -> sim.service("prod", "api-01").script(ServiceScript.stableAfter(Duration.ofMinutes(1))));
+        sim.afterUpdateOf("prod", "api-01", ServiceScript.stableAfter(Duration.ofMinutes(1)));
 
         Execution execution = stateMachine().run(input(services, "api:42"));
 

@@ -207,8 +207,7 @@ class ReadmeWatcherIT extends ItBase {
         sim.createService("prod", "api", ServiceScript.circuitBreakerFails(Duration.ofMinutes(7), false,
                 Duration.ZERO));
         // Only the new revision crashes: the old one, put back (api's next deployment), starts fine.
-        sim.once(a -> a.operation().equals("UpdateService") && a.ok() && "api".equals(a.service()),
-                a -> sim.service("prod", "api").script(ServiceScript.stableAfter(Duration.ofMinutes(1))));
+        sim.afterUpdateOf("prod", "api", ServiceScript.stableAfter(Duration.ofMinutes(1)));
 
         start(Duration.ofHours(2), List.of("web", "api"));
         runLambda();

@@ -23,11 +23,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -61,22 +59,10 @@ class RollbackByStrategyIT extends ItBase {
     private static final Duration ECS_ROLLBACK = Duration.ofMillis(200);
     private static final String[] OPERATIONS = {"StopServiceDeployment", "ContinueServiceDeployment"};
 
-    private final Map<String, ServiceScript> afterUpdate = new ConcurrentHashMap<>();
-
     /** A rollout that rolls back, with time enough for the restores (a blue/green one runs all its stages again). */
     private ServiceRollout.Builder rollingBack() {
         sim.stopRollbackTakes(ECS_ROLLBACK);
         return rollout().rollbackOnFailure(true).rollbackTimeout(Duration.ofSeconds(20));
-    }
-
-    /** Once ECS accepted a service's update, its next deployments (the restore) follow {@link #afterUpdate}. */
-    @BeforeEach
-    void swapScriptsOnceUpdated() {
-        sim.meanwhile(a -> a.operation().equals("UpdateService") && a.ok() && afterUpdate.containsKey(a.service()),
-                a -> {
-                    sim.service("prod", a.service()).script(afterUpdate.get(a.service()));
-                    return false;
-                });
     }
 
     /** Once ECS accepted the rollout's update of {@code service}, {@code meanwhile} runs. */
@@ -91,8 +77,13 @@ class RollbackByStrategyIT extends ItBase {
 
     /** {@link #BAD}: the new revision trips the circuit breaker (ECS does not roll back); the old one starts fine. */
     private void bad() {
+        bad(ServiceScript.stableAfter(Duration.ofMillis(50)));
+    }
+
+    /** {@link #BAD}, whose new revision trips the circuit breaker; its later deployments follow {@code restored}. */
+    private void bad(ServiceScript restored) {
         create(BAD, ServiceScript.circuitBreakerFails(FAILS_AT, false, Duration.ZERO));
-        afterUpdate.put(BAD, ServiceScript.stableAfter(Duration.ofMillis(50)));
+        sim.afterUpdateOf("prod", BAD, restored);
     }
 
     private static List<UpdateServiceRequest> toRevision2(String... services) {
@@ -208,7 +199,7 @@ class RollbackByStrategyIT extends ItBase {
             create("paused-" + i, ServiceScript.blueGreen(STAGE, 60).withPauseHook("POST_SCALE_UP", 60, "CONTINUE"));
             expected.put("paused-" + i, RollbackAction.CONTINUED_WITH_ROLLBACK);
             create("done-" + i, ServiceScript.stableAfter(Duration.ofMillis(60)));
-            afterUpdate.put("done-" + i, ServiceScript.stableAfter(Duration.ofMillis(60)));
+            sim.afterUpdateOf("prod", "done-" + i, ServiceScript.stableAfter(Duration.ofMillis(60)));
             expected.put("done-" + i, RollbackAction.RESTORED_BY_UPDATE);
         }
         services.addAll(expected.keySet());
@@ -400,7 +391,7 @@ class RollbackByStrategyIT extends ItBase {
     void withServiceDeploymentsDeniedAnInFlightDeploymentIsRestoredByUpdateService() {
         bad();
         create("roll", ServiceScript.neverStable());
-        afterUpdate.put("roll", ServiceScript.stableAfter(Duration.ofMillis(50)));
+        sim.afterUpdateOf("prod", "roll", ServiceScript.stableAfter(Duration.ofMillis(50)));
         sim.faults().denyServiceDeployments();
 
         RolloutNotStableException e = rollOut(rollingBack(), "roll", BAD);
@@ -419,7 +410,7 @@ class RollbackByStrategyIT extends ItBase {
         bad();
         sim.createService(ServiceSpec.of("prod", "roll").noServiceDeploymentHistory()
                 .script(ServiceScript.neverStable()));
-        afterUpdate.put("roll", ServiceScript.stableAfter(Duration.ofMillis(50)));
+        sim.afterUpdateOf("prod", "roll", ServiceScript.stableAfter(Duration.ofMillis(50)));
 
         RolloutNotStableException e = rollOut(rollingBack(), "roll", BAD);
 
@@ -438,7 +429,7 @@ class RollbackByStrategyIT extends ItBase {
     void aStopRefusedForAccessIsARestoreByUpdateServiceWithTheRefusalSuppressed() {
         bad();
         create("roll", ServiceScript.neverStable());
-        afterUpdate.put("roll", ServiceScript.stableAfter(Duration.ofMillis(50)));
+        sim.afterUpdateOf("prod", "roll", ServiceScript.stableAfter(Duration.ofMillis(50)));
         sim.faults().always("StopServiceDeployment").accessDenied();
 
         RolloutNotStableException e = rollOut(rollingBack(), "roll", BAD);
@@ -455,7 +446,7 @@ class RollbackByStrategyIT extends ItBase {
     void aStopRefusedForATerminalStateIsARestoreByUpdateServiceWithTheRefusalSuppressed() {
         bad();
         create("roll", ServiceScript.neverStable());
-        afterUpdate.put("roll", ServiceScript.stableAfter(Duration.ofMillis(50)));
+        sim.afterUpdateOf("prod", "roll", ServiceScript.stableAfter(Duration.ofMillis(50)));
         // As when the deployment ended between the last poll and the stop.
         sim.faults().next(1, "StopServiceDeployment").error(400, "ConflictException",
                 "The service deployment is in a terminal state (SUCCESSFUL) and can't be stopped.");
@@ -492,9 +483,8 @@ class RollbackByStrategyIT extends ItBase {
 
     @Test
     void aRestoreThatFailsDoesNotEndTheWatchOfTheOthersStillRollingBack() {
-        bad();
+        bad(ServiceScript.circuitBreakerFails(Duration.ofMillis(100), false, Duration.ZERO));
         create("roll", ServiceScript.neverStable());
-        afterUpdate.put(BAD, ServiceScript.circuitBreakerFails(Duration.ofMillis(100), false, Duration.ZERO));
         ServiceRollout.Builder rollout = rollingBack();
         sim.stopRollbackTakes(Duration.ofMillis(800));
 

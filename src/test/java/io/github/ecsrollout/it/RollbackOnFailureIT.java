@@ -38,8 +38,7 @@ class RollbackOnFailureIT extends ItBase {
 
     /** Once ECS accepted {@link #BAD}'s update, only the new revision crashes: the restored old one starts fine. */
     private void badStartsFineOnceRestored() {
-        sim.once(a -> a.operation().equals("UpdateService") && a.ok() && a.service().equals(BAD),
-                a -> sim.service("prod", BAD).script(ServiceScript.stableAfter(Duration.ofMillis(80))));
+        sim.afterUpdateOf("prod", BAD, ServiceScript.stableAfter(Duration.ofMillis(80)));
     }
 
     private void assertAllOnTheirPreviousTaskDefinition(List<String> services) {

@@ -243,8 +243,7 @@ class RollbackUnderFaultsIT extends ItBase {
         sim.createService("prod", "roll", ServiceScript.neverStable());
         sim.stopRollbackTakes(Duration.ofMillis(200));
         // Only bad's new revision crashes: the old one, restored, starts fine.
-        sim.once(a -> a.operation().equals("UpdateService") && a.ok() && a.service().equals("bad"),
-                a -> sim.service("prod", "bad").script(ServiceScript.stableAfter(Duration.ofMillis(50))));
+        sim.afterUpdateOf("prod", "bad", ServiceScript.stableAfter(Duration.ofMillis(50)));
         RolloutListener throwing = new RolloutListener() {
             @Override
             public void onRollbackStarted(List<String> services) {

@@ -263,6 +263,19 @@ public final class SimulatedEcs implements AutoCloseable {
         });
     }
 
+    /**
+     * Once ECS accepts an UpdateService of {@code service} in {@code cluster} (as the request names them), the
+     * service's later deployments (a restore, someone else's) follow {@code later}; the deployment that update started
+     * keeps the script it started with. Staged before ECS's answer goes out, so no call of the caller's comes first:
+     * "only the new revision fails; the old one, put back, starts fine".
+     */
+    public SimulatedEcs afterUpdateOf(String cluster, String service, ServiceScript later) {
+        Objects.requireNonNull(later, "later");
+        return once(a -> a.operation().equals("UpdateService") && a.ok() && service.equals(a.service())
+                && cluster.equals(a.request().path("cluster").asText(null)),
+                a -> service(cluster, service).script(later));
+    }
+
     private void answered(Answered call) {
         for (Meanwhile m : meanwhile) {
             if (m.offer(call)) {

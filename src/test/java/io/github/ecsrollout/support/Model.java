@@ -9,12 +9,34 @@ import software.amazon.awssdk.services.ecs.model.DeploymentRolloutState;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.ServiceEvent;
 
-/** Short builders for the SDK model objects that unit tests feed to the rollout. */
+/** Short builders for the SDK model objects that unit tests feed to the rollout, and the names in their ARNs. */
 public final class Model {
 
     public static final String CLUSTER = "prod";
 
     private Model() {
+    }
+
+    /** The last segment of an ARN's resource ({@code service/prod/web} is {@code web}), the name as given, or "?". */
+    public static String shortName(String nameOrArn) {
+        if (nameOrArn == null) {
+            return "?";
+        }
+        int slash = nameOrArn.lastIndexOf('/');
+        return slash < 0 ? nameOrArn : nameOrArn.substring(slash + 1);
+    }
+
+    /**
+     * {@code cluster/service} of a service-deployment ARN ({@code ...:service-deployment/CLUSTER/SERVICE/TOKEN}), or
+     * {@code null} for anything else.
+     */
+    public static String ofServiceDeployment(String arn) {
+        int at = arn == null ? -1 : arn.indexOf(":service-deployment/");
+        if (at < 0) {
+            return null;
+        }
+        String[] path = arn.substring(at + ":service-deployment/".length()).split("/");
+        return path.length == 3 ? path[0] + "/" + path[1] : null;
     }
 
     public static Deployment primary(String id, String taskDefinition, int running, int desired,
