@@ -93,6 +93,17 @@ import software.amazon.awssdk.services.ecs.waiters.EcsWaiter;
  * Instants ({@code createdAt} of deployments and events) come from the {@link Builder#clock(Clock) clock}, made
  * strictly increasing; {@link Builder#accessDenied(Class[])} makes operations fail as for a role without the
  * permission. Thread-safe: every call holds the fake's lock.
+ *
+ * <p>Errors on the way: {@link #throttle(Class, int)} and {@link #failNext(Class, int, RuntimeException)} fail the
+ * next calls of an operation, {@link FakeService#throttle(Class, int)} and
+ * {@link FakeService#failNext(Class, int, RuntimeException)} only those that name one service. What a test checks
+ * afterwards: {@link #updatedServices()}, {@link #callCount(Class)}, {@link #callCounts()},
+ * {@link FakeService#assertStableOn(String)} and {@link FakeService#assertRestoredTo(String)}. Give the fake and the
+ * rollout one {@link VirtualClock} and a 20-minute timeout runs out at once.
+ *
+ * <p>Quiet tests: a rollout logs a few INFO lines per service through slf4j, which a test's binding prints. Set the
+ * library's logger, {@code io.github.ecsrollout}, to WARN in the tests' logging configuration (with slf4j-simple,
+ * {@code org.slf4j.simpleLogger.log.io.github.ecsrollout=warn} in {@code src/test/resources/simplelogger.properties}).
  */
 public final class FakeEcs implements EcsClient {
 

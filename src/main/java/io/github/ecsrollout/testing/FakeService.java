@@ -69,6 +69,12 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
  * A deployment back to a task definition the service was stable on before (what a rollback sends) is not scripted:
  * it becomes stable on the next poll, and is never rejected.
  *
+ * <p>{@link #deploymentConfiguration(DeploymentConfiguration)} sets what the service shows of its deployment
+ * configuration (strategy, {@code bakeTimeInMinutes}, circuit breaker, alarms), which a rollout reads as ECS's;
+ * {@link #failNext(Class, int, RuntimeException)} and {@link #throttle(Class, int)} fail the calls that name the
+ * service; {@link #taskDefinition()}, {@link #updates()}, {@link #assertStableOn(String)} and
+ * {@link #assertRestoredTo(String)} say how it ended.
+ *
  * <p>Rollbacks by ECS (the circuit breaker's, or one asked for with StopServiceDeployment or
  * ContinueServiceDeployment and {@code ROLLBACK}) happen within the service deployment: it goes ROLLBACK_IN_PROGRESS
  * while a new PRIMARY deployment of the previous task definition starts, and ROLLBACK_SUCCESSFUL, stable on it, on
