@@ -297,7 +297,7 @@ public final class FakeEcs implements EcsClient {
      * @return a new exception
      */
     public static EcsException throttlingException() {
-        return (EcsException) FakeErrors.error(EcsException.builder(), "ThrottlingException", "Rate exceeded");
+        return FakeErrors.throttling();
     }
 
     /**
@@ -306,10 +306,7 @@ public final class FakeEcs implements EcsClient {
      * @return a new exception
      */
     public static ServerException serverException() {
-        return (ServerException) ServerException.builder().message("Service Unavailable").statusCode(500)
-                .awsErrorDetails(AwsErrorDetails.builder().errorCode("ServerException")
-                        .errorMessage("Service Unavailable").serviceName("Ecs").build())
-                .build();
+        return FakeErrors.serverError();
     }
 
     /**

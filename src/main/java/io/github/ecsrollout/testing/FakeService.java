@@ -556,7 +556,7 @@ public final class FakeService {
      * @return this handle
      */
     public FakeService throttle(Class<? extends EcsRequest> operation, int times) {
-        return failNext(operation, times, FakeEcs.throttlingException());
+        return failNext(operation, times, FakeErrors.throttling());
     }
 
     /**
