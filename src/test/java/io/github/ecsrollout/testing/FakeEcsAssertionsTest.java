@@ -59,7 +59,7 @@ class FakeEcsAssertionsTest {
         assertEquals(List.of("web", "api"), ecs.updatedServices("prod"));
         assertEquals(List.of(), ecs.updatedServices("dev"));
         assertEquals(2, ecs.service("prod", "api").updates().size(), "refused and by ARN included");
-        assertEquals(4, ecs.updates().size() - 1, "the fake's updates are every service's");
+        assertEquals(5, ecs.updates().size(), "the fake's updates are every call, refused ones included");
     }
 
     @Test
