@@ -698,7 +698,7 @@ public final class FakeEcs implements EcsClient {
         }
     }
 
-    /** Throws the next error scripted for this operation on service {@code s}, if any ({@link FakeService#failNext}). */
+    /** Throws the next error scripted for this operation on service {@code s}, if any. */
     private static void failIfScripted(FakeService s, EcsRequest request) {
         failIfScripted(s == null ? List.of() : List.of(s), request);
     }

@@ -32,7 +32,7 @@ class TestkitTest {
         return UpdateServiceRequest.builder().cluster("prod").service(service).taskDefinition(taskDefinition).build();
     }
 
-    /** The docs' unit-testing example (docs/testing.md), verbatim. */
+    /** The README's example of the testkit's helpers (unit-testing section), verbatim. */
     @Test
     void aFailedDeploymentIsRolledBack() {
         VirtualClock clock = VirtualClock.create();
