@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,7 @@ import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
+import software.amazon.awssdk.services.ecs.model.EcsException;
 import software.amazon.awssdk.services.ecs.model.EcsRequest;
 import software.amazon.awssdk.services.ecs.model.Failure;
 import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
@@ -36,6 +38,7 @@ import software.amazon.awssdk.services.ecs.model.ListServiceDeploymentsRequest;
 import software.amazon.awssdk.services.ecs.model.ListServiceDeploymentsResponse;
 import software.amazon.awssdk.services.ecs.model.ListTasksRequest;
 import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
+import software.amazon.awssdk.services.ecs.model.ServerException;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
 import software.amazon.awssdk.services.ecs.model.ServiceDeploymentBrief;
@@ -90,6 +93,17 @@ import software.amazon.awssdk.services.ecs.waiters.EcsWaiter;
  * Instants ({@code createdAt} of deployments and events) come from the {@link Builder#clock(Clock) clock}, made
  * strictly increasing; {@link Builder#accessDenied(Class[])} makes operations fail as for a role without the
  * permission. Thread-safe: every call holds the fake's lock.
+ *
+ * <p>Errors on the way: {@link #throttle(Class, int)} and {@link #failNext(Class, int, RuntimeException)} fail the
+ * next calls of an operation, {@link FakeService#throttle(Class, int)} and
+ * {@link FakeService#failNext(Class, int, RuntimeException)} only those that name one service. What a test checks
+ * afterwards: {@link #updatedServices()}, {@link #callCount(Class)}, {@link #callCounts()},
+ * {@link FakeService#assertStableOn(String)} and {@link FakeService#assertRestoredTo(String)}. Give the fake and the
+ * rollout one {@link VirtualClock} and a 20-minute timeout runs out at once.
+ *
+ * <p>Quiet tests: a rollout logs a few INFO lines per service through slf4j, which a test's binding prints. Set the
+ * library's logger, {@code io.github.ecsrollout}, to WARN in the tests' logging configuration (with slf4j-simple,
+ * {@code org.slf4j.simpleLogger.log.io.github.ecsrollout=warn} in {@code src/test/resources/simplelogger.properties}).
  */
 public final class FakeEcs implements EcsClient {
 
@@ -113,6 +127,10 @@ public final class FakeEcs implements EcsClient {
     private final Map<String, Map<String, FakeService>> clusters = new LinkedHashMap<>();
     private final List<EcsRequest> calls = new ArrayList<>();
     private final FakeAccount account;
+    /** Errors scripted for the next calls of an operation, whatever they name. */
+    private final FakeFaults faults = new FakeFaults();
+    /** The service of each UpdateService accepted, in order. */
+    private final List<FakeService> updated = new ArrayList<>();
 
     private FakeEcs(Builder b) {
         this.region = b.region;
@@ -189,6 +207,109 @@ public final class FakeEcs implements EcsClient {
     }
 
     /**
+     * How many requests of one type this client received, refused ones included: {@code callCount(
+     * UpdateServiceRequest.class)} is the UpdateService calls made.
+     *
+     * @param type the request class, {@code DescribeServicesRequest.class} for one
+     * @return the count
+     */
+    public int callCount(Class<? extends EcsRequest> type) {
+        return calls(type).size();
+    }
+
+    /**
+     * How many calls of each operation this client received, by the operation's name ({@code UpdateService},
+     * {@code DescribeServices}, ...), in the order of each one's first call; refused calls included. Made for one
+     * readable assertion: {@code assertEquals(Map.of("DescribeServices", 3, "UpdateService", 1), ecs.callCounts())}.
+     *
+     * @return a copy, which later calls do not change
+     */
+    public synchronized Map<String, Integer> callCounts() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (EcsRequest call : calls) {
+            counts.merge(call.getClass().getSimpleName().replaceFirst("Request$", ""), 1, Integer::sum);
+        }
+        return Collections.unmodifiableMap(counts);
+    }
+
+    /**
+     * The services an UpdateService was accepted for (refused calls left out), as {@code cluster/service}, in the
+     * order of each one's first accepted update, each once: the rollout's updates and any rollback's.
+     *
+     * @return a copy, which later calls do not change: {@code [prod/web, prod/api]}
+     */
+    public synchronized List<String> updatedServices() {
+        return updated.stream().distinct().map(s -> s.cluster() + "/" + s.name()).toList();
+    }
+
+    /**
+     * The names of the services of {@code cluster} an UpdateService was accepted for, in the order of each one's
+     * first accepted update, each once.
+     *
+     * @param cluster the cluster's name
+     * @return a copy, which later calls do not change: {@code [web, api]}
+     */
+    public synchronized List<String> updatedServices(String cluster) {
+        Objects.requireNonNull(cluster, "cluster");
+        return updated.stream().distinct().filter(s -> s.cluster().equals(cluster)).map(FakeService::name).toList();
+    }
+
+    /**
+     * Makes the next {@code times} calls of an operation throw {@code error}, whatever service they name (after the
+     * errors already scripted for it); the calls are recorded and change nothing. For one service's calls only, see
+     * {@link FakeService#failNext(Class, int, RuntimeException)}. Errors ECS sends: {@link #throttlingException()},
+     * {@link #serverException()}, or an SDK exception of ECS's own type built with its {@code builder()}.
+     *
+     * <p>This client has no SDK retry pipeline: each scripted error reaches the caller, as an error that outlasted
+     * the SDK's retries would.
+     *
+     * @param operation the request class of the operation, {@code DescribeServicesRequest.class} for one
+     * @param times 1 or more
+     * @param error what to throw, the same instance each time
+     * @return this fake
+     * @throws IllegalArgumentException when {@code times} is less than 1, or {@code operation} is
+     *     {@code EcsRequest.class}
+     */
+    public synchronized FakeEcs failNext(Class<? extends EcsRequest> operation, int times, RuntimeException error) {
+        FakeFaults.check(operation, times, error);
+        faults.add(operation, times, error);
+        return this;
+    }
+
+    /**
+     * Throttles the next {@code times} calls of an operation, whatever service they name: each throws
+     * {@link #throttlingException()}, as ECS does when its rate is exceeded.
+     *
+     * @param operation the request class of the operation, {@code DescribeServicesRequest.class} for one
+     * @param times 1 or more
+     * @return this fake
+     * @throws IllegalArgumentException when {@code times} is less than 1
+     */
+    public FakeEcs throttle(Class<? extends EcsRequest> operation, int times) {
+        return failNext(operation, times, throttlingException());
+    }
+
+    /**
+     * The error ECS sends when a caller exceeds its request rate: an {@code EcsException} (the SDK has no type of its
+     * own for it) with error code {@code ThrottlingException}, message "Rate exceeded" and HTTP status 400, which the
+     * SDK's {@code isThrottlingException()} recognises.
+     *
+     * @return a new exception
+     */
+    public static EcsException throttlingException() {
+        return FakeErrors.throttling();
+    }
+
+    /**
+     * The error ECS sends when it fails on its side: a {@code ServerException} with HTTP status 500, ECS's one 5xx.
+     *
+     * @return a new exception
+     */
+    public static ServerException serverException() {
+        return FakeErrors.serverError();
+    }
+
+    /**
      * The ARN this fake reports for a task definition: {@code family:revision} and ARNs as given, a family alone at
      * the highest revision this fake has seen of it (1 if none).
      *
@@ -260,10 +381,14 @@ public final class FakeEcs implements EcsClient {
         if (s == null) {
             throw serviceNotFound();
         }
+        s.received(request);
+        failIfScripted(s, request);
         if (request.taskDefinition() != null) {
             account.taskDefinitions.requireUsable(request.taskDefinition());
         }
-        return UpdateServiceResponse.builder().service(s.update(request)).build();
+        Service answer = s.update(request);
+        updated.add(s);
+        return UpdateServiceResponse.builder().service(answer).build();
     }
 
     /**
@@ -285,6 +410,7 @@ public final class FakeEcs implements EcsClient {
         if (request.services().size() > MAX_SERVICES) {
             throw FakeErrors.invalidParameter("service names can have at most 10 items.");
         }
+        failIfScripted(request.services().stream().map(n -> find(cluster, n)).toList(), request);
         List<Service> found = new ArrayList<>();
         List<Failure> failures = new ArrayList<>();
         for (String nameOrArn : request.services()) {
@@ -343,6 +469,7 @@ public final class FakeEcs implements EcsClient {
             if (only == null) {
                 throw serviceNotFound();
             }
+            failIfScripted(only, request);
         }
         String desired = request.desiredStatusAsString() == null ? "RUNNING" : request.desiredStatusAsString();
         List<String> arns = new ArrayList<>();
@@ -413,6 +540,7 @@ public final class FakeEcs implements EcsClient {
         if (s == null) {
             throw serviceNotFound();
         }
+        failIfScripted(s, request);
         Instant after = request.createdAt() == null ? null : request.createdAt().after();
         Instant before = request.createdAt() == null ? null : request.createdAt().before();
         List<ServiceDeploymentBrief> briefs = s.serviceDeploymentsNewestFirst().stream()
@@ -444,6 +572,7 @@ public final class FakeEcs implements EcsClient {
         if (request.serviceDeploymentArns().size() > MAX_SERVICE_DEPLOYMENTS) {
             throw FakeErrors.invalidParameter("serviceDeploymentArns can have at most 20 items.");
         }
+        failIfScripted(request.serviceDeploymentArns().stream().map(this::owner).toList(), request);
         List<ServiceDeployment> found = new ArrayList<>();
         List<Failure> failures = new ArrayList<>();
         for (String arn : request.serviceDeploymentArns()) {
@@ -477,6 +606,7 @@ public final class FakeEcs implements EcsClient {
         if (s == null || s.serviceDeployment(request.serviceDeploymentArn()) == null) {
             throw serviceDeploymentNotFound();
         }
+        failIfScripted(s, request);
         s.stop(request);
         return StopServiceDeploymentResponse.builder().serviceDeploymentArn(request.serviceDeploymentArn()).build();
     }
@@ -500,6 +630,7 @@ public final class FakeEcs implements EcsClient {
         if (s == null || s.serviceDeployment(request.serviceDeploymentArn()) == null) {
             throw serviceDeploymentNotFound();
         }
+        failIfScripted(s, request);
         s.resume(request);
         return ContinueServiceDeploymentResponse.builder().serviceDeploymentArn(request.serviceDeploymentArn())
                 .build();
@@ -549,7 +680,10 @@ public final class FakeEcs implements EcsClient {
 
     // ---- lookups ----------------------------------------------------------------------------------------------
 
-    /** Records a request; throws what ECS answers a role without the permission for it. */
+    /**
+     * Records a request; throws what ECS answers a role without the permission for it, or the next error scripted for
+     * the operation ({@link #failNext}).
+     */
     private void record(EcsRequest request) {
         calls.add(Objects.requireNonNull(request, "request"));
         if (denied.contains(request.getClass())) {
@@ -557,6 +691,27 @@ public final class FakeEcs implements EcsClient {
             throw (AccessDeniedException) FakeErrors.error(AccessDeniedException.builder(), "AccessDeniedException",
                     "User: arn:aws:sts::" + accountId + ":assumed-role/fake/session is not authorized to perform: ecs:"
                             + operation + " on resource: *");
+        }
+        RuntimeException scripted = faults.take(request);
+        if (scripted != null) {
+            throw scripted;
+        }
+    }
+
+    /** Throws the next error scripted for this operation on service {@code s}, if any. */
+    private static void failIfScripted(FakeService s, EcsRequest request) {
+        failIfScripted(s == null ? List.of() : List.of(s), request);
+    }
+
+    /**
+     * Throws the next error scripted for this operation on the first of {@code named} that has one: one call fails
+     * once, however many of its services have errors waiting, as ECS answers a call with one error.
+     */
+    private static void failIfScripted(List<FakeService> named, EcsRequest request) {
+        for (FakeService s : named) {
+            if (s != null && s.faults.pending(request)) {
+                throw s.faults.take(request);
+            }
         }
     }
 

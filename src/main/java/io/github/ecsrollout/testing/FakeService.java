@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.ecs.model.ClientException;
 import software.amazon.awssdk.services.ecs.model.ConflictException;
 import software.amazon.awssdk.services.ecs.model.Container;
@@ -26,6 +27,7 @@ import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookStatus;
 import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookTargetType;
 import software.amazon.awssdk.services.ecs.model.DeploymentRolloutState;
 import software.amazon.awssdk.services.ecs.model.DeploymentStrategy;
+import software.amazon.awssdk.services.ecs.model.EcsRequest;
 import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
 import software.amazon.awssdk.services.ecs.model.LaunchType;
 import software.amazon.awssdk.services.ecs.model.SchedulingStrategy;
@@ -67,6 +69,12 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
  * A deployment back to a task definition the service was stable on before (what a rollback sends) is not scripted:
  * it becomes stable on the next poll, and is never rejected.
  *
+ * <p>{@link #deploymentConfiguration(DeploymentConfiguration)} sets what the service shows of its deployment
+ * configuration (strategy, {@code bakeTimeInMinutes}, circuit breaker, alarms), which a rollout reads as ECS's;
+ * {@link #failNext(Class, int, RuntimeException)} and {@link #throttle(Class, int)} fail the calls that name the
+ * service; {@link #taskDefinition()}, {@link #updates()}, {@link #assertStableOn(String)} and
+ * {@link #assertRestoredTo(String)} say how it ended.
+ *
  * <p>Rollbacks by ECS (the circuit breaker's, or one asked for with StopServiceDeployment or
  * ContinueServiceDeployment and {@code ROLLBACK}) happen within the service deployment: it goes ROLLBACK_IN_PROGRESS
  * while a new PRIMARY deployment of the previous task definition starts, and ROLLBACK_SUCCESSFUL, stable on it, on
@@ -81,6 +89,8 @@ public final class FakeService {
     static final String REPLACED = "Replaced by a new service deployment";
     private static final int MAX_EVENTS = 100;
     private static final Duration HOOK_TIMEOUT = Duration.ofMinutes(60);
+    /** The longest bake ECS takes, a day. */
+    private static final int MAX_BAKE_MINUTES = 1440;
 
     /** What a deployment comes to. */
     private enum Outcome { STABLE, CIRCUIT_BREAKER, CIRCUIT_BREAKER_ROLLBACK, NEVER_STABLE, MISSING, INACTIVE, SUPERSEDED }
@@ -131,6 +141,12 @@ public final class FakeService {
     /** The latest deployment this service started, or {@code null}. */
     private Run run;
     private int polls;
+    /** Deployment configuration fields a test set, shown over the fake's own; {@code null} when none. */
+    private DeploymentConfiguration configured;
+    /** Errors scripted for the next calls of an operation that name this service. */
+    final FakeFaults faults = new FakeFaults();
+    /** The UpdateService requests received for this service, refused ones included. */
+    private final List<UpdateServiceRequest> updates = new ArrayList<>();
 
     FakeService(FakeAccount ecs, String cluster, String name) {
         this.ecs = ecs;
@@ -221,6 +237,9 @@ public final class FakeService {
         }
         synchronized (ecs.lock) {
             script = new Script(script.outcome, script.polls, script.rejection, bakePolls, script.pauseAt);
+            if (configured != null && configured.strategy() == DeploymentStrategy.ROLLING) {
+                configured = configured.toBuilder().strategy((String) null).build(); // the last one set wins
+            }
             return this;
         }
     }
@@ -443,7 +462,198 @@ public final class FakeService {
         }
     }
 
+    // ---- deployment configuration, errors and assertions ----------------------------------------------------
+
+    /**
+     * Sets the deployment configuration DescribeServices, UpdateService and the service deployments show for this
+     * service, as a test scripts an ECS one: each field given wins over the fake's own (which reflects the script: the
+     * circuit breaker on, its rollback on unless {@link #circuitBreakerTripsAfter(int)}, strategy BLUE_GREEN after
+     * {@link #blueGreen(int)}, else ROLLING); each call replaces the fields of the one before. A rollout reads it as
+     * it reads ECS's, so {@code bakeTimeInMinutes(60)} with a 20-minute timeout makes the rollout refuse the timeout
+     * before any update, as it would against ECS.
+     *
+     * <p>The configuration is shown, not acted on, with one exception: strategy {@code BLUE_GREEN}, {@code LINEAR} or
+     * {@code CANARY} makes the next deployments go through the lifecycle stages as {@link #blueGreen(int)} does (with
+     * the bake polls it set, else none), and {@code ROLLING} makes them rolling again. How a deployment ends is still
+     * the script's: {@code bakeTimeInMinutes} does not make the bake longer (it lasts {@code bakePolls} polls), and a
+     * circuit breaker shown off does not keep {@link #circuitBreakerTripsAfter(int)} from failing it.
+     *
+     * @param configuration the fields to show, as ECS's {@code DeploymentConfiguration}
+     * @return this handle
+     * @throws IllegalArgumentException for a strategy unknown to the SDK, or a {@code bakeTimeInMinutes} outside ECS's
+     *     0 to 1440
+     */
+    public FakeService deploymentConfiguration(DeploymentConfiguration configuration) {
+        Objects.requireNonNull(configuration, "configuration");
+        if (configuration.strategy() == DeploymentStrategy.UNKNOWN_TO_SDK_VERSION) {
+            throw new IllegalArgumentException("configuration.strategy must be ROLLING, BLUE_GREEN, LINEAR or CANARY: "
+                    + configuration.strategyAsString());
+        }
+        Integer bake = configuration.bakeTimeInMinutes();
+        if (bake != null && (bake < 0 || bake > MAX_BAKE_MINUTES)) {
+            throw new IllegalArgumentException("configuration.bakeTimeInMinutes must be 0 to " + MAX_BAKE_MINUTES
+                    + ": " + bake);
+        }
+        synchronized (ecs.lock) {
+            configured = configuration;
+            DeploymentStrategy strategy = configuration.strategy();
+            if (strategy == DeploymentStrategy.ROLLING) {
+                script = new Script(script.outcome, script.polls, script.rejection, null, null);
+            } else if (strategy != null && !script.isBlueGreen()) {
+                script = new Script(script.outcome, script.polls, script.rejection, 0, script.pauseAt);
+            }
+            return this;
+        }
+    }
+
+    /**
+     * Sets the deployment configuration this service shows, built in place: see
+     * {@link #deploymentConfiguration(DeploymentConfiguration)}. For one,
+     * {@code deploymentConfiguration(c -> c.strategy(DeploymentStrategy.BLUE_GREEN).bakeTimeInMinutes(60))}.
+     *
+     * @param configuration fills in a builder of ECS's {@code DeploymentConfiguration}
+     * @return this handle
+     */
+    public FakeService deploymentConfiguration(Consumer<DeploymentConfiguration.Builder> configuration) {
+        Objects.requireNonNull(configuration, "configuration");
+        DeploymentConfiguration.Builder b = DeploymentConfiguration.builder();
+        configuration.accept(b);
+        return deploymentConfiguration(b.build());
+    }
+
+    /**
+     * Makes the next {@code times} calls of an operation that name this service throw {@code error} (after the errors
+     * already scripted for it): UpdateService, DescribeServices (the whole call fails, as ECS answers a call with one
+     * error, whatever else it names), ListServiceDeployments, ListTasks by {@code serviceName}, and the calls on this
+     * service's deployments (DescribeServiceDeployments, StopServiceDeployment, ContinueServiceDeployment). The calls
+     * are recorded and change nothing: a failed DescribeServices moves no service on, a failed UpdateService deploys
+     * nothing. Errors ECS sends: {@link FakeEcs#throttlingException()}, {@link FakeEcs#serverException()}, or an SDK
+     * exception of ECS's own type built with its {@code builder()}.
+     *
+     * @param operation the request class of the operation, {@code UpdateServiceRequest.class} for one
+     * @param times 1 or more
+     * @param error what to throw, the same instance each time
+     * @return this handle
+     * @throws IllegalArgumentException when {@code times} is less than 1, or the operation names no service
+     *     (DescribeTaskDefinition, DescribeTasks: script those with {@link FakeEcs#failNext})
+     */
+    public FakeService failNext(Class<? extends EcsRequest> operation, int times, RuntimeException error) {
+        FakeFaults.check(operation, times, error);
+        FakeFaults.checkPerService(operation);
+        synchronized (ecs.lock) {
+            faults.add(operation, times, error);
+            return this;
+        }
+    }
+
+    /**
+     * Throttles the next {@code times} calls of an operation that name this service: each throws
+     * {@link FakeEcs#throttlingException()}, as ECS does when the caller's rate is exceeded. See
+     * {@link #failNext(Class, int, RuntimeException)} for the operations.
+     *
+     * @param operation the request class of the operation, {@code DescribeServicesRequest.class} for one
+     * @param times 1 or more
+     * @return this handle
+     */
+    public FakeService throttle(Class<? extends EcsRequest> operation, int times) {
+        return failNext(operation, times, FakeErrors.throttling());
+    }
+
+    /**
+     * The task definition the service runs now, as ECS reports it: the ARN of its PRIMARY deployment's (the one a
+     * deployment or rollback in flight is bringing up).
+     *
+     * @return {@code arn:aws:ecs:REGION:ACCOUNT:task-definition/family:revision}
+     */
+    public String taskDefinition() {
+        synchronized (ecs.lock) {
+            Dep p = primary();
+            return p == null ? null : p.taskDefinition;
+        }
+    }
+
+    /**
+     * The UpdateService requests this fake received for this service (named or by ARN), in order, refused ones
+     * included: the rollout's update, then any rollback's.
+     *
+     * @return a copy, which later calls do not change
+     */
+    public List<UpdateServiceRequest> updates() {
+        synchronized (ecs.lock) {
+            return List.copyOf(updates);
+        }
+    }
+
+    /**
+     * Whether the service is stable now, as a rollout judges it: ACTIVE, one deployment, COMPLETED, every task
+     * running.
+     *
+     * @return {@code true} when stable
+     */
+    public boolean isStable() {
+        synchronized (ecs.lock) {
+            Dep p = primary();
+            return !missing && "ACTIVE".equals(status) && deployments.size() == 1
+                    && p.rolloutState == DeploymentRolloutState.COMPLETED && p.running == p.desired;
+        }
+    }
+
+    /**
+     * Asserts that the service is stable ({@link #isStable()}) on {@code taskDefinition}, however each is written:
+     * {@code web:3}, its ARN, or {@code web} for the latest revision.
+     *
+     * @param taskDefinition a family, {@code family:revision} or an ARN
+     * @return this handle
+     * @throws AssertionError saying what the service runs instead, and how it is
+     */
+    public FakeService assertStableOn(String taskDefinition) {
+        Objects.requireNonNull(taskDefinition, "taskDefinition");
+        synchronized (ecs.lock) {
+            String expected = ecs.taskDefinitionArn(taskDefinition);
+            if (!isStable() || !expected.equals(primary().taskDefinition)) {
+                throw new AssertionError(cluster + "/" + name + ": expected stable on " + shortName(expected)
+                        + ", but " + how());
+            }
+            return this;
+        }
+    }
+
+    /**
+     * Asserts that the service was restored to {@code taskDefinition}: it ran it, was then deployed to another task
+     * definition, and is stable on it again, whoever rolled it back (the rollout's UpdateService or ECS itself).
+     *
+     * @param taskDefinition a family, {@code family:revision} or an ARN
+     * @return this handle
+     * @throws AssertionError saying what happened instead
+     */
+    public FakeService assertRestoredTo(String taskDefinition) {
+        Objects.requireNonNull(taskDefinition, "taskDefinition");
+        synchronized (ecs.lock) {
+            String expected = ecs.taskDefinitionArn(taskDefinition);
+            boolean ran = false;
+            boolean left = false;
+            for (Sd sd : serviceDeployments) {
+                String target = sd.target.taskDefinition;
+                ran |= target.equals(expected);
+                left |= ran && !target.equals(expected);
+            }
+            if (!left) {
+                throw new AssertionError(cluster + "/" + name + ": expected restored to " + shortName(expected)
+                        + ", but it was " + (ran ? "never deployed away from it" : "never on it") + "; " + how());
+            }
+            if (!isStable() || !expected.equals(primary().taskDefinition)) {
+                throw new AssertionError(cluster + "/" + name + ": expected restored to " + shortName(expected)
+                        + ", but " + how());
+            }
+            return this;
+        }
+    }
+
     // ---- for FakeEcs (callers hold the lock) ------------------------------------------------------------------
+
+    void received(UpdateServiceRequest request) {
+        updates.add(request);
+    }
 
     boolean isMissing() {
         return missing;
@@ -729,12 +939,72 @@ public final class FakeService {
                 .taskDefinition(p == null ? null : p.taskDefinition)
                 .launchType(LaunchType.FARGATE).schedulingStrategy(SchedulingStrategy.REPLICA)
                 .deploymentController(c -> c.type(DeploymentControllerType.ECS))
-                .deploymentConfiguration(configuration(script))
+                .deploymentConfiguration(shown(script))
                 .deployments(deployments.stream().map(Dep::toDeployment).toList())
                 .events(List.copyOf(events))
                 .currentServiceDeployment(serviceDeployments.get(serviceDeployments.size() - 1).arn)
                 .createdAt(createdAt)
                 .build();
+    }
+
+    /** What the service is doing, for an assertion's message: {@code runs web:2, 2 deployments, IN_PROGRESS}. */
+    private String how() {
+        if (missing) {
+            return "it is missing";
+        }
+        if (!"ACTIVE".equals(status)) {
+            return "it is " + status;
+        }
+        Dep p = primary();
+        return "it runs " + shortName(p.taskDefinition) + ", " + deployments.size()
+                + (deployments.size() == 1 ? " deployment, " : " deployments, ") + p.rolloutState + ", running "
+                + p.running + "/" + p.desired;
+    }
+
+    /** {@code family:revision} of a task definition ARN. */
+    private static String shortName(String taskDefinitionArn) {
+        return taskDefinitionArn.substring(taskDefinitionArn.lastIndexOf('/') + 1);
+    }
+
+    /** The fake's configuration for a script, with the fields a test set ({@link #deploymentConfiguration}) over it. */
+    private DeploymentConfiguration shown(Script s) {
+        DeploymentConfiguration own = configuration(s);
+        DeploymentConfiguration set = configured;
+        if (set == null) {
+            return own;
+        }
+        DeploymentConfiguration.Builder b = own.toBuilder();
+        if (set.deploymentCircuitBreaker() != null) {
+            b.deploymentCircuitBreaker(set.deploymentCircuitBreaker());
+        }
+        if (set.maximumPercent() != null) {
+            b.maximumPercent(set.maximumPercent());
+        }
+        if (set.minimumHealthyPercent() != null) {
+            b.minimumHealthyPercent(set.minimumHealthyPercent());
+        }
+        if (set.alarms() != null) {
+            b.alarms(set.alarms());
+        }
+        if (set.strategy() != null) {
+            b.strategy(set.strategy());
+        }
+        if (set.bakeTimeInMinutes() != null) {
+            b.bakeTimeInMinutes(set.bakeTimeInMinutes());
+        }
+        if (set.hasLifecycleHooks()) {
+            b.lifecycleHooks(set.lifecycleHooks());
+        }
+        if (set.linearConfiguration() != null) {
+            b.linearConfiguration(set.linearConfiguration());
+        }
+        if (set.canaryConfiguration() != null) {
+            b.canaryConfiguration(set.canaryConfiguration());
+        }
+        if (set.earlySuccessCriteria() != null) {
+            b.earlySuccessCriteria(set.earlySuccessCriteria());
+        }
+        return b.build();
     }
 
     private static DeploymentConfiguration configuration(Script s) {
@@ -865,7 +1135,7 @@ public final class FakeService {
                     .targetServiceRevision(r -> r.arn(revisionArn(target)).requestedTaskCount(target.desired)
                             .runningTaskCount(target.running).pendingTaskCount(0))
                     .status(status).statusReason(statusReason).lifecycleStage(stage)
-                    .deploymentConfiguration(configuration(script))
+                    .deploymentConfiguration(shown(script))
                     .deploymentCircuitBreaker(c -> c.status(breaker).failureCount(failureCount).threshold(threshold()))
                     .alarms(a -> a.status(ServiceDeploymentRollbackMonitorsStatus.DISABLED));
             if (rollbackReason != null) {
