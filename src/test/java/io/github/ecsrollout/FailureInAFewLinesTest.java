@@ -59,9 +59,9 @@ class FailureInAFewLinesTest {
             List<String> rollback = log.lines("INFO", "rollback");
             assertEquals(1, rollback.size(), "the rollback is one INFO line: " + rollback);
             assertTrue(rollback.get(0).contains("Rollback finished: restored 23 of 23 services: "), rollback.get(0));
-            assertTrue(rollback.get(0).contains("StopServiceDeployment(ROLLBACK) of 22: svc-a0 to svc-a0:41, "),
+            assertTrue(rollback.get(0).contains("StopServiceDeployment(ROLLBACK) (22): svc-a0 to svc-a0:41, "),
                     "per action, what each was restored to: " + rollback.get(0));
-            assertTrue(rollback.get(0).contains("UpdateService back of 1: svc-b3 to svc-b3:41"), rollback.get(0));
+            assertTrue(rollback.get(0).contains("UpdateService back (1): svc-b3 to svc-b3:41"), rollback.get(0));
             assertEquals(List.of(), log.lines("WARN", "rollback"), "nothing was left unrestored");
             assertTrue(log.lines("INFO", "progress").stream().anyMatch(l -> l.endsWith(" 1 failed")),
                     "the failure is counted: " + log.lines("INFO", "progress"));

@@ -66,7 +66,8 @@ public final class Messages {
         }
         if (someFailed) {
             Map<Verdict, List<String>> others = new LinkedHashMap<>();
-            unstable.stream().filter(s -> !s.verdict().isTerminal()).forEach(s -> others
+            // A STABLE one is here only by sharing its name with a failed one of another cluster.
+            unstable.stream().filter(s -> !s.verdict().isTerminal() && s.verdict() != Verdict.STABLE).forEach(s -> others
                     .computeIfAbsent(s.verdict(), v -> new ArrayList<>()).add(s.service()));
             others.forEach((verdict, names) -> sb.append("\n  also ").append(verdict).append(" (")
                     .append(names.size()).append("): ").append(Listing.names(names)));

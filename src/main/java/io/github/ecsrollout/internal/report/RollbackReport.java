@@ -71,17 +71,22 @@ public final class RollbackReport {
     }
 
     /**
-     * The INFO line: {@code Rollback finished: restored 23 of 23 services: StopServiceDeployment(ROLLBACK) of 22:
-     * svc-a0 to svc-a0:41, ...; UpdateService back of 1: svc-b3 to svc-b3:41}, and those left alone.
+     * The INFO line: {@code Rollback finished: restored 23 of 23 services: StopServiceDeployment(ROLLBACK) (22):
+     * svc-a0 to svc-a0:41, ...; UpdateService back (1): svc-b3 to svc-b3:41}, and those left alone.
      */
     public String infoLine() {
-        StringBuilder sb = new StringBuilder("Rollback finished: restored ").append(restored.size()).append(" of ")
-                .append(acted).append(acted == 1 ? " service" : " services");
+        StringBuilder sb = new StringBuilder("Rollback finished: ");
+        if (acted == 0) {
+            sb.append("nothing to restore");
+        } else {
+            sb.append("restored ").append(restored.size()).append(" of ").append(acted)
+                    .append(acted == 1 ? " service" : " services");
+        }
         Map<String, List<String>> byAction = group(restored, s -> steps.get(s) == null ? null : steps.get(s).how());
         String separator = ": ";
         for (Map.Entry<String, List<String>> e : byAction.entrySet()) {
-            sb.append(separator).append(e.getKey()).append(" of ").append(e.getValue().size()).append(": ")
-                    .append(items(e.getValue(), s -> s + " to " + arns.of(steps.get(s).taskDefinition())));
+            sb.append(separator).append(e.getKey()).append(" (").append(e.getValue().size()).append("): ")
+                    .append(items(e.getValue(), s -> s + " to " + arns.shorten(steps.get(s).taskDefinition())));
             separator = "; ";
         }
         if (!leftAlone.isEmpty()) {
@@ -137,7 +142,7 @@ public final class RollbackReport {
             sb.append(" at hook ").append(step.hook());
         }
         if (step.named()) {
-            sb.append(" to ").append(arns.of(step.taskDefinition()));
+            sb.append(" to ").append(arns.shorten(step.taskDefinition()));
         }
         return sb.toString();
     }

@@ -29,7 +29,7 @@ final class ShortArns {
     }
 
     /** The name as short as it can be among the others; a name not given to {@link #of(Collection)} as it is. */
-    String of(String name) {
+    String shorten(String name) {
         return name == null ? null : shortened.getOrDefault(name, name);
     }
 

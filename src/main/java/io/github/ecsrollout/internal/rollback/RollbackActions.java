@@ -167,9 +167,9 @@ final class RollbackActions {
             // (SUCCESSFUL before a restore already sent, say) says nothing of the deployment that put the service back.
             ServiceDeployment rollingBack = DeploymentRules.isRollback(sd) ? sd : null;
             paths.put(service, rollingBack != null
-                    ? new RollbackReport.Step("ECS's own rollback, watched", state(sd), id(sd), null, taskDefinition,
+                    ? new RollbackReport.Step("watched ECS's own rollback", state(sd), id(sd), null, taskDefinition,
                             false)
-                    : new RollbackReport.Step("already back (ECS rolled it back), watched", null, null, null,
+                    : new RollbackReport.Step("watched (ECS had rolled it back)", null, null, null,
                             taskDefinition, true));
             return TrackedService.restoration(changed.id(), taskDefinition,
                     rollingBack == null ? null : rollingBack.serviceDeploymentArn());
