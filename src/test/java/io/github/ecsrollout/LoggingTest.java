@@ -28,7 +28,7 @@ class LoggingTest {
 
     private static final String ROOT = "io.github.ecsrollout.ServiceRollout";
     private static final Pattern PROGRESS = Pattern.compile(
-            "progress - (\\d+) of 25 stable, (\\d+) failed, (\\d+) deploying|progress - \\d+ of 25 updates accepted");
+            "progress - (\\d+) of 25 stable, (\\d+) in progress, (\\d+) failed(, (\\d+) not yet updated)?$");
 
     /**
      * 25 services (chunks of 10, 10 and 5) that settle over 1 to 4 polls, with ECS's events of tasks started, the
@@ -65,8 +65,10 @@ class LoggingTest {
 
             List<String> warn = log.lines("WARN", "ServiceRollout");
             assertEquals(1, warn.size(), "the failure is logged once");
+            ServiceState payments = e.serviceState("payments").orElseThrow();
             assertTrue(warn.get(0).endsWith("Rollout failed: " + e.getMessage().lines().findFirst().orElseThrow()
-                    + "; failed: [payments]"), warn.get(0));
+                    + "; failed: payments (ECS: \"circuit breaker triggered (3 of 3 tasks failed); "
+                    + payments.rolloutStateReason() + "\")"), "the failed service with ECS's words: " + warn.get(0));
             assertTrue(e.getMessage().lines().count() > 1, "the detail stays in the exception");
 
             List<String> services = log.lines("INFO", "services");
@@ -81,10 +83,8 @@ class LoggingTest {
             for (String line : progress) {
                 Matcher m = PROGRESS.matcher(line);
                 assertTrue(m.find(), line);
-                if (m.group(1) != null) {
-                    assertEquals(25, Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(2))
-                            + Integer.parseInt(m.group(3)), line);
-                }
+                assertEquals(25, Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(2))
+                        + Integer.parseInt(m.group(3)) + (m.group(5) == null ? 0 : Integer.parseInt(m.group(5))), line);
             }
         }
         assertTrue(lines.stream().noneMatch(l -> l.contains(" DEBUG ")), "nothing at DEBUG by default");

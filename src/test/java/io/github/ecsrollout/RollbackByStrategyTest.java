@@ -413,8 +413,9 @@ class RollbackByStrategyTest {
         assertEquals(RollbackAction.RESTORED_BY_UPDATE, action(e, "roll"), e.getMessage());
         assertEquals(List.of("UpdateService roll " + NEW, "UpdateService roll " + OLD), callsOf("roll"));
         assertEquals(List.of("roll", BAD), e.rolledBackServices());
-        assertTrue(e.getMessage().contains("roll: UpdateService back to " + OLD
-                + " (no service deployment known: AccessDeniedException"), e.getMessage());
+        assertTrue(e.getMessage().contains("UpdateService back (no service deployment known: AccessDeniedException"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("): roll to app:1"), "restored to family:revision: " + e.getMessage());
     }
 
     @Test
@@ -432,8 +433,8 @@ class RollbackByStrategyTest {
         assertEquals(RollbackAction.RESTORED_BY_UPDATE, action(e, "roll"), e.getMessage());
         assertEquals(List.of("UpdateService roll " + NEW, "UpdateService roll " + OLD), callsOf("roll"));
         assertTrue(e.rolledBackServices().contains("roll"));
-        assertTrue(e.getMessage().contains("roll: UpdateService back to " + OLD + " (no service deployment known"),
-                e.getMessage());
+        assertTrue(e.getMessage().contains("UpdateService back (no service deployment known"), e.getMessage());
+        assertTrue(e.getMessage().contains("): roll to app:1"), "restored to family:revision: " + e.getMessage());
     }
 
     // ---- the fallbacks --------------------------------------------------------------------------------------------

@@ -401,8 +401,8 @@ class RollbackByStrategyIT extends ItBase {
         assertEquals(4, calls("UpdateService"));
         assertEquals(0, calls("StopServiceDeployment"), "not tried once the API is known denied");
         assertOnRevision("roll", 1);
-        assertTrue(e.getMessage().contains("roll: UpdateService back to")
-                && e.getMessage().contains("no service deployment known"), e.getMessage());
+        assertTrue(e.getMessage().contains("UpdateService back (no service deployment known")
+                && e.getMessage().contains("roll to roll:1"), e.getMessage());
     }
 
     @Test
@@ -419,8 +419,8 @@ class RollbackByStrategyIT extends ItBase {
         assertEquals(0, calls("StopServiceDeployment"));
         assertEquals(4, calls("UpdateService"));
         assertOnRevision("roll", 1);
-        assertTrue(e.getMessage().contains("roll: UpdateService back to")
-                && e.getMessage().contains("no service deployment known"), e.getMessage());
+        assertTrue(e.getMessage().contains("UpdateService back (no service deployment known")
+                && e.getMessage().contains("roll to roll:1"), e.getMessage());
     }
 
     // ---- the fallbacks: Stop or Continue refused ---------------------------------------------------------------

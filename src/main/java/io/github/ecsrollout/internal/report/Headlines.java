@@ -2,6 +2,7 @@ package io.github.ecsrollout.internal.report;
 
 import io.github.ecsrollout.ServiceState;
 import io.github.ecsrollout.ServiceState.Verdict;
+import io.github.ecsrollout.internal.model.EcsIds;
 import software.amazon.awssdk.services.ecs.model.ServiceDeploymentStatus;
 
 /** The first words of a failure about one service: what its terminal verdict means, in a sentence. */
@@ -28,11 +29,12 @@ public final class Headlines {
                         ? "ECS rolled back the deployment " + s.expectedDeploymentId().orElse("") + " of " + service
                                 + " (service deployment " + s.serviceDeployment().get().statusAsString() + ")"
                         : "the deployment " + s.expectedDeploymentId().orElse("") + " of " + service
-                                + " was rolled back or replaced; " + service + " now runs " + s.taskDefinition();
+                                + " was rolled back or replaced; " + service + " now runs "
+                                + EcsIds.lastSegment(s.taskDefinition());
             case SUPERSEDED:
                 return "the deployment " + s.expectedDeploymentId().orElse("") + " of " + service
                         + " was replaced by another deployment (not this rollout's); " + service + " now deploys "
-                        + s.taskDefinition();
+                        + EcsIds.lastSegment(s.taskDefinition());
             case MISSING:
                 return "service " + service + " is MISSING";
             case INACTIVE:

@@ -2,26 +2,42 @@ package io.github.ecsrollout.internal.report;
 
 import io.github.ecsrollout.RolloutNotStableException.Reason;
 import io.github.ecsrollout.ServiceState;
+import io.github.ecsrollout.ServiceState.Verdict;
 import io.github.ecsrollout.internal.model.EcsIds;
 import io.github.ecsrollout.internal.verdict.EcsWords;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.ecs.model.Container;
 import software.amazon.awssdk.services.ecs.model.Task;
 
-/** Builds a failure's message once, to read like a good log line: reason, clusters, each unstable service. */
+/**
+ * Builds a failure's message once, to read like a good log line: reason, clusters, each failed service with ECS's
+ * words and its stopped tasks, the services merely not stable yet in one line; and the WARN line's brief of each
+ * failed service.
+ */
 public final class Messages {
 
     /** Past this many unstable services the message says how many more there are instead of listing them. */
     static final int MAX_LISTED = Listing.MAX_LISTED;
+    /** Past this many failed services the WARN line says how many more there are instead of telling them. */
+    public static final int BRIEFED = 5;
 
     private Messages() {
     }
 
+    /**
+     * A failure's message: its first line ({@code REASON: headline (cluster ...; counts)}), then a line for each
+     * failed service, one for the services merely not stable of each verdict, and the tail's lines.
+     *
+     * @param tail further lines (a rollback's, notes), or {@code null}
+     */
     public static String failure(Reason reason, String headline, List<ServiceState> states, List<String> unstableNames,
             List<String> updated, int attempts, Duration elapsed, String tail) {
         List<ServiceState> unstable = states.stream().filter(s -> unstableNames.contains(s.service())).toList();
@@ -34,13 +50,27 @@ public final class Messages {
                 .append(" services not stable; ").append(updated.size()).append(" updated")
                 .append("; ").append(attempts).append(attempts == 1 ? " poll" : " polls")
                 .append(" in ").append(elapsed.truncatedTo(ChronoUnit.MILLIS)).append(')');
+        // When a service's own failure ended the rollout, those still deploying only stopped with it: named, by
+        // verdict, in one line each, so that the failure stands out (their detail is in serviceStates() and DEBUG).
+        boolean someFailed = reason != Reason.TIMED_OUT && reason != Reason.UPDATE_FAILED
+                && reason != Reason.TASK_DEFINITION_UNUSABLE && unstable.stream().anyMatch(s -> s.verdict().isTerminal());
+        List<ServiceState> told = someFailed ? unstable.stream().filter(s -> s.verdict().isTerminal()).toList()
+                : unstable;
         int listed = 0;
-        for (ServiceState s : unstable) {
+        for (ServiceState s : told) {
             if (listed++ == MAX_LISTED) {
-                sb.append("\n  ... and ").append(unstable.size() - MAX_LISTED).append(" more");
+                sb.append("\n  ... and ").append(told.size() - MAX_LISTED).append(" more");
                 break;
             }
             sb.append("\n  ").append(serviceLine(s));
+        }
+        if (someFailed) {
+            Map<Verdict, List<String>> others = new LinkedHashMap<>();
+            // A STABLE one is here only by sharing its name with a failed one of another cluster.
+            unstable.stream().filter(s -> !s.verdict().isTerminal() && s.verdict() != Verdict.STABLE).forEach(s -> others
+                    .computeIfAbsent(s.verdict(), v -> new ArrayList<>()).add(s.service()));
+            others.forEach((verdict, names) -> sb.append("\n  also ").append(verdict).append(" (")
+                    .append(names.size()).append("): ").append(Listing.names(names)));
         }
         if (tail != null) {
             sb.append("\n  ").append(tail);
@@ -48,6 +78,7 @@ public final class Messages {
         return sb.toString();
     }
 
+    /** A service's line in a message: its state, ECS's words, its stopped tasks grouped by why. */
     public static String serviceLine(ServiceState s) {
         StringBuilder sb = new StringBuilder().append(s.service());
         if (s.lastObserved().isEmpty()) {
@@ -59,14 +90,14 @@ public final class Messages {
         if (words != null) {
             sb.append("; ECS: \"").append(words).append('"');
         }
+        // Tasks stopped for the same reason, with the same exit codes, are told once.
+        Map<String, List<String>> tasksByWhy = new LinkedHashMap<>();
         for (Task t : s.stoppedTasks()) {
-            sb.append("; stopped task ").append(EcsIds.lastSegment(String.valueOf(t.taskArn())))
-                    .append(": ").append(t.stoppedReason());
-            String containers = t.containers().stream().map(Messages::container).collect(Collectors.joining(", "));
-            if (!containers.isEmpty()) {
-                sb.append(" (").append(containers).append(')');
-            }
+            tasksByWhy.computeIfAbsent(stopped(t), k -> new ArrayList<>())
+                    .add(EcsIds.lastSegment(String.valueOf(t.taskArn())));
         }
+        tasksByWhy.forEach((why, tasks) -> sb.append(tasks.size() == 1 ? "; stopped task " : "; stopped tasks ")
+                .append(String.join(", ", tasks)).append(": ").append(why));
         s.stoppedTasksUnavailableReason().ifPresent(r -> sb.append("; stopped tasks unavailable: ").append(r));
         return sb.toString();
     }
@@ -94,6 +125,43 @@ public final class Messages {
             sb.append(", still converging");
         }
         return sb.toString();
+    }
+
+    /**
+     * The failed services for a WARN line: each of the first {@value #BRIEFED} with ECS's words and its first stopped
+     * task's reason and exit codes ({@code web (ECS: "..."; stopped task: Essential container in task exited (app
+     * exit 1))}), then how many more.
+     *
+     * @param names the failed services
+     * @param states every service's state, where theirs are found
+     */
+    public static String briefs(List<String> names, List<ServiceState> states) {
+        List<String> parts = new ArrayList<>();
+        for (String name : names.subList(0, Math.min(names.size(), BRIEFED))) {
+            parts.add(states.stream().filter(s -> s.service().equals(name)).findFirst().map(Messages::brief)
+                    .orElse(name));
+        }
+        if (names.size() > BRIEFED) {
+            parts.add("and " + (names.size() - BRIEFED) + " more");
+        }
+        return String.join(", ", parts);
+    }
+
+    /** One failed service for a WARN line: its name, ECS's words verbatim and its first stopped task. */
+    private static String brief(ServiceState s) {
+        List<String> said = new ArrayList<>();
+        s.lastObserved().map(last -> EcsWords.of(last, s.serviceDeployment().orElse(null),
+                s.expectedDeploymentId().orElse(null))).ifPresent(words -> said.add("ECS: \"" + words + '"'));
+        if (!s.stoppedTasks().isEmpty()) {
+            said.add("stopped task: " + stopped(s.stoppedTasks().get(0)));
+        }
+        return said.isEmpty() ? s.service() : s.service() + " (" + String.join("; ", said) + ")";
+    }
+
+    /** Why a task stopped, in ECS's words, with its containers' exit codes and reasons. */
+    private static String stopped(Task t) {
+        String containers = t.containers().stream().map(Messages::container).collect(Collectors.joining(", "));
+        return t.stoppedReason() + (containers.isEmpty() ? "" : " (" + containers + ")");
     }
 
     private static String container(Container c) {

@@ -25,7 +25,8 @@ import software.amazon.awssdk.services.ecs.model.ServiceEvent;
  * ignored). The log (see {@link Logs}) gets, at INFO, the start, each service's change of verdict, a
  * {@link ProgressLine} for rollouts of more than {@value ProgressLine#ABOVE} services, and the end; a failure is one
  * WARN line. ECS events, updates accepted and changes of counts are DEBUG. A rollback's own wait tells no listener and
- * logs to {@link Logs#ROLLBACK}.
+ * logs to {@link Logs#ROLLBACK} at DEBUG: the rollback's end tells what it did in one INFO line, and what it did not
+ * in one WARN line.
  */
 public final class Notifier {
 
@@ -48,8 +49,9 @@ public final class Notifier {
         this.label = rollback ? "Rollback" : "Rollout";
         this.main = rollback ? Logs.ROLLBACK : Logs.ROLLOUT;
         this.services = rollback ? Logs.ROLLBACK : Logs.SERVICES;
+        // A rollback tells what it did in one line at its end: its wait's own lines are DEBUG.
         this.progress = new ProgressLine(rollback ? Logs.ROLLBACK : Logs.PROGRESS, rollback ? "Rollback: " : "",
-                Durations.toNanos(delay), clock::nanoTime);
+                !rollback, Durations.toNanos(delay), clock::nanoTime);
     }
 
     /**
@@ -109,7 +111,7 @@ public final class Notifier {
             Logs.EVENTS.debug("{} [{}]: ECS: {}", s.service(), s.cluster(), e.message());
         }
         if (change.changed()) {
-            if (isNews(change)) {
+            if (isNews(change) && !rollback) {
                 services.info("{} [{}]: {}", s.service(), s.cluster(), Messages.describe(state));
             } else if (services.isDebugEnabled()) {
                 services.debug("{} [{}]: {}", s.service(), s.cluster(), Messages.describe(state));
@@ -144,12 +146,15 @@ public final class Notifier {
         tell("onRolloutSucceeded", l -> l.onRolloutSucceeded(result));
     }
 
-    /** One WARN line: the message's first line and the failed services; the rest is the exception's to tell. */
+    /**
+     * One WARN line: the message's first line and the failed services, each of the first
+     * {@value Messages#BRIEFED} with ECS's words and its first stopped task; the rest is the exception's to tell.
+     */
     public void failed(RolloutNotStableException failure) {
         if (main.isWarnEnabled()) {
             List<String> names = failure.failedServices();
             main.warn("{} failed: {}{}", label, firstLine(failure),
-                    names.isEmpty() ? "" : "; failed: " + Listing.names(names));
+                    names.isEmpty() ? "" : "; failed: " + Messages.briefs(names, failure.serviceStates()));
         }
         tell("onRolloutFailed", l -> l.onRolloutFailed(failure));
     }
@@ -172,20 +177,28 @@ public final class Notifier {
         return newline < 0 ? message : message.substring(0, newline);
     }
 
+    /** A rollback starts: DEBUG, since its end says in one line what it did. */
     public void rollbackStarted(List<String> services) {
-        Logs.ROLLBACK.info("Rolling back {} service(s) to their previous task definitions: {}", services.size(),
+        Logs.ROLLBACK.debug("Rolling back {} service(s) to their previous task definitions: {}", services.size(),
                 Listing.names(services));
         tell("onRollbackStarted", l -> l.onRollbackStarted(services));
     }
 
-    public void rollbackFinished(List<String> restored, List<String> notRestored) {
-        if (notRestored.isEmpty()) {
-            Logs.ROLLBACK.info("Rollback finished: restored {}", Listing.names(restored));
-        } else {
-            // Services left in an unknown state need a person: the rollout's own WARN line does not name them.
-            Logs.ROLLBACK.warn("Rollback finished: restored {}, NOT restored {}", Listing.names(restored),
-                    Listing.names(notRestored));
+    /**
+     * A rollback ends: one INFO line of what was done (per action, the services and what each was restored to), and
+     * one WARN line naming the services not restored, with why, if any.
+     */
+    public void rollbackFinished(RollbackReport report) {
+        if (Logs.ROLLBACK.isInfoEnabled()) {
+            Logs.ROLLBACK.info(report.infoLine());
         }
+        String warn = report.warnLine();
+        if (warn != null) {
+            // Services left in an unknown state need a person: the rollout's own WARN line does not name them.
+            Logs.ROLLBACK.warn(warn);
+        }
+        List<String> restored = report.restored();
+        List<String> notRestored = List.copyOf(report.notRestored().keySet());
         tell("onRollbackFinished", l -> l.onRollbackFinished(restored, notRestored));
     }
 

@@ -8,9 +8,9 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 
 /**
- * The progress line of a rollout of more than {@value #ABOVE} services: "12 of 25 stable, 1 failed, 12 deploying", or
- * while updating "12 of 25 updates accepted", at most once per poll delay and only after something changed.
- * Thread-safe.
+ * The progress line of a rollout of more than {@value #ABOVE} services: "12 of 25 stable, 12 in progress, 1 failed",
+ * and while updating how many are not yet updated ("0 of 25 stable, 12 in progress, 0 failed, 13 not yet updated"),
+ * at most once per poll delay and only after something changed. Thread-safe.
  */
 final class ProgressLine {
 
@@ -19,6 +19,8 @@ final class ProgressLine {
 
     private final Logger log;
     private final String prefix;
+    /** Whether the lines are INFO; else DEBUG (a rollback's wait). */
+    private final boolean info;
     private final long everyNanos;
     private final LongSupplier nanoTime;
 
@@ -33,12 +35,14 @@ final class ProgressLine {
     private volatile long lastNanos;
 
     /**
+     * @param info whether the lines are INFO, else DEBUG
      * @param everyNanos the least time between two lines: the poll delay
      * @param nanoTime the rollout's clock
      */
-    ProgressLine(Logger log, String prefix, long everyNanos, LongSupplier nanoTime) {
+    ProgressLine(Logger log, String prefix, boolean info, long everyNanos, LongSupplier nanoTime) {
         this.log = log;
         this.prefix = prefix;
+        this.info = info;
         this.everyNanos = everyNanos;
         this.nanoTime = nanoTime;
         this.lastNanos = nanoTime.getAsLong();
@@ -91,7 +95,7 @@ final class ProgressLine {
     void maybeLog() {
         int seen = news.get();
         if (total <= ABOVE || seen == newsReported || nanoTime.getAsLong() - lastNanos < everyNanos
-                || !log.isInfoEnabled()) {
+                || !(info ? log.isInfoEnabled() : log.isDebugEnabled())) {
             return;
         }
         synchronized (this) {
@@ -100,12 +104,16 @@ final class ProgressLine {
                 return;
             }
             newsReported = seen;
-            if (waiting) {
-                int done = stable.get();
-                int bad = failed.get();
-                log.info("{}{} of {} stable, {} failed, {} deploying", prefix, done, total, bad, total - done - bad);
+            int done = stable.get();
+            int bad = failed.get();
+            // While updating, only the services whose update ECS accepted are in progress.
+            int started = waiting ? total : Math.min(updates.get(), total);
+            String line = prefix + done + " of " + total + " stable, " + Math.max(0, started - done - bad) + " in progress, " + bad
+                    + " failed" + (waiting ? "" : ", " + (total - started) + " not yet updated");
+            if (info) {
+                log.info(line);
             } else {
-                log.info("{}{} of {} updates accepted", prefix, updates.get(), total);
+                log.debug(line);
             }
             // Taken once the line is out, so that lines are at least a delay apart however long writing one took.
             lastNanos = nanoTime.getAsLong();

@@ -6,6 +6,7 @@ import io.github.ecsrollout.internal.io.EcsPort;
 import io.github.ecsrollout.internal.model.RolloutSettings;
 import io.github.ecsrollout.internal.report.Logs;
 import io.github.ecsrollout.internal.report.Notifier;
+import io.github.ecsrollout.internal.report.RollbackReport;
 import io.github.ecsrollout.internal.state.TrackedService;
 import io.github.ecsrollout.internal.time.Deadline;
 import io.github.ecsrollout.internal.watch.DeploymentLookup;
@@ -75,10 +76,12 @@ public final class Rollback {
         List<TrackedService> toWatch = actions.takeAll(acted, previous, deployments);
         RollbackWait wait = new RollbackWait(settings, ecs, deadline, actions.notRestored());
         wait.await(toWatch);
-        notifier.rollbackFinished(List.copyOf(wait.restored()), List.copyOf(actions.notRestored().keySet()));
+        RollbackReport report = RollbackReport.of(acted.size(), List.copyOf(wait.restored()), actions.notRestored(),
+                plan.leftAlone(), actions.paths());
+        notifier.rollbackFinished(report);
         RuntimeException error = actions.error() != null ? actions.error() : wait.error();
-        return new RollbackOutcome(List.copyOf(wait.restored()), actions.notRestored(), plan.leftAlone(),
-                actions.paths(), error, actions.refusals());
+        return new RollbackOutcome(List.copyOf(wait.restored()), actions.notRestored(), plan.leftAlone(), report,
+                error, actions.refusals());
     }
 
     /**

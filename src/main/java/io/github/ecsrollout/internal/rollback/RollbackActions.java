@@ -6,6 +6,7 @@ import io.github.ecsrollout.internal.io.EcsErrors;
 import io.github.ecsrollout.internal.io.EcsPort;
 import io.github.ecsrollout.internal.model.EcsIds;
 import io.github.ecsrollout.internal.model.RolloutSettings;
+import io.github.ecsrollout.internal.report.RollbackReport;
 import io.github.ecsrollout.internal.state.TrackedService;
 import io.github.ecsrollout.internal.time.Deadline;
 import io.github.ecsrollout.internal.time.NamedThreads;
@@ -48,7 +49,7 @@ final class RollbackActions {
     private final DeploymentLookup lookup;
     // Written by the actions, which run concurrently: synchronized, and put back in the services' order after them.
     private final Map<String, String> notRestored = Collections.synchronizedMap(new LinkedHashMap<>());
-    private final Map<String, String> paths = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, RollbackReport.Step> paths = Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<RuntimeException> refusals = Collections.synchronizedList(new ArrayList<>());
     private RuntimeException error;
 
@@ -64,7 +65,8 @@ final class RollbackActions {
         return notRestored;
     }
 
-    Map<String, String> paths() {
+    /** What was done for each service, in the services' order once {@link #takeAll} returned. */
+    Map<String, RollbackReport.Step> paths() {
         return paths;
     }
 
@@ -164,8 +166,11 @@ final class RollbackActions {
             // The rollout's own service deployment is watched only while it is what rolls back: one that ended
             // (SUCCESSFUL before a restore already sent, say) says nothing of the deployment that put the service back.
             ServiceDeployment rollingBack = DeploymentRules.isRollback(sd) ? sd : null;
-            paths.put(service, rollingBack != null ? "ECS was already rolling back " + describe(sd) + "; watched"
-                    : "already back on " + taskDefinition + " (ECS rolled it back); watched");
+            paths.put(service, rollingBack != null
+                    ? new RollbackReport.Step("watched ECS's own rollback", state(sd), id(sd), null, taskDefinition,
+                            false)
+                    : new RollbackReport.Step("watched (ECS had rolled it back)", null, null, null,
+                            taskDefinition, true));
             return TrackedService.restoration(changed.id(), taskDefinition,
                     rollingBack == null ? null : rollingBack.serviceDeploymentArn());
         }
@@ -174,13 +179,14 @@ final class RollbackActions {
             switch (action) {
                 case STOPPED_WITH_ROLLBACK:
                     ecs.stopWithRollback(sd.serviceDeploymentArn(), deadline);
-                    paths.put(service, "StopServiceDeployment(ROLLBACK) of " + describe(sd));
+                    paths.put(service, new RollbackReport.Step("StopServiceDeployment(ROLLBACK)", state(sd), id(sd),
+                            null, taskDefinition, false));
                     return TrackedService.restoration(changed.id(), taskDefinition, sd.serviceDeploymentArn());
                 case CONTINUED_WITH_ROLLBACK:
                     DeploymentLifecycleHookDetail hook = DeploymentRules.pausedHook(sd).orElseThrow();
                     ecs.continueWithRollback(sd.serviceDeploymentArn(), hook.hookId(), deadline);
-                    paths.put(service, "ContinueServiceDeployment(ROLLBACK) at hook " + hook.hookId()
-                            + " of " + describe(sd));
+                    paths.put(service, new RollbackReport.Step("ContinueServiceDeployment(ROLLBACK)", state(sd),
+                            id(sd), hook.hookId(), taskDefinition, false));
                     return TrackedService.restoration(changed.id(), taskDefinition, sd.serviceDeploymentArn());
                 default:
                     throw new IllegalArgumentException("not an action on a service deployment: " + action);
@@ -207,7 +213,7 @@ final class RollbackActions {
     /** UpdateService back to the previous task definition; {@code null} when ECS did not take it. */
     private TrackedService restore(TrackedService changed, String taskDefinition, String why) {
         String service = changed.id().service();
-        paths.put(service, "UpdateService back to " + taskDefinition + " (" + why + ")");
+        paths.put(service, new RollbackReport.Step("UpdateService back", why, null, null, taskDefinition, true));
         TrackedService watch = new TrackedService(changed.id());
         try {
             watch.updateSent(settings.clock().instant(), taskDefinition);
@@ -247,9 +253,9 @@ final class RollbackActions {
     }
 
     /** Puts a map keyed by service back in the services' order (concurrent actions fill it in any order). */
-    private static void inOrder(Map<String, String> byService, List<TrackedService> order) {
+    private static <V> void inOrder(Map<String, V> byService, List<TrackedService> order) {
         synchronized (byService) {
-            Map<String, String> sorted = new LinkedHashMap<>();
+            Map<String, V> sorted = new LinkedHashMap<>();
             order.forEach(t -> {
                 if (byService.containsKey(t.id().service())) {
                     sorted.put(t.id().service(), byService.get(t.id().service()));
@@ -261,10 +267,15 @@ final class RollbackActions {
         }
     }
 
-    private static String describe(ServiceDeployment sd) {
+    /** The id of a service deployment: its ARN's last segment. */
+    private static String id(ServiceDeployment sd) {
         String arn = sd.serviceDeploymentArn();
-        return "service deployment " + (arn == null ? "?" : EcsIds.lastSegment(arn)) + " ("
-                + sd.statusAsString() + Optional.ofNullable(sd.lifecycleStageAsString()).map(s -> " at " + s)
-                        .orElse("") + ")";
+        return arn == null ? "?" : EcsIds.lastSegment(arn);
+    }
+
+    /** {@code service deployment IN_PROGRESS at POST_PRODUCTION_TRAFFIC_SHIFT}: the state an action found. */
+    private static String state(ServiceDeployment sd) {
+        return "service deployment " + sd.statusAsString()
+                + Optional.ofNullable(sd.lifecycleStageAsString()).map(s -> " at " + s).orElse("");
     }
 }

@@ -1,5 +1,6 @@
 package io.github.ecsrollout.internal.rollback;
 
+import io.github.ecsrollout.internal.report.RollbackReport;
 import java.util.List;
 import java.util.Map;
 
@@ -10,29 +11,15 @@ import java.util.Map;
  * @param restored the services confirmed back, in the rollout's order
  * @param notRestored the services not confirmed back, with why
  * @param leftAlone the services another deployment superseded, with why
- * @param paths what was done for each service
+ * @param report what was done for each service, as the log and the message tell it
  * @param error the rollback's own failure (its wait, a rejected restore), or {@code null}
  * @param refusals ECS's refusals of a stop or continue, each followed by a restore
  */
 public record RollbackOutcome(List<String> restored, Map<String, String> notRestored, Map<String, String> leftAlone,
-        Map<String, String> paths, RuntimeException error, List<RuntimeException> refusals) {
+        RollbackReport report, RuntimeException error, List<RuntimeException> refusals) {
 
     /** Lines for the failure's message. */
     public String summary() {
-        StringBuilder sb = new StringBuilder("rollback: restored ").append(restored);
-        if (!notRestored.isEmpty()) {
-            sb.append("; NOT restored:");
-            notRestored.forEach((s, why) -> sb.append(' ').append(s).append(" (").append(why).append(')'));
-        }
-        if (!leftAlone.isEmpty()) {
-            sb.append("; left alone:");
-            leftAlone.forEach((s, why) -> sb.append(' ').append(s).append(" (").append(why).append(')'));
-        }
-        if (!paths.isEmpty()) {
-            sb.append("\n  rollback actions:");
-            paths.forEach((s, path) -> sb.append(' ').append(s).append(": ").append(path).append(';'));
-            sb.setLength(sb.length() - 1);
-        }
-        return sb.toString();
+        return report.messageLines();
     }
 }

@@ -1,6 +1,7 @@
 package io.github.ecsrollout.internal.rollback;
 
 import io.github.ecsrollout.ServiceState.RollbackAction;
+import io.github.ecsrollout.internal.model.EcsIds;
 import io.github.ecsrollout.internal.state.TrackedService;
 import io.github.ecsrollout.internal.verdict.DeploymentRules;
 import io.github.ecsrollout.internal.verdict.RollbackChoice;
@@ -36,7 +37,7 @@ record RollbackPlan(Map<TrackedService, RollbackAction> actions, Map<String, Str
             if (action == RollbackAction.LEFT_ALONE) {
                 leftAlone.put(t.id().service(), "superseded by another deployment"
                         + Optional.ofNullable(now.get(t)).flatMap(s -> DeploymentRules.primary(s.deployments()))
-                                .map(d -> " (now " + d.taskDefinition() + ")").orElse("")
+                                .map(d -> " (now " + EcsIds.lastSegment(d.taskDefinition()) + ")").orElse("")
                         + ", not ours to undo");
             }
             actions.put(t, action);

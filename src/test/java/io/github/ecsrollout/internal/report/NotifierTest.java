@@ -60,7 +60,7 @@ class NotifierTest {
 
             after(1);
             observe(fleet.get(1), stable("svc-1", D1));
-            assertEquals(List.of("2 of 25 stable, 0 failed, 23 deploying"), progress(log));
+            assertEquals(List.of("2 of 25 stable, 23 in progress, 0 failed"), progress(log));
 
             after(15);
             observe(fleet.get(5), deploying("svc-5", D1));
@@ -69,12 +69,12 @@ class NotifierTest {
             observe(fleet.get(2), stable("svc-2", D1));
             after(1);
             observe(fleet.get(3), service("svc-3", 0, 2, failed(D1, "PRIMARY", "circuit breaker")));
-            assertEquals(List.of("2 of 25 stable, 0 failed, 23 deploying", "3 of 25 stable, 0 failed, 22 deploying"),
+            assertEquals(List.of("2 of 25 stable, 23 in progress, 0 failed", "3 of 25 stable, 22 in progress, 0 failed"),
                     progress(log));
 
             after(14);
             observe(fleet.get(5), deploying("svc-5", D1));
-            assertEquals("3 of 25 stable, 1 failed, 21 deploying", progress(log).get(2),
+            assertEquals("3 of 25 stable, 21 in progress, 1 failed", progress(log).get(2),
                     "a change not yet told is told on the next poll a delay on, even a poll that changed nothing");
         }
     }
@@ -88,8 +88,10 @@ class NotifierTest {
                 after(5);
                 notifier.updateAccepted(fleet.get(i));
             }
-            assertEquals(List.of("3 of 12 updates accepted", "6 of 12 updates accepted", "9 of 12 updates accepted",
-                    "12 of 12 updates accepted"), progress(log));
+            assertEquals(List.of("0 of 12 stable, 3 in progress, 0 failed, 9 not yet updated",
+                    "0 of 12 stable, 6 in progress, 0 failed, 6 not yet updated",
+                    "0 of 12 stable, 9 in progress, 0 failed, 3 not yet updated",
+                    "0 of 12 stable, 12 in progress, 0 failed, 0 not yet updated"), progress(log));
             assertEquals(List.of(), log.lines("INFO", "services"), "an update accepted is DEBUG");
         }
     }

@@ -1,0 +1,68 @@
+package io.github.ecsrollout.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.ecsrollout.RolloutNotStableException;
+import io.github.ecsrollout.RolloutNotStableException.Reason;
+import io.github.ecsrollout.sim.ServiceScript;
+import io.github.ecsrollout.sim.ServiceSpec;
+import io.github.ecsrollout.support.CapturedLog;
+import io.github.ecsrollout.support.OperatorLines;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.slf4j.simple.SimpleLoggerLevels;
+
+/**
+ * A 23-service rollout with {@code rollbackOnFailure} that fails on one circuit breaker (its tasks crash with exit
+ * code 137), on the simulated ECS through the real SDK, as an operator reads it at INFO (issue 18, item 3): at most
+ * four lines once the failure is seen, ECS's reason and the first stopped task's exit code on the WARN line, one line
+ * for the rollback, a message under 2,000 characters.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class FailureInAFewLinesIT extends ItBase {
+
+    private static final String ROOT = "io.github.ecsrollout.ServiceRollout";
+    /** The library's loggers, at INFO for the test whatever ItBase sets. */
+    private static final List<String> LOGGERS = List.of(ROOT, ROOT + ".services", ROOT + ".progress",
+            ROOT + ".events", ROOT + ".polls", ROOT + ".rollback", ROOT + ".listener");
+    private static final String FAILED = "svc-13";
+    private static final String CRASH = "Essential container in task exited";
+
+    @Test
+    void aCircuitBreakerInTwentyThreeServicesReadsInAFewLines() {
+        List<String> services = names("svc", 23);
+        for (String s : services) {
+            sim.createService(ServiceSpec.of("prod", s).desiredCount(2).script(s.equals(FAILED)
+                    ? ServiceScript.crashLoop(CRASH, 137, Duration.ofMillis(240))
+                    : ServiceScript.stableAfter(Duration.ofSeconds(2))));
+        }
+        sim.afterUpdateOf("prod", FAILED, ServiceScript.stableAfter(Duration.ofMillis(100)));
+        sim.stopRollbackTakes(Duration.ofMillis(200));
+
+        Map<String, Integer> levels = new LinkedHashMap<>();
+        LOGGERS.forEach(name -> levels.put(name, SimpleLoggerLevels.set(name, "info")));
+        try (CapturedLog log = CapturedLog.open()) {
+            RolloutNotStableException e = failure(() -> rollout().timeout(Duration.ofMinutes(20))
+                    .rollbackOnFailure(true).build().rollOut(toRevision("prod", services, 2)));
+
+            assertEquals(Reason.DEPLOYMENT_FAILED, e.reason(), e.getMessage());
+            assertEquals(List.of(FAILED), e.failedServices());
+            assertEquals(services, e.rolledBackServices().stream().sorted().toList(), e.getMessage());
+            OperatorLines.check(log.lines(), e, FAILED, services.size());
+            assertTrue(log.lines("WARN", "ServiceRollout").get(0).contains("exit 137"),
+                    log.lines("WARN", "ServiceRollout").toString());
+            List<String> rollback = log.lines("INFO", "rollback");
+            assertEquals(1, rollback.size(), "the rollback is one INFO line: " + rollback);
+            assertTrue(rollback.get(0).contains("Rollback finished: restored 23 of 23 services: "), rollback.get(0));
+            assertTrue(rollback.get(0).contains(FAILED + " to " + FAILED + ":1"), rollback.get(0));
+        } finally {
+            levels.forEach(SimpleLoggerLevels::restore);
+        }
+    }
+}
