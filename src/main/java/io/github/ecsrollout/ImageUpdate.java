@@ -21,9 +21,13 @@ public final class ImageUpdate implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
+    /** The cluster's name or ARN as given; {@code null} for ECS's default cluster. */
     private final String cluster;
+    /** The service's name or ARN as given. */
     private final String service;
+    /** Container name to image, in the order given; empty when {@link #image} names the only container's. */
     private final Map<String, String> imagesByContainer;
+    /** The image of the task definition's only container, or {@code null} when containers are named. */
     private final String image;
 
     private ImageUpdate(String cluster, String service, Map<String, String> imagesByContainer, String image) {

@@ -55,6 +55,22 @@ public final class EveryField {
                 .build();
     }
 
+    /**
+     * A registration of {@code family} with every field set, found as {@link #taskDefinition} finds them, its
+     * container definitions named and imaged likewise, and {@link #threeTags()}.
+     */
+    public static RegisterTaskDefinitionRequest registration(String family, int containers) {
+        RegisterTaskDefinitionRequest.Builder b = (RegisterTaskDefinitionRequest.Builder)
+                filled(RegisterTaskDefinitionRequest.class, "rtd", 0);
+        List<ContainerDefinition> defs = new ArrayList<>();
+        for (int i = 0; i < containers; i++) {
+            ContainerDefinition c = ((ContainerDefinition.Builder) filled(ContainerDefinition.class, "c" + i, 0))
+                    .build();
+            defs.add(c.toBuilder().name("c" + i).image("repo/c" + i + ":1").build());
+        }
+        return b.family(family).containerDefinitions(defs).tags(threeTags()).build();
+    }
+
     /** Three tags. */
     public static List<Tag> threeTags() {
         return List.of(Tag.builder().key("team").value("payments").build(),
