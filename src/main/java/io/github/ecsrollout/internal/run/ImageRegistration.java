@@ -68,6 +68,9 @@ final class ImageRegistration {
         for (Registration r : plan.registrations()) {
             registered.add(register(r, updates, registered));
         }
+        Logs.ROLLOUT.info("Registered {} new task definition revision{} for {} service{}: {}", registered.size(),
+                registered.size() == 1 ? "" : "s", updates.size(), updates.size() == 1 ? "" : "s",
+                Listing.names(registered.stream().map(ImageRegistration::shortName).toList()));
         List<UpdateServiceRequest> requests = new ArrayList<>();
         for (int i = 0; i < updates.size(); i++) {
             ImageUpdate u = updates.get(i);
@@ -123,8 +126,8 @@ final class ImageRegistration {
                     + Listing.names(services) + " without saying which revision" + registeredWords(registered)
                     + "; nothing was updated", null, services);
         }
-        Logs.ROLLOUT.info("Registered {} for {}: {} with images {}", arn, Listing.names(services), r.from(),
-                r.images());
+        Logs.SERVICES.debug("Registered {} for {}: a copy of {} with images {}", shortName(arn),
+                Listing.names(services), shortName(r.from()), r.images());
         return arn;
     }
 
@@ -144,6 +147,12 @@ final class ImageRegistration {
         }
         Reason reason = EcsErrors.refusedWhatWasNamed(e) ? Reason.TASK_DEFINITION_UNUSABLE : Reason.API_ERROR;
         return new RunFailure(reason, "ECS refused " + what + ": " + EcsErrors.words(e) + after, e, services);
+    }
+
+    /** {@code family:revision} of a task definition ARN; anything else as it is. */
+    private static String shortName(String taskDefinition) {
+        int slash = taskDefinition.indexOf(":task-definition/");
+        return slash < 0 ? taskDefinition : taskDefinition.substring(slash + ":task-definition/".length());
     }
 
     private static String registeredWords(List<String> registered) {
