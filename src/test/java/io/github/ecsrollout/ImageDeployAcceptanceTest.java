@@ -34,8 +34,8 @@ class ImageDeployAcceptanceTest {
 
         List<RegisterTaskDefinitionRequest> registered = ecs.calls(RegisterTaskDefinitionRequest.class);
         assertEquals(1, registered.size());
-        EveryField.assertCopied(ecs.describeTaskDefinition(r -> r.taskDefinition("checkout:12")).taskDefinition(),
-                EveryField.threeTags(), Map.of("c1", "repo/c1:2"), registered.get(0));
+        assertEquals(described, ecs.describeTaskDefinition(r -> r.taskDefinition("checkout:12")).taskDefinition());
+        EveryField.assertCopied(described, EveryField.threeTags(), Map.of("c1", "repo/c1:2"), registered.get(0));
         assertEquals(ecs.taskDefinitionArn("checkout:13"), ecs.updates().get(0).taskDefinition());
     }
 
