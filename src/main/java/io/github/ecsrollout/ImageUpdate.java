@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * One service to move to new container images: its cluster, its name or ARN, and the image each named container
- * should run. {@code ServiceRollout.rollOutImages} registers a revision of the service's current task definition that
+ * should run. {@link ServiceRollout#rollOutImages} registers a revision of the service's current task definition that
  * differs only in those images, then rolls the service out to it.
  *
  * <p>{@link #of(String, String, String)} names no container: it applies to a task definition with exactly one
@@ -21,13 +21,13 @@ public final class ImageUpdate implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    /** The cluster's name or ARN, or {@code null} for ECS's default cluster. */
+    /** The cluster's name or ARN as given; {@code null} for ECS's default cluster. */
     private final String cluster;
-    /** The service's name or ARN. */
+    /** The service's name or ARN as given. */
     private final String service;
-    /** Container name to image, in the caller's order; empty when {@code image} applies to the only container. */
+    /** Container name to image, in the order given; empty when {@link #image} names the only container's. */
     private final Map<String, String> imagesByContainer;
-    /** The image of a task definition's only container, or {@code null} when containers are named. */
+    /** The image of the task definition's only container, or {@code null} when containers are named. */
     private final String image;
 
     private ImageUpdate(String cluster, String service, Map<String, String> imagesByContainer, String image) {

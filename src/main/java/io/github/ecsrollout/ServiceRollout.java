@@ -229,6 +229,81 @@ public final class ServiceRollout implements AutoCloseable {
     }
 
     /**
+     * Deploys new images: for each service, registers a revision of its current task definition that differs only in
+     * the named containers' images, then rolls the services out to those revisions exactly as
+     * {@link #rollOut(Collection)} does (the same reads before any update, verdicts, listener, and with
+     * {@code rollbackOnFailure} the same rollback to each service's previous revision; nothing is ever deregistered).
+     *
+     * <p>In order, before any UpdateService: every service is read (DescribeServices, as for {@code rollOut}); each
+     * distinct current task definition (its PRIMARY deployment's) is read with its tags (DescribeTaskDefinition with
+     * {@code include TAGS}); every update is checked against it (a container name it lacks, or no container named
+     * while it has other than one, is an {@link IllegalArgumentException} naming the containers, nothing registered);
+     * then each distinct pair of current task definition and image change is registered once
+     * (RegisterTaskDefinition, 15 at once then 1 a second, as ECS throttles them), so services that share both share
+     * the new revision. The registration copies every field RegisterTaskDefinition accepts from the described task
+     * definition, found by reflection over the SDK's public accessors so that fields added to the SDK later are carried
+     * too, with its tags; read-only fields ({@code taskDefinitionArn}, {@code revision}, {@code status},
+     * {@code requiresAttributes}, {@code compatibilities}, {@code registeredAt}, {@code registeredBy}) are left out.
+     *
+     * <p>A registration that fails ends the deploy before any service is updated:
+     * {@link RolloutNotStableException.Reason#TASK_DEFINITION_UNUSABLE} when ECS refuses the copy
+     * ({@code ClientException}, {@code InvalidParameterException}: a container it will not take, a role it may not
+     * pass), else {@code API_ERROR}, {@code TIMED_OUT} or {@code INTERRUPTED}; its message names the revisions
+     * registered before it, which stay registered, unused. Needs {@code ecs:DescribeTaskDefinition},
+     * {@code ecs:RegisterTaskDefinition}, {@code ecs:TagResource} when the task definition has tags, and
+     * {@code iam:PassRole} for its task and execution roles.
+     *
+     * @param updates one update per service; the same service twice is an {@link IllegalArgumentException}
+     * @return every service's final state
+     * @throws RolloutNotStableException when a service or task definition is refused or cannot be read, a
+     *     registration or an update fails, or a service does not become stable
+     * @throws IllegalArgumentException when a name breaks ECS's rules (see {@link #rollOut(Collection)}), or an
+     *     update's containers do not fit its service's task definition
+     */
+    public RolloutResult rollOutImages(Collection<ImageUpdate> updates) {
+        List<ImageUpdate> list = checkedImages(updates);
+        ensureOpen();
+        return engine.rollOutImages(list);
+    }
+
+    /**
+     * Starts an image deploy without waiting for it: registers the new revisions and sends the updates exactly as
+     * {@link #rollOutImages(Collection)} does, then returns the rollout written down, to go on with as
+     * {@link #start(Collection)}'s checkpoint ({@link #check}, {@link #watch}, {@link #resume}, {@link #rollBack}).
+     *
+     * @param updates one update per service, checked like {@link #rollOutImages(Collection)}'s
+     * @return the checkpoint of the rollout just started
+     * @throws RolloutNotStableException when a service or task definition is refused or cannot be read, or a
+     *     registration or an update fails (rolled back when {@code rollbackOnFailure} is set)
+     * @throws IllegalArgumentException as {@link #rollOutImages(Collection)} says
+     */
+    public RolloutCheckpoint startImages(Collection<ImageUpdate> updates) {
+        List<ImageUpdate> list = checkedImages(updates);
+        ensureOpen();
+        return engine.startImages(list);
+    }
+
+    /** The image updates, their names checked against ECS's rules before anything is sent. */
+    private List<ImageUpdate> checkedImages(Collection<ImageUpdate> updates) {
+        Objects.requireNonNull(updates, "updates");
+        if (updates.isEmpty()) {
+            throw new IllegalArgumentException("updates must not be empty");
+        }
+        List<ImageUpdate> list = new ArrayList<>(updates.size());
+        int i = 0;
+        for (ImageUpdate u : updates) {
+            Objects.requireNonNull(u, "updates[" + i + "]");
+            if (u.cluster() != null) {
+                names.cluster(u.cluster(), "updates[" + i + "].cluster");
+            }
+            names.service(u.service(), u.cluster(), "updates[" + i + "].service");
+            list.add(u);
+            i++;
+        }
+        return list;
+    }
+
+    /**
      * Looks once at a rollout a checkpoint carries, without sleeping: one DescribeServices call per 10 services not yet
      * confirmed stable, plus their service deployments where those decide the verdict. The rollout is judged with the
      * {@code succeedAtStage} and {@code rollbackOnFailure} it started with (the checkpoint's), and this

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,8 @@ import software.amazon.awssdk.services.ecs.model.ListServiceDeploymentsResponse;
 import software.amazon.awssdk.services.ecs.model.ListTasksRequest;
 import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
 import software.amazon.awssdk.services.ecs.model.ServerException;
+import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
+import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
 import software.amazon.awssdk.services.ecs.model.ServiceDeploymentBrief;
@@ -46,7 +49,10 @@ import software.amazon.awssdk.services.ecs.model.ServiceDeploymentNotFoundExcept
 import software.amazon.awssdk.services.ecs.model.ServiceNotFoundException;
 import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentRequest;
 import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentResponse;
+import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+import software.amazon.awssdk.services.ecs.model.TaskDefinitionField;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
@@ -69,7 +75,8 @@ import software.amazon.awssdk.services.ecs.waiters.EcsWaiter;
  * one COMPLETED deployment of the task definition {@code <service>:1}, with 2 tasks; its {@link FakeService} says how
  * its next deployments go.
  *
- * <p>Operations answered: UpdateService, DescribeServices, DescribeTaskDefinition, ListTasks, DescribeTasks,
+ * <p>Operations answered: UpdateService, DescribeServices, DescribeTaskDefinition, RegisterTaskDefinition, ListTasks,
+ * DescribeTasks,
  * ListServiceDeployments, DescribeServiceDeployments, StopServiceDeployment and ContinueServiceDeployment (and their
  * {@code Consumer<Builder>} forms); any other operation throws {@link UnsupportedOperationException}, as the SDK's
  * interface does by default.
@@ -352,6 +359,35 @@ public final class FakeEcs implements EcsClient {
         return this;
     }
 
+    /**
+     * Gives a task definition revision its content, as DescribeTaskDefinition then describes it (its ARN, family and
+     * revision taken from {@code definition}; its status too, unless absent: ACTIVE), with no tags. Without it, a
+     * revision has one container definition, {@code app}, whose image is
+     * {@code ACCOUNT.dkr.ecr.REGION.amazonaws.com/FAMILY:REVISION}.
+     *
+     * @param definition the task definition: a {@code taskDefinitionArn}, or a {@code family} and a {@code revision}
+     * @return this fake
+     * @throws IllegalArgumentException when {@code definition} names no revision
+     */
+    public FakeEcs taskDefinition(TaskDefinition definition) {
+        return taskDefinition(definition, List.of());
+    }
+
+    /**
+     * Gives a task definition revision its content and tags, as DescribeTaskDefinition then describes them (the tags
+     * when asked for with {@code include TAGS}); see {@link #taskDefinition(TaskDefinition)}.
+     *
+     * @param definition the task definition: a {@code taskDefinitionArn}, or a {@code family} and a {@code revision}
+     * @param tags its tags
+     * @return this fake
+     * @throws IllegalArgumentException when {@code definition} names no revision
+     */
+    public synchronized FakeEcs taskDefinition(TaskDefinition definition, Collection<Tag> tags) {
+        Objects.requireNonNull(tags, "tags");
+        account.taskDefinitions.put(definition, List.copyOf(tags));
+        return this;
+    }
+
     // ---- EcsClient --------------------------------------------------------------------------------------------
 
     /**
@@ -430,7 +466,8 @@ public final class FakeEcs implements EcsClient {
      * Describes one task definition: {@code family:revision}, its ARN, or a family alone, which stands for its latest
      * ACTIVE revision. Every task definition exists and is ACTIVE unless {@link #missingTaskDefinition(String)} or
      * {@link #taskDefinitionStatus(String, TaskDefinitionStatus)} says otherwise. The answer carries the ARN, family,
-     * revision and status; describing moves no service on.
+     * revision and status, and the content registered or given ({@link #taskDefinition(TaskDefinition)}; else one
+     * container, {@code app}); its tags with {@code include TAGS}. Describing moves no service on.
      *
      * @param request the task definition
      * @return the task definition
@@ -444,8 +481,33 @@ public final class FakeEcs implements EcsClient {
         if (request.taskDefinition() == null || request.taskDefinition().isEmpty()) {
             throw FakeErrors.invalidParameter("taskDefinition cannot be empty.");
         }
-        return DescribeTaskDefinitionResponse.builder()
-                .taskDefinition(account.taskDefinitions.describe(request.taskDefinition())).build();
+        DescribeTaskDefinitionResponse.Builder answer = DescribeTaskDefinitionResponse.builder()
+                .taskDefinition(account.taskDefinitions.describe(request.taskDefinition()));
+        if (request.hasInclude() && request.includeAsStrings().contains(TaskDefinitionField.TAGS.toString())) {
+            answer.tags(account.taskDefinitions.tagsOf(request.taskDefinition()));
+        }
+        return answer.build();
+    }
+
+    /**
+     * Registers a new revision of a family as ECS does: the revision after the highest one this fake has seen of the
+     * family (1 for a new one), ACTIVE, holding every field of the request (whatever the SDK version: they are found
+     * by reflection) and ECS's own: its ARN, {@code registeredAt} (the fake's clock), {@code registeredBy} and
+     * {@code compatibilities}. DescribeTaskDefinition describes it so afterwards, with the request's tags when asked
+     * for them. Registering moves no service on.
+     *
+     * @param request the registration
+     * @return the task definition registered, and its tags
+     * @throws software.amazon.awssdk.services.ecs.model.ClientException as ECS words it, for a family that breaks its
+     *     rules, no container definitions, or a container without a name or an image
+     */
+    @Override
+    public synchronized RegisterTaskDefinitionResponse registerTaskDefinition(RegisterTaskDefinitionRequest request) {
+        record(request);
+        TaskDefinition registered = account.taskDefinitions.register(request, account.now(),
+                "arn:aws:iam::" + accountId + ":role/fake");
+        return RegisterTaskDefinitionResponse.builder().taskDefinition(registered)
+                .tags(request.hasTags() ? request.tags() : List.of()).build();
     }
 
     /**

@@ -1,12 +1,18 @@
 package io.github.ecsrollout.testing;
 
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.services.ecs.model.ClientException;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
+import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
 
@@ -14,10 +20,16 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
  * The task definitions of one {@link FakeEcs}: every revision of a family, from 1 to the highest one seen (run by a
  * service, or named by an update), exists and is ACTIVE, unless a test said otherwise: a revision, or a whole family,
  * missing ({@link FakeEcs#missingTaskDefinition}), or a revision INACTIVE or DELETE_IN_PROGRESS
- * ({@link FakeEcs#taskDefinitionStatus}). A family alone stands for its latest ACTIVE revision, as in ECS. Callers
- * hold the fake's lock.
+ * ({@link FakeEcs#taskDefinitionStatus}). A family alone stands for its latest ACTIVE revision, as in ECS. Each has
+ * one container, {@code app}, unless registered (RegisterTaskDefinition: the family's next revision, as ECS numbers
+ * them) or given by a test ({@link FakeEcs#taskDefinition}), with its tags. Callers hold the fake's lock.
  */
 final class FakeTaskDefinitions {
+
+    /** The one container of a task definition no test gave content to. */
+    static final String DEFAULT_CONTAINER = "app";
+
+    private static final Pattern FAMILY = Pattern.compile("[A-Za-z0-9_-]{1,255}");
 
     /** What ECS answers DescribeTaskDefinition for a task definition it cannot describe. */
     static final String CANNOT_DESCRIBE = "Unable to describe task definition.";
@@ -29,6 +41,10 @@ final class FakeTaskDefinitions {
     private final Map<String, TaskDefinitionStatus> statuses = new HashMap<>();
     /** {@code family:revision} missing, or {@code family} with every revision missing. */
     private final Set<String> missing = new HashSet<>();
+    /** {@code family:revision} → its content, registered or given by a test; others have {@link #defaultContent}. */
+    private final Map<String, TaskDefinition> contents = new HashMap<>();
+    /** {@code family:revision} → its tags. */
+    private final Map<String, List<Tag>> tags = new HashMap<>();
 
     FakeTaskDefinitions(String arnPrefix) {
         this.arnPrefix = arnPrefix;
@@ -69,8 +85,84 @@ final class FakeTaskDefinitions {
     TaskDefinition describe(String taskDefinition) {
         Ref ref = existing(taskDefinition, CANNOT_DESCRIBE);
         TaskDefinitionStatus status = statuses.getOrDefault(ref.key(), TaskDefinitionStatus.ACTIVE);
-        return TaskDefinition.builder().taskDefinitionArn(arnOf(ref.family(), ref.revision())).family(ref.family())
+        TaskDefinition content = contents.get(ref.key());
+        TaskDefinition.Builder td = content != null ? content.toBuilder() : defaultContent(ref);
+        return td.taskDefinitionArn(arnOf(ref.family(), ref.revision())).family(ref.family())
                 .revision(ref.revision()).status(status).build();
+    }
+
+    /** The tags of the revision {@link #describe} would describe; empty when it has none. */
+    List<Tag> tagsOf(String taskDefinition) {
+        return tags.getOrDefault(existing(taskDefinition, CANNOT_DESCRIBE).key(), List.of());
+    }
+
+    /**
+     * What a task definition nobody registered holds: one essential container, {@code app}, whose image is
+     * {@code ACCOUNT.dkr.ecr.REGION.amazonaws.com/FAMILY:REVISION}.
+     */
+    private TaskDefinition.Builder defaultContent(Ref ref) {
+        String[] arn = arnPrefix.split(":");
+        String image = arn[4] + ".dkr.ecr." + arn[3] + ".amazonaws.com/" + ref.family() + ":" + ref.revision();
+        return TaskDefinition.builder().containerDefinitions(ContainerDefinition.builder().name(DEFAULT_CONTAINER)
+                .image(image).essential(true).build());
+    }
+
+    /**
+     * Registers a new revision as ECS does: the family's next revision number, ACTIVE, with the request's fields and
+     * tags, and ECS's own (ARN, registration time and principal, compatibilities).
+     *
+     * @throws ClientException for a request ECS refuses: no family, no container, a container without a name or image
+     */
+    TaskDefinition register(RegisterTaskDefinitionRequest request, Instant now, String registeredBy) {
+        if (request.family() == null || !FAMILY.matcher(request.family()).matches()) {
+            throw clientException("Family must be 1 to 255 letters, numbers, hyphens and underscores.");
+        }
+        if (!request.hasContainerDefinitions() || request.containerDefinitions().isEmpty()) {
+            throw clientException("Container list cannot be empty.");
+        }
+        for (ContainerDefinition c : request.containerDefinitions()) {
+            if (c.name() == null || c.name().isEmpty()) {
+                throw clientException("Container.name should not be null or empty.");
+            }
+            if (c.image() == null || c.image().isEmpty()) {
+                throw clientException("Container.image should not be null or empty.");
+            }
+        }
+        String family = request.family();
+        int revision = latestRevisions.getOrDefault(family, 0) + 1;
+        latestRevisions.put(family, revision);
+        Ref ref = new Ref(family, revision);
+        missing.remove(ref.key());
+        statuses.remove(ref.key());
+        TaskDefinition.Builder td = FakeRegistrations.taskDefinitionOf(request)
+                .registeredAt(now).registeredBy(registeredBy);
+        td.compatibilitiesWithStrings(request.hasRequiresCompatibilities() && !request.requiresCompatibilities()
+                .isEmpty() ? request.requiresCompatibilitiesAsStrings() : List.of("EC2"));
+        contents.put(ref.key(), td.build());
+        tags.put(ref.key(), request.hasTags() ? List.copyOf(request.tags()) : List.of());
+        return describe(ref.key());
+    }
+
+    /** See {@link FakeEcs#taskDefinition(TaskDefinition, java.util.Collection)}. */
+    void put(TaskDefinition definition, List<Tag> definitionTags) {
+        Objects.requireNonNull(definition, "definition");
+        Ref ref = definition.taskDefinitionArn() != null ? parse(definition.taskDefinitionArn())
+                : definition.family() == null || definition.revision() == null ? null
+                : new Ref(definition.family(), definition.revision());
+        if (ref == null || ref.revision() == null) {
+            throw new IllegalArgumentException("definition must name its revision: a taskDefinitionArn, or a family "
+                    + "and a revision");
+        }
+        missing.remove(ref.key());
+        latestRevisions.merge(ref.family(), ref.revision(), Math::max);
+        TaskDefinitionStatus status = definition.status();
+        if (status == null || status == TaskDefinitionStatus.ACTIVE) {
+            statuses.remove(ref.key());
+        } else {
+            status(ref.key(), status);
+        }
+        contents.put(ref.key(), definition);
+        tags.put(ref.key(), List.copyOf(definitionTags));
     }
 
     /**

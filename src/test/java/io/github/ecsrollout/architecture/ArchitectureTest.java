@@ -32,7 +32,7 @@ class ArchitectureTest {
     private static final String INTERNAL = ROOT + ".internal";
 
     /** The layers under {@code internal}, top first: each may import only those after it. */
-    static final List<String> LAYERS = List.of("run", "rollback", "watch", "io", "report", "checkpoint", "state",
+    static final List<String> LAYERS = List.of("run", "image", "rollback", "watch", "io", "report", "checkpoint", "state",
             "verdict", "time", "model");
 
     private static final JavaClasses CLASSES = new ClassFileImporter()

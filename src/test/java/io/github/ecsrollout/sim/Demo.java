@@ -1,5 +1,6 @@
 package io.github.ecsrollout.sim;
 
+import io.github.ecsrollout.ImageUpdate;
 import io.github.ecsrollout.RolloutListener;
 import io.github.ecsrollout.RolloutNotStableException;
 import io.github.ecsrollout.RolloutResult;
@@ -41,6 +42,10 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
  *   <li>{@code -Ddemo.scenario=paused}: as bluegreen, but {@code checkout} stops at a PAUSE lifecycle hook after its
  *       test traffic shift; an operator (a thread of the demo) finds it with DescribeServiceDeployments and approves
  *       it with ContinueServiceDeployment, and the rollout finishes.</li>
+ *   <li>{@code -Ddemo.scenario=images}: an image deploy of {@value #IMAGE_SERVICES} services to their {@code 2.0}
+ *       images with {@link ServiceRollout#rollOutImages}: each service's task definition is read with its tags, a
+ *       copy differing only in the image is registered (revision 42), and the services roll out to it; the demo
+ *       prints each new revision's image.</li>
  * </ul>
  *
  * <p>Exits 0 when the scenario played out as it should, 1 otherwise.
@@ -71,6 +76,11 @@ public final class Demo {
                     ok = run(ecs, scenario.equals("failure"));
                 }
             }
+            case "images" -> {
+                try (SimulatedEcs ecs = SimulatedEcs.start()) {
+                    ok = runImages(ecs);
+                }
+            }
             case "bluegreen", "paused" -> {
                 try (SimulatedEcs ecs = SimulatedEcs.start(SimClock.scaled(SPEEDUP))) {
                     ok = runBlueGreen(ecs, scenario.equals("paused"));
@@ -78,7 +88,7 @@ public final class Demo {
             }
             default -> {
                 System.out.println("Unknown -Ddemo.scenario=" + scenario
-                        + "; use failure (the default), success, bluegreen or paused.");
+                        + "; use failure (the default), success, bluegreen, paused or images.");
                 ok = false;
                 System.exit(2);
             }
@@ -123,6 +133,55 @@ public final class Demo {
             printCalls(ecs);
             // The circuit breaker rolls the deployment back, and its service deployment says so.
             return withFailure && e.reason() == RolloutNotStableException.Reason.ROLLED_BACK;
+        }
+    }
+
+    /** How many services the image deploy moves: within ECS's burst of registrations, so none waits its turn. */
+    private static final int IMAGE_SERVICES = 12;
+    private static final String REGISTRY = "123456789012.dkr.ecr.us-east-1.amazonaws.com/";
+
+    /** The image deploy: each service runs revision 41 of its family, one container {@code app}. */
+    private static boolean runImages(SimulatedEcs ecs) {
+        System.out.println();
+        System.out.println("Simulated ECS listening on " + ecs.endpoint() + " (awsJson1_1, region us-east-1)");
+        List<ImageUpdate> updates = new ArrayList<>();
+        Random random = new Random(7);
+        for (String name : FLEET.subList(0, IMAGE_SERVICES)) {
+            ecs.createService(ServiceSpec.of(CLUSTER, name).taskDefinition(name + ":41").desiredCount(2)
+                    .script(ServiceScript.stableAfter(Duration.ofMillis(1000 + random.nextInt(2000)))));
+            updates.add(ImageUpdate.of(CLUSTER, name, REGISTRY + name + ":2.0"));
+        }
+        System.out.println("Deploying image 2.0 to " + updates.size() + " services in cluster " + CLUSTER
+                + ": each one's task definition (revision 41) is copied with the new image into revision 42, then"
+                + " rolled out. Time runs " + SPEEDUP + "x faster than at ECS.");
+        System.out.println();
+        EcsClient client = ecs.client();
+        ServiceRollout rollout = ServiceRollout.builder()
+                .ecsClient(client)
+                .delay(POLL_DELAY)
+                .timeout(Duration.ofMinutes(20).dividedBy(SPEEDUP))
+                .rollbackOnFailure(true)
+                .build();
+        try {
+            RolloutResult result = rollout.rollOutImages(updates);
+            System.out.println();
+            System.out.println("==> Image deploy succeeded: " + result);
+            for (ServiceState s : result.services().subList(0, 3)) {
+                String image = client.describeTaskDefinition(b -> b.taskDefinition(s.taskDefinition()))
+                        .taskDefinition().containerDefinitions().get(0).image();
+                System.out.println("    " + s.service() + " runs " + shortTaskDefinition(s.taskDefinition()) + ": "
+                        + image);
+            }
+            System.out.println("    ... " + ecs.registrations().size() + " revisions registered, one per service");
+            printCalls(ecs);
+            return ecs.registrations().size() == updates.size() && result.services().stream()
+                    .allMatch(s -> s.isStable() && shortTaskDefinition(s.taskDefinition()).endsWith(":42"));
+        } catch (RolloutNotStableException e) {
+            System.out.println();
+            System.out.println("==> Image deploy failed: " + e.reason());
+            e.getMessage().lines().forEach(line -> System.out.println("      " + line));
+            printCalls(ecs);
+            return false;
         }
     }
 

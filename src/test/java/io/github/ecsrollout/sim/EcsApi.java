@@ -19,12 +19,14 @@ final class EcsApi {
 
     private final EcsModel model;
     final ServiceDeploymentApi serviceDeployments;
+    final TaskDefinitionApi taskDefinitions;
     /** ECS sometimes writes epoch seconds as 1.620044996111E9; the SDK must cope, so we can send that too. */
     volatile boolean scientificTimestamps;
 
     EcsApi(EcsModel model) {
         this.model = model;
         this.serviceDeployments = new ServiceDeploymentApi(model, this);
+        this.taskDefinitions = new TaskDefinitionApi(model, this);
     }
 
     JsonNode call(String operation, JsonNode request) {
@@ -32,7 +34,8 @@ final class EcsApi {
             return switch (operation) {
                 case "DescribeServices" -> describeServices(request);
                 case "UpdateService" -> updateService(request);
-                case "DescribeTaskDefinition" -> describeTaskDefinition(request);
+                case "DescribeTaskDefinition" -> taskDefinitions.describe(request);
+                case "RegisterTaskDefinition" -> taskDefinitions.register(request);
                 case "ListTasks" -> listTasks(request);
                 case "DescribeTasks" -> describeTasks(request);
                 case "ListServiceDeployments" -> serviceDeployments.list(request);
@@ -64,20 +67,6 @@ final class EcsApi {
             s.catchUp(now);
             return service(s);
         });
-    }
-
-    private JsonNode describeTaskDefinition(JsonNode request) {
-        String ref = text(request, "taskDefinition");
-        if (ref == null || ref.isEmpty()) {
-            throw EcsError.invalidParameter("taskDefinition cannot be empty.");
-        }
-        EcsModel.TaskDefinitionView td = model.describeTaskDefinition(ref);
-        ObjectNode definition = NODES.objectNode().put("taskDefinitionArn", td.arn()).put("family", td.family())
-                .put("revision", td.revision()).put("status", td.status());
-        definition.set("containerDefinitions", NODES.arrayNode());
-        ObjectNode response = NODES.objectNode();
-        response.set("taskDefinition", definition);
-        return response;
     }
 
         private JsonNode updateService(JsonNode request) {

@@ -138,7 +138,7 @@ final class EcsModel {
 
     /**
      * UpdateService accepts {@code family:revision}, a full ARN, or a bare family (its latest ACTIVE
-     * revision). Any revision is accepted and remembered (the simulator has no RegisterTaskDefinition),
+     * revision). Any revision is accepted and remembered (as if registered; RegisterTaskDefinition numbers on from it),
      * unless a test made it missing or not ACTIVE: then ECS's ClientException.
      */
     synchronized String resolveTaskDefinition(String ref) {
@@ -188,6 +188,15 @@ final class EcsModel {
 
     /** A task definition as DescribeTaskDefinition shows it. */
     record TaskDefinitionView(String arn, String family, int revision, String status) {
+    }
+
+    /** RegisterTaskDefinition's revision: the one after the highest seen of the family, remembered. */
+    synchronized int nextRevision(String family) {
+        int revision = latestRevision.getOrDefault(family, 0) + 1;
+        latestRevision.put(family, revision);
+        missingTaskDefinitions.remove(family + ":" + revision);
+        taskDefinitionStatus.remove(family + ":" + revision);
+        return revision;
     }
 
     synchronized void registerTaskDefinition(String family, int revision) {

@@ -30,6 +30,8 @@ public final class RateLimits {
     public static final Bucket UPDATE_SERVICE = new Bucket("UpdateService", 50, 5);
     public static final Bucket LIST_TASKS = new Bucket("ListTasks", 100, 20);
     public static final Bucket DESCRIBE_TASKS = new Bucket("DescribeTasks", 100, 20);
+    /** RegisterTaskDefinition: 20 at once, then 1 a second. */
+    public static final Bucket REGISTER_TASK_DEFINITION = new Bucket("RegisterTaskDefinition", 20, 1);
     /** List/DescribeServiceDeployments and Stop/ContinueServiceDeployment, one bucket for the four. */
     public static final Bucket SERVICE_DEPLOYMENTS = new Bucket("ServiceDeployments", 50, 20);
 
@@ -46,7 +48,8 @@ public final class RateLimits {
 
     private static Map<String, Bucket> byOperation() {
         Map<String, Bucket> m = new HashMap<>();
-        for (Bucket b : List.of(DESCRIBE_SERVICES, LIST_SERVICES, UPDATE_SERVICE, LIST_TASKS, DESCRIBE_TASKS)) {
+        for (Bucket b : List.of(DESCRIBE_SERVICES, LIST_SERVICES, UPDATE_SERVICE, LIST_TASKS, DESCRIBE_TASKS,
+                REGISTER_TASK_DEFINITION)) {
             m.put(b.name(), b);
         }
         Faults.SERVICE_DEPLOYMENT_OPERATIONS.forEach(op -> m.put(op, SERVICE_DEPLOYMENTS));

@@ -48,7 +48,8 @@ import software.amazon.awssdk.services.ecs.EcsClient;
  * }
  * }</pre>
  *
- * <p>Operations: DescribeServices, UpdateService, ListTasks, DescribeTasks and the four on service deployments. State
+ * <p>Operations: DescribeServices, UpdateService, DescribeTaskDefinition, RegisterTaskDefinition, ListTasks,
+ * DescribeTasks and the four on service deployments. State
  * moves on the given {@link Clock} and only when read, so a manual clock makes every progression deterministic.
  * {@link #rateLimits(boolean)} adds ECS's request throttling, on the same clock.
  */
@@ -214,6 +215,13 @@ public final class SimulatedEcs implements AutoCloseable {
      */
     public void missingTaskDefinition(String familyOrRevision) {
         model.missingTaskDefinition(familyOrRevision);
+    }
+
+    /** The RegisterTaskDefinition requests received, in order, as sent (awsJson bodies). */
+    public List<JsonNode> registrations() {
+        synchronized (model) {
+            return api.taskDefinitions.registrations();
+        }
     }
 
     /** Writes timestamps as ECS sometimes does, 1.620044996111E9, instead of 1620044996.111. */

@@ -30,6 +30,8 @@ import software.amazon.awssdk.services.ecs.model.ListServiceDeploymentsRequest;
 import software.amazon.awssdk.services.ecs.model.ListServiceDeploymentsResponse;
 import software.amazon.awssdk.services.ecs.model.ListTasksRequest;
 import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
+import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
+import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentRequest;
 import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentResponse;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
@@ -77,6 +79,11 @@ public final class CallThreads implements EcsClient {
     @Override
     public DescribeTaskDefinitionResponse describeTaskDefinition(DescribeTaskDefinitionRequest request) {
         return call(request, () -> ecs.describeTaskDefinition(request));
+    }
+
+    @Override
+    public RegisterTaskDefinitionResponse registerTaskDefinition(RegisterTaskDefinitionRequest request) {
+        return call(request, () -> ecs.registerTaskDefinition(request));
     }
 
     @Override

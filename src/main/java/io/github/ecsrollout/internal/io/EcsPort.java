@@ -10,6 +10,8 @@ import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
 import software.amazon.awssdk.services.ecs.model.ListServiceDeploymentsResponse;
 import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
+import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
+import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentResponse;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
@@ -29,6 +31,14 @@ public interface EcsPort {
      * to its latest ACTIVE revision.
      */
     DescribeTaskDefinitionResponse describeTaskDefinition(String taskDefinition, Deadline deadline);
+
+    /**
+     * DescribeTaskDefinition of one task definition with its tags ({@code include TAGS}), for a copy of it to register.
+     */
+    DescribeTaskDefinitionResponse describeTaskDefinitionWithTags(String taskDefinition, Deadline deadline);
+
+    /** RegisterTaskDefinition of a new revision, the request as given. */
+    RegisterTaskDefinitionResponse registerTaskDefinition(RegisterTaskDefinitionRequest request, Deadline deadline);
 
     /** The caller's UpdateService request, sent as given. */
     UpdateServiceResponse updateService(UpdateServiceRequest request, Deadline deadline);
@@ -80,4 +90,7 @@ public interface EcsPort {
 
     /** Waits for the turn of a DescribeTaskDefinition call, as {@link #describeTurn} does. */
     boolean taskDefinitionTurn(Deadline deadline) throws InterruptedException;
+
+    /** Waits for the turn of a RegisterTaskDefinition call, as {@link #describeTurn} does. */
+    boolean registerTurn(Deadline deadline) throws InterruptedException;
 }

@@ -27,9 +27,12 @@ import software.amazon.awssdk.services.ecs.model.ListServiceDeploymentsRequest;
 import software.amazon.awssdk.services.ecs.model.ListServiceDeploymentsResponse;
 import software.amazon.awssdk.services.ecs.model.ListTasksRequest;
 import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
+import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
+import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentRequest;
 import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentResponse;
 import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentStopType;
+import software.amazon.awssdk.services.ecs.model.TaskDefinitionField;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
 
@@ -54,6 +57,8 @@ public final class SyncEcs implements EcsPort {
     private final CallPacer taskDefinitions;
     /** UpdateService calls, which ECS throttles in a bucket of 50: 40 at once, then its sustained rate. */
     private final CallPacer updates;
+    /** RegisterTaskDefinition calls, which ECS throttles in a bucket of 20 refilled at 1 a second. */
+    private final CallPacer registrations;
     /** The client's own apiCallTimeout, read at the first call (building a rollout makes no call on the client). */
     private volatile Optional<Duration> clientTimeout;
 
@@ -76,6 +81,8 @@ public final class SyncEcs implements EcsPort {
         this.taskDefinitions = CallPacer.perSecond(settings.clock(), settings.describeServicesPerSecond());
         this.updates = CallPacer.perSecond(settings.clock(), settings.updateServicePerSecond(),
                 RolloutSettings.UPDATE_SERVICE_BURST);
+        this.registrations = CallPacer.perSecond(settings.clock(), RolloutSettings.REGISTER_TASK_DEFINITION_PER_SECOND,
+                RolloutSettings.REGISTER_TASK_DEFINITION_BURST);
     }
 
     @Override
@@ -88,6 +95,18 @@ public final class SyncEcs implements EcsPort {
     public DescribeTaskDefinitionResponse describeTaskDefinition(String taskDefinition, Deadline deadline) {
         return ecs.describeTaskDefinition(bound(DescribeTaskDefinitionRequest.builder().taskDefinition(taskDefinition),
                 deadline).build());
+    }
+
+    @Override
+    public DescribeTaskDefinitionResponse describeTaskDefinitionWithTags(String taskDefinition, Deadline deadline) {
+        return ecs.describeTaskDefinition(bound(DescribeTaskDefinitionRequest.builder().taskDefinition(taskDefinition)
+                .include(TaskDefinitionField.TAGS), deadline).build());
+    }
+
+    @Override
+    public RegisterTaskDefinitionResponse registerTaskDefinition(RegisterTaskDefinitionRequest request,
+            Deadline deadline) {
+        return ecs.registerTaskDefinition(bound(request.toBuilder(), deadline).build());
     }
 
     @Override
@@ -147,6 +166,11 @@ public final class SyncEcs implements EcsPort {
     @Override
     public long takeDescribeTurn() {
         return describes.tryAcquire();
+    }
+
+    @Override
+    public boolean registerTurn(Deadline deadline) throws InterruptedException {
+        return registrations.acquire(deadline.remainingNanos());
     }
 
     @Override

@@ -49,6 +49,16 @@ public record RolloutSettings(EcsClient ecs, Duration delay, Integer maxAttempts
      * new connection), which would otherwise be refused one by one at the edge of the bucket.
      */
     public static final int UPDATE_SERVICE_BURST = 40;
+    /**
+     * RegisterTaskDefinition calls a second after a burst of {@link #REGISTER_TASK_DEFINITION_BURST}: what ECS sustains
+     * per account and Region (its bucket for registrations holds 20, refilled at 1 a second).
+     */
+    public static final double REGISTER_TASK_DEFINITION_PER_SECOND = 1;
+    /**
+     * RegisterTaskDefinition calls that go out at once: 15 of ECS's 20, the 5 left for the account's other callers (a
+     * pipeline registering at the same time) and for calls that arrive closer together than they left.
+     */
+    public static final int REGISTER_TASK_DEFINITION_BURST = 15;
 
     /**
      * Saturates each duration to what a {@code long} of nanoseconds holds (about 292 years), so that every part of a

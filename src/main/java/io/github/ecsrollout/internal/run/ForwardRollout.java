@@ -1,5 +1,6 @@
 package io.github.ecsrollout.internal.run;
 
+import io.github.ecsrollout.ImageUpdate;
 import io.github.ecsrollout.RolloutCheckpoint;
 import io.github.ecsrollout.RolloutResult;
 import io.github.ecsrollout.internal.model.DeploymentEstimate;
@@ -39,6 +40,20 @@ final class ForwardRollout {
         return run.checkpoint();
     }
 
+    /** Registers a new revision per distinct image change, then rolls out to them as {@link #rollOut} does. */
+    RolloutResult rollOutImages(List<ImageUpdate> updates) {
+        List<UpdateServiceRequest> requests = registerImages(updates, true);
+        new UpdateSender(run).send(requests);
+        return Waiting.await(run, attemptsFor(requests));
+    }
+
+    /** Registers as {@link #rollOutImages} does, updates, and returns the rollout written down instead of waiting. */
+    RolloutCheckpoint startImages(List<ImageUpdate> updates) {
+        List<UpdateServiceRequest> requests = registerImages(updates, false);
+        new UpdateSender(run).send(requests);
+        return run.checkpoint();
+    }
+
     /** Waits only: a service named twice is awaited once. */
     RolloutResult awaitStable(String cluster, List<String> services) {
         Map<String, TrackedService> byKey = new LinkedHashMap<>();
@@ -57,6 +72,20 @@ final class ForwardRollout {
         run.notifier.started(ids(), true);
         new Preflight(run).check(requests, waits);
         new UpdateSender(run).send(requests);
+    }
+
+    /**
+     * Reads the services (as every rollout does before its first update), then their task definitions, and registers
+     * the new revisions: the UpdateService requests that name them.
+     */
+    private List<UpdateServiceRequest> registerImages(List<ImageUpdate> updates, boolean waits) {
+        List<UpdateServiceRequest> named = updates.stream()
+                .map(u -> UpdateServiceRequest.builder().cluster(u.cluster()).service(u.service()).build())
+                .toList();
+        UpdateSender.addServices(run, named, "updates");
+        run.notifier.started(ids(), true);
+        Map<TrackedService, Service> before = new Preflight(run).checkServices(named, waits);
+        return new ImageRegistration(run).register(updates, before);
     }
 
     private List<ServiceId> ids() {

@@ -34,6 +34,17 @@ final class Preflight {
      * @throws IllegalArgumentException when a bound or {@code succeedAtStage} cannot apply
      */
     void check(List<UpdateServiceRequest> requests, boolean waits) {
+        checkServices(requests, waits);
+        new TaskDefinitionCheck(run).check(requests);
+    }
+
+    /**
+     * Reads the services and checks the bounds against them, as {@link #check} does, without the task definitions:
+     * what an image deploy checks before it reads and copies the services' own.
+     *
+     * @return each service as ECS describes it now
+     */
+    Map<TrackedService, Service> checkServices(List<UpdateServiceRequest> requests, boolean waits) {
         for (int i = 0; i < requests.size(); i++) {
             DeploymentConfiguration requested = requests.get(i).deploymentConfiguration();
             if (requested != null && requested.strategy() != null) {
@@ -42,7 +53,7 @@ final class Preflight {
         }
         Map<TrackedService, Service> before = new ServicesBeforeUpdate(run).read();
         checkBounds(requests, before, waits);
-        new TaskDefinitionCheck(run).check(requests);
+        return before;
     }
 
     /** {@code succeedAtStage}, when set, must be a stage of the strategy of request {@code i}'s service. */

@@ -1,5 +1,6 @@
 package io.github.ecsrollout.internal.run;
 
+import io.github.ecsrollout.ImageUpdate;
 import io.github.ecsrollout.RolloutCheckpoint;
 import io.github.ecsrollout.RolloutProgress;
 import io.github.ecsrollout.RolloutResult;
@@ -42,6 +43,16 @@ public final class RolloutEngine {
     /** Updates, and returns the rollout written down instead of waiting; input already validated. */
     public RolloutCheckpoint start(List<UpdateServiceRequest> requests) {
         return call(new RunRecord(settings, ecs, true, true), run -> new ForwardRollout(run).start(requests));
+    }
+
+    /** Registers new revisions with the images, then updates and waits; input already validated. */
+    public RolloutResult rollOutImages(List<ImageUpdate> updates) {
+        return call(new RunRecord(settings, ecs, true, false), run -> new ForwardRollout(run).rollOutImages(updates));
+    }
+
+    /** Registers new revisions with the images, then updates, and returns the rollout written down. */
+    public RolloutCheckpoint startImages(List<ImageUpdate> updates) {
+        return call(new RunRecord(settings, ecs, true, true), run -> new ForwardRollout(run).startImages(updates));
     }
 
     /** One round of observation of a rollout a checkpoint carries. */

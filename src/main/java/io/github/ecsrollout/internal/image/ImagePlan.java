@@ -1,0 +1,136 @@
+package io.github.ecsrollout.internal.image;
+
+import io.github.ecsrollout.ImageUpdate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
+import software.amazon.awssdk.services.ecs.model.Tag;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+
+/**
+ * Decides the revisions an image deploy registers: for each update, its service's current task definition with the
+ * named containers' images changed (the only container's, when none is named), checked against the containers the
+ * task definition has; updates of the same task definition to the same images share one registration.
+ */
+public final class ImagePlan {
+
+    /**
+     * One revision to register.
+     *
+     * @param from the task definition it copies, as the service names it (an ARN)
+     * @param images container name to its new image
+     * @param request the registration, every other field as described
+     * @param updates the indexes of the updates it serves, in order
+     */
+    public record Registration(String from, Map<String, String> images, RegisterTaskDefinitionRequest request,
+            List<Integer> updates) {
+    }
+
+    /** A current task definition as described, with its tags. */
+    public record Described(TaskDefinition taskDefinition, List<Tag> tags) {
+    }
+
+    private final List<Registration> registrations;
+    private final int[] registrationOf;
+
+    private ImagePlan(List<Registration> registrations, int[] registrationOf) {
+        this.registrations = registrations;
+        this.registrationOf = registrationOf;
+    }
+
+    /**
+     * The registrations for {@code updates}.
+     *
+     * @param updates the image updates, in the caller's order
+     * @param current each update's service's current task definition, in the same order
+     * @param described each distinct current task definition as described, by the same spelling
+     * @return the plan
+     * @throws IllegalArgumentException naming every update that names a container its task definition lacks, or names
+     *     none while its task definition has other than one container
+     */
+    public static ImagePlan of(List<ImageUpdate> updates, List<String> current, Map<String, Described> described) {
+        Map<List<Object>, Integer> byChange = new HashMap<>();
+        List<String> froms = new ArrayList<>();
+        List<Map<String, String>> imagesOf = new ArrayList<>();
+        List<List<Integer>> served = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        int[] registrationOf = new int[updates.size()];
+        for (int i = 0; i < updates.size(); i++) {
+            ImageUpdate u = updates.get(i);
+            String from = current.get(i);
+            TaskDefinition td = described.get(from).taskDefinition();
+            List<String> containers = td.hasContainerDefinitions()
+                    ? td.containerDefinitions().stream().map(ContainerDefinition::name).toList() : List.of();
+            Map<String, String> images = new LinkedHashMap<>();
+            if (u.image().isPresent()) {
+                if (containers.size() != 1) {
+                    problems.add("updates[" + i + "] (" + u.service() + ") names no container, but task definition "
+                            + from + " has " + containers.size() + ": " + containers
+                            + "; name the container to change with ImageUpdate.of(cluster, service, Map)");
+                    continue;
+                }
+                images.put(containers.get(0), u.image().get());
+            } else {
+                List<String> unknown = u.imagesByContainer().keySet().stream()
+                        .filter(c -> !containers.contains(c)).toList();
+                if (!unknown.isEmpty()) {
+                    problems.add("updates[" + i + "] (" + u.service() + ") names container" + (unknown.size() == 1
+                            ? " " + unknown.get(0) : "s " + unknown) + " that task definition " + from
+                            + " lacks; it has " + containers);
+                    continue;
+                }
+                images.putAll(u.imagesByContainer());
+            }
+            List<Object> key = List.of(from, images);
+            Integer index = byChange.get(key);
+            if (index == null) {
+                index = froms.size();
+                byChange.put(key, index);
+                froms.add(from);
+                imagesOf.add(images);
+                served.add(new ArrayList<>());
+            }
+            served.get(index).add(i);
+            registrationOf[i] = index;
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems) + "; nothing was registered or updated");
+        }
+        List<Registration> registrations = new ArrayList<>();
+        for (int r = 0; r < froms.size(); r++) {
+            Described d = described.get(froms.get(r));
+            Map<String, String> images = imagesOf.get(r);
+            List<ContainerDefinition> containers = d.taskDefinition().containerDefinitions().stream()
+                    .map(c -> images.containsKey(c.name()) ? c.toBuilder().image(images.get(c.name())).build() : c)
+                    .toList();
+            RegisterTaskDefinitionRequest request = RegistrationCopy.of(d.taskDefinition(), d.tags())
+                    .containerDefinitions(containers).build();
+            registrations.add(new Registration(froms.get(r), Collections.unmodifiableMap(images), request, List.copyOf(served.get(r))));
+        }
+        return new ImagePlan(List.copyOf(registrations), registrationOf);
+    }
+
+    /**
+     * The revisions to register, each once, in the order of the first update each serves.
+     *
+     * @return the registrations
+     */
+    public List<Registration> registrations() {
+        return registrations;
+    }
+
+    /**
+     * Which registration serves update {@code i}.
+     *
+     * @param i the update's index
+     * @return the index into {@link #registrations()}
+     */
+    public int registrationOf(int i) {
+        return registrationOf[i];
+    }
+}
