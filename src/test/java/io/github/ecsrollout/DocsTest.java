@@ -72,6 +72,31 @@ class DocsTest {
     }
 
     @Test
+    void theReadmesCoordinatesAndVersionsAreThePomsOwn() {
+        String pom = String.join("\n", read(Path.of("pom.xml")));
+        String project = pom.substring(0, pom.indexOf("<properties>"));
+        String group = between(project, "<groupId>", "</groupId>");
+        String artifact = between(project.substring(project.indexOf("</groupId>")), "<artifactId>", "</artifactId>");
+        String version = between(project.substring(project.indexOf("</artifactId>")), "<version>", "</version>");
+        String sdk = between(pom, "<awssdk.version>", "</awssdk.version>");
+        String readme = String.join("\n", read(Path.of("README.md")));
+
+        assertTrue(readme.contains("<groupId>" + group + "</groupId>\n  <artifactId>" + artifact
+                + "</artifactId>\n  <version>" + version + "</version>"), "the Maven dependency");
+        assertTrue(readme.contains("implementation(\"" + group + ":" + artifact + ":" + version + "\")"), "Gradle");
+        assertTrue(readme.contains("puts " + group + ":" + artifact + ":" + version + " in ~/.m2"), "mvn install");
+        assertTrue(readme.contains("AWS SDK BOM " + sdk), "the SDK version");
+        assertTrue(readme.contains("Java 17") && pom.contains("<maven.compiler.release>17</maven.compiler.release>"),
+                "the Java version");
+    }
+
+    private static String between(String text, String open, String close) {
+        int start = text.indexOf(open);
+        assertTrue(start >= 0, open);
+        return text.substring(start + open.length(), text.indexOf(close, start));
+    }
+
+    @Test
     void theMatcherFindsABlockWhateverItsIndentationAndNothingElse() {
         List<String> source = List.of("class A {", "    void m() {", "        int a = 1;  ", "", "        if (a > 0) {",
                 "            a++;", "        }", "    }", "}");

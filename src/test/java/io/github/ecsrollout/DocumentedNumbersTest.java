@@ -1,0 +1,111 @@
+package io.github.ecsrollout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.ecsrollout.RolloutNotStableException.Reason;
+import io.github.ecsrollout.testing.FakeEcs;
+import io.github.ecsrollout.testing.VirtualClock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
+
+/**
+ * The numbers docs/rolling-out.md and docs/reliability.md state about defaults and pacing, checked through the public
+ * API on a virtual clock: each test fails if its sentence became false.
+ */
+class DocumentedNumbersTest {
+
+    private final VirtualClock clock = VirtualClock.create();
+    private final FakeEcs ecs = FakeEcs.builder().clock(clock).build();
+
+    /** 200 stable services of one cluster: one round of awaitStable is 20 DescribeServices calls, one per 10. */
+    private List<String> twoHundredStableServices() {
+        List<String> services = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            services.add("svc-" + i);
+            ecs.service("prod", "svc-" + i);
+        }
+        return services;
+    }
+
+    private Duration awaitAll(ServiceRollout.Builder settings) {
+        List<String> services = twoHundredStableServices();
+        settings.ecsClient(ecs).clock(clock).build().awaitStable("prod", services);
+        assertEquals(20, ecs.calls(DescribeServicesRequest.class).size(), "one call per 10 services");
+        return clock.elapsed();
+    }
+
+    /** "At the default 15 s delay that is 10 a second": 20 calls, evenly spaced, take 1.9 s. */
+    @Test
+    void atTheDefaultDelayDescribeCallsGoTenASecond() {
+        assertEquals(Duration.ofMillis(1_900), awaitAll(ServiceRollout.builder()));
+    }
+
+    /** "150 calls per poll delay, but never more than 20 a second": at a 1 s delay, 20 calls take 0.95 s. */
+    @Test
+    void aShortDelayPacesDescribeCallsAtTwentyASecondAtMost() {
+        assertEquals(Duration.ofMillis(950), awaitAll(ServiceRollout.builder().delay(Duration.ofSeconds(1))));
+    }
+
+    /** "Never fewer than 10 a second": a 60 s delay (2.5 a second by 150 per delay) still sends 10 a second. */
+    @Test
+    void aLongDelayStillSendsDescribeCallsTenASecond() {
+        assertEquals(Duration.ofMillis(1_900), awaitAll(ServiceRollout.builder().delay(Duration.ofSeconds(60))));
+    }
+
+    /** "A zero delay means no pacing at all": 20 calls at once, no time passing. */
+    @Test
+    void aZeroDelayDoesNotPaceDescribeCalls() {
+        assertEquals(Duration.ZERO, awaitAll(ServiceRollout.builder().delay(Duration.ZERO)));
+    }
+
+    /** "A rate you set applies as given", a zero delay included: 4 a second, 20 calls in 4.75 s. */
+    @Test
+    void aRateYouSetPacesEvenAtAZeroDelay() {
+        assertEquals(Duration.ofMillis(4_750), awaitAll(ServiceRollout.builder().delay(Duration.ZERO)
+                .maxDescribeServicesPerSecond(4)));
+    }
+
+    /** "maxAttempts: 40 polls, the SDK waiter's" and "delay: 15 s": a service never stable is given up after both. */
+    @Test
+    void withNoBoundARolloutPollsFortyTimesFifteenSecondsApart() {
+        ecs.service("prod", "web").neverStable();
+        ServiceRollout rollout = ServiceRollout.builder().ecsClient(ecs).clock(clock).fetchStoppedTasks(false).build();
+
+        RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
+                () -> rollout.rollOut("prod", "web", "web:2"));
+
+        assertEquals(Reason.TIMED_OUT, e.reason(), e.getMessage());
+        assertEquals(1 + 40, ecs.calls(DescribeServicesRequest.class).size(), "the read, then 40 polls");
+        assertEquals(Duration.ofSeconds(15).multipliedBy(39), clock.elapsed().withNanos(0),
+                "39 delays between the 40 polls");
+    }
+
+    /** "maxConcurrency: 10" and the other defaults a builder starts from, as the rollout reports them. */
+    @Test
+    void theDefaultsAreTheOnesTheDocsList() {
+        String defaults = ServiceRollout.builder().ecsClient(ecs).build().toString();
+
+        assertTrue(defaults.contains("delay=PT15S, maxAttempts=default, timeout=null, maxConcurrency=10, "
+                + "fetchStoppedTasks=true, rollbackOnFailure=false"), defaults);
+        assertEquals(40, ServiceRollout.DEFAULT_MAX_ATTEMPTS);
+        assertEquals(1.0 / 3, ServiceRollout.DEFAULT_ROLLBACK_SHARE);
+    }
+
+    /** "A rollbackTimeout longer than half the timeout, or set without rollbackOnFailure, is refused." */
+    @Test
+    void aRollbackTimeoutBeyondHalfTheTimeoutIsRefused() {
+        ServiceRollout.Builder half = ServiceRollout.builder().ecsClient(ecs).timeout(Duration.ofMinutes(10))
+                .rollbackOnFailure(true).rollbackTimeout(Duration.ofMinutes(5));
+        half.build();
+
+        assertThrows(IllegalArgumentException.class, () -> half.rollbackTimeout(Duration.ofMinutes(5).plusMillis(1))
+                .build());
+        assertThrows(IllegalArgumentException.class, () -> ServiceRollout.builder().ecsClient(ecs)
+                .timeout(Duration.ofMinutes(10)).rollbackTimeout(Duration.ofMinutes(1)).build());
+    }
+}
