@@ -3,6 +3,9 @@ package io.github.ecsrollout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.mock;
 
 import io.github.ecsrollout.RolloutNotStableException.Reason;
 import io.github.ecsrollout.testing.FakeEcs;
@@ -11,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.mockito.AdditionalAnswers;
+import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
 
 /**
@@ -83,6 +88,30 @@ class DocumentedNumbersTest {
         assertEquals(1 + 40, ecs.calls(DescribeServicesRequest.class).size(), "the read, then 40 polls");
         assertEquals(Duration.ofSeconds(15).multipliedBy(39), clock.elapsed().withNanos(0),
                 "39 delays between the 40 polls");
+    }
+
+    /**
+     * "When no whole delay fits before the deadline, the last poll is made just before it (250 ms before, or a quarter
+     * of the time left)": polls at 0 and 15 s, then at 19.75 s for a 20 s timeout, not at 30 s.
+     */
+    @Test
+    void theLastPollComesAQuarterSecondBeforeTheDeadline() {
+        ecs.service("prod", "web").neverStable();
+        List<Duration> describedAt = new ArrayList<>();
+        EcsClient watched = mock(EcsClient.class, AdditionalAnswers.delegatesTo(ecs));
+        doAnswer(call -> {
+            describedAt.add(clock.elapsed());
+            return ecs.describeServices(call.getArgument(0, DescribeServicesRequest.class));
+        }).when(watched).describeServices(any(DescribeServicesRequest.class));
+        ServiceRollout rollout = ServiceRollout.builder().ecsClient(watched).clock(clock).fetchStoppedTasks(false)
+                .maxDescribeServicesPerSecond(1_000_000).timeout(Duration.ofSeconds(20)).build();
+
+        RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
+                () -> rollout.rollOut("prod", "web", "web:2"));
+
+        assertEquals(Reason.TIMED_OUT, e.reason(), e.getMessage());
+        assertEquals(List.of(0L, 0L, 15_000L, 19_750L), describedAt.stream().map(Duration::toMillis).toList(),
+                "the read, the first poll, one a delay later, the last just before the deadline");
     }
 
     /** "maxConcurrency: 10" and the other defaults a builder starts from, as the rollout reports them. */
