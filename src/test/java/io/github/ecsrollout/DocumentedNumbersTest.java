@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
 
 import io.github.ecsrollout.RolloutNotStableException.Reason;
 import io.github.ecsrollout.testing.FakeEcs;
@@ -16,7 +18,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mockito.AdditionalAnswers;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.DeploymentStrategy;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
+import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
+import software.amazon.awssdk.services.ecs.model.ListServiceDeploymentsRequest;
+import software.amazon.awssdk.services.ecs.model.ListServiceDeploymentsResponse;
+import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
 /**
  * The numbers docs/rolling-out.md and docs/reliability.md state about defaults and pacing, checked through the public
@@ -112,6 +119,48 @@ class DocumentedNumbersTest {
         assertEquals(Reason.TIMED_OUT, e.reason(), e.getMessage());
         assertEquals(List.of(0L, 0L, 15_000L, 19_750L), describedAt.stream().map(Duration::toMillis).toList(),
                 "the read, the first poll, one a delay later, the last just before the deadline");
+    }
+
+    /**
+     * "The default 40 polls grow by the longest estimate divided by the delay: a blue/green service with a one-hour bake
+     * waits 40 + 240 polls at 15 s."
+     */
+    @Test
+    void aOneHourBakeGrowsTheDefaultBoundBy240Polls() {
+        ecs.service("prod", "bg").blueGreen(10_000);
+        ServiceRollout rollout = ServiceRollout.builder().ecsClient(ecs).clock(clock).fetchStoppedTasks(false).build();
+        UpdateServiceRequest request = UpdateServiceRequest.builder().cluster("prod").service("bg").taskDefinition("bg:2")
+                .deploymentConfiguration(c -> c.strategy(DeploymentStrategy.BLUE_GREEN).bakeTimeInMinutes(60)).build();
+
+        RolloutNotStableException e = assertThrows(RolloutNotStableException.class, () -> rollout.rollOut(request));
+
+        assertEquals(Reason.TIMED_OUT, e.reason(), e.getMessage());
+        assertEquals(1 + 40 + 240, ecs.calls(DescribeServicesRequest.class).size(), "the read, then 280 polls");
+    }
+
+    /**
+     * "After 5 look-ups that find nothing, the service is judged from DescribeServices alone": a blue/green service
+     * whose service deployment ECS never lists is looked for 5 times, then succeeds once one deployment is left.
+     */
+    @Test
+    void aServiceDeploymentNotFoundInFiveLookupsIsLookedForNoMore() {
+        ecs.service("prod", "bg").blueGreen(10);
+        EcsClient forgetful = mock(EcsClient.class, AdditionalAnswers.delegatesTo(ecs));
+        doAnswer(call -> {
+            DescribeServicesResponse answer = ecs.describeServices(call.getArgument(0, DescribeServicesRequest.class));
+            return answer.toBuilder().services(answer.services().stream()
+                    .map(s -> s.toBuilder().currentServiceDeployment(null).build()).toList()).build();
+        }).when(forgetful).describeServices(any(DescribeServicesRequest.class));
+        doAnswer(call -> ListServiceDeploymentsResponse.builder().build())
+                .when(forgetful).listServiceDeployments(any(ListServiceDeploymentsRequest.class));
+
+        RolloutResult result = ServiceRollout.builder().ecsClient(forgetful).clock(clock).build()
+                .rollOut("prod", "bg", "bg:2");
+
+        assertTrue(result.services().get(0).isStable());
+        assertTrue(result.services().get(0).serviceDeployment().isEmpty());
+        assertTrue(result.attempts() > 5 + 3, "polls enough to look more than 5 times: " + result.attempts());
+        verify(forgetful, times(5)).listServiceDeployments(any(ListServiceDeploymentsRequest.class));
     }
 
     /** "maxConcurrency: 10" and the other defaults a builder starts from, as the rollout reports them. */
