@@ -8,22 +8,28 @@ import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
 
 import io.github.ecsrollout.RolloutNotStableException.Reason;
 import io.github.ecsrollout.testing.FakeEcs;
 import io.github.ecsrollout.testing.VirtualClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.mockito.AdditionalAnswers;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.DeploymentRolloutState;
 import software.amazon.awssdk.services.ecs.model.DeploymentStrategy;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
 import software.amazon.awssdk.services.ecs.model.ListServiceDeploymentsRequest;
 import software.amazon.awssdk.services.ecs.model.ListServiceDeploymentsResponse;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
+import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
 
 /**
  * The numbers docs/rolling-out.md and docs/reliability.md state about defaults and pacing, checked through the public
@@ -151,8 +157,12 @@ class DocumentedNumbersTest {
             return answer.toBuilder().services(answer.services().stream()
                     .map(s -> s.toBuilder().currentServiceDeployment(null).build()).toList()).build();
         }).when(forgetful).describeServices(any(DescribeServicesRequest.class));
-        doAnswer(call -> ListServiceDeploymentsResponse.builder().build())
-                .when(forgetful).listServiceDeployments(any(ListServiceDeploymentsRequest.class));
+        List<Instant> createdAfter = new ArrayList<>();
+        doAnswer(call -> {
+            createdAfter.add(call.getArgument(0, ListServiceDeploymentsRequest.class).createdAt().after());
+            return ListServiceDeploymentsResponse.builder().build();
+        }).when(forgetful).listServiceDeployments(any(ListServiceDeploymentsRequest.class));
+        Instant updateSent = clock.instant(); // the update goes out at once: nothing paces the first calls
 
         RolloutResult result = ServiceRollout.builder().ecsClient(forgetful).clock(clock).build()
                 .rollOut("prod", "bg", "bg:2");
@@ -161,6 +171,37 @@ class DocumentedNumbersTest {
         assertTrue(result.services().get(0).serviceDeployment().isEmpty());
         assertTrue(result.attempts() > 5 + 3, "polls enough to look more than 5 times: " + result.attempts());
         verify(forgetful, times(5)).listServiceDeployments(any(ListServiceDeploymentsRequest.class));
+        // "ListServiceDeployments for those created since the update (less 5 minutes for clock skew)"
+        assertEquals(List.of(updateSent.minus(Duration.ofMinutes(5))), createdAfter.stream().distinct().toList());
+    }
+
+    /**
+     * "An UpdateService answer that names no deployment ... the rollout waits for the PRIMARY deployment created after
+     * the update was sent (allowing ECS's clock to be 5 s behind ours)": one created 4 s before the update is the
+     * rollout's, one created 6 s before is not.
+     */
+    @ParameterizedTest(name = "created {0} s before the update: ours {1}")
+    @CsvSource({"4, true", "6, false"})
+    void aDeploymentCreatedUpToFiveSecondsBeforeTheUpdateIsTheRollouts(int secondsBefore, boolean ours) {
+        EcsClient mock = mock(EcsClient.class);
+        Instant created = clock.instant().minusSeconds(secondsBefore);
+        when(mock.updateService(any(UpdateServiceRequest.class))).thenReturn(UpdateServiceResponse.builder().build());
+        when(mock.describeServices(any(DescribeServicesRequest.class))).thenReturn(DescribeServicesResponse.builder()
+                .services(s -> s.serviceName("web").status("ACTIVE").runningCount(2).desiredCount(2)
+                        .taskDefinition("arn:aws:ecs:us-east-1:123456789012:task-definition/web:2")
+                        .deployments(d -> d.id("ecs-svc/7").status("PRIMARY").runningCount(2).desiredCount(2)
+                                .rolloutState(DeploymentRolloutState.COMPLETED).createdAt(created)
+                                .taskDefinition("arn:aws:ecs:us-east-1:123456789012:task-definition/web:2")))
+                .build());
+        ServiceRollout rollout = ServiceRollout.builder().ecsClient(mock).clock(clock).maxAttempts(3)
+                .fetchStoppedTasks(false).build();
+
+        if (ours) {
+            assertTrue(rollout.rollOut("prod", "web", "web:2").services().get(0).isStable());
+        } else {
+            assertEquals(Reason.TIMED_OUT, assertThrows(RolloutNotStableException.class,
+                    () -> rollout.rollOut("prod", "web", "web:2")).reason());
+        }
     }
 
     /** "maxConcurrency: 10" and the other defaults a builder starts from, as the rollout reports them. */
