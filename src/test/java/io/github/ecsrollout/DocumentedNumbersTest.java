@@ -11,6 +11,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import io.github.ecsrollout.RolloutNotStableException.Reason;
+import io.github.ecsrollout.support.CapturedLog;
 import io.github.ecsrollout.testing.FakeEcs;
 import io.github.ecsrollout.testing.VirtualClock;
 import java.time.Duration;
@@ -201,6 +202,23 @@ class DocumentedNumbersTest {
         } else {
             assertEquals(Reason.TIMED_OUT, assertThrows(RolloutNotStableException.class,
                     () -> rollout.rollOut("prod", "web", "web:2")).reason());
+        }
+    }
+
+    /** docs/logging.md: the progress logger speaks "for more than 10 services", so 10 log no progress and 11 do. */
+    @ParameterizedTest(name = "{0} services: progress logged {1}")
+    @CsvSource({"10, false", "11, true"})
+    void progressIsLoggedForMoreThanTenServices(int count, boolean logged) {
+        List<UpdateServiceRequest> requests = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ecs.service("prod", "svc-" + i).becomesStableAfter(3);
+            requests.add(UpdateServiceRequest.builder().cluster("prod").service("svc-" + i).taskDefinition("app:2")
+                    .build());
+        }
+        try (CapturedLog log = CapturedLog.open()) {
+            ServiceRollout.builder().ecsClient(ecs).clock(clock).build().rollOut(requests);
+
+            assertEquals(logged, !log.lines("INFO", "progress").isEmpty(), log.lines().toString());
         }
     }
 
