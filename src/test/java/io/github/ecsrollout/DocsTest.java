@@ -86,6 +86,8 @@ class DocsTest {
         assertTrue(readme.contains("implementation(\"" + group + ":" + artifact + ":" + version + "\")"), "Gradle");
         assertTrue(readme.contains("puts " + group + ":" + artifact + ":" + version + " in ~/.m2"), "mvn install");
         assertTrue(readme.contains("AWS SDK BOM " + sdk), "the SDK version");
+        assertTrue(readme.contains("`slf4j-api` " + between(pom, "<slf4j.version>", "</slf4j.version>")),
+                "the SLF4J version");
         assertTrue(readme.contains("Java 17") && pom.contains("<maven.compiler.release>17</maven.compiler.release>"),
                 "the Java version");
     }
