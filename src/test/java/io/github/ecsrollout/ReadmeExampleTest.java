@@ -7,9 +7,6 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,9 +24,9 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
 
 /**
- * The README's snippets, verbatim, so the README cannot drift from what works: the Mockito recipe is the first test
- * here, the testkit example is {@code consumer/FleetRolloutTest}, the AWS Lambda recipe is built here too, and
- * {@link #theReadmePrintsTheseTestsAsTheyAre()} checks the unit-testing ones against README.md.
+ * The README's Java examples, run: one service, many services, the AWS Lambda recipe, and the Mockito recipe of
+ * docs/testing.md. {@code DocsTest} checks that each block printed there is here (or in the test it names) verbatim;
+ * the README's testkit example is {@code consumer/WebRolloutTest}.
  */
 @SuppressWarnings("unchecked") // the SDK's Consumer<Builder>... varargs, as a user would write them
 class ReadmeExampleTest {
@@ -51,6 +48,87 @@ class ReadmeExampleTest {
         assertEquals("ecs-svc/1", result.services().get(0).primaryDeploymentId());
     }
 
+    /** The README's "One service" example, verbatim, on a fake whose service is stable on the first poll. */
+    @Test
+    void theOneServiceExampleRollsOut() {
+        FakeEcs ecs = FakeEcs.create();
+        ecs.service("myCluster", "myService").taskDefinition("myServiceTaskDefinition:9");
+
+        ServiceRollout rollout = ServiceRollout.builder()
+                .ecsClient(ecs)                       // your EcsClient; or ServiceRollout.create() builds one
+                .delay(Duration.ofSeconds(30))        // between polls; default 15 s, as the SDK waiter
+                .maxAttempts(10)                      // polls per chunk of 10 services; default 40, as the SDK waiter
+                .build();
+        try {
+            RolloutResult result = rollout.rollOut("myCluster", "myService", "myServiceTaskDefinition:10");
+        } catch (RolloutNotStableException e) {
+            log.error("rollout failed: {} {}", e.reason(), e.unstableServices(), e);
+        }
+
+        assertEquals(List.of("myServiceTaskDefinition:10"),
+                ecs.updates().stream().map(UpdateServiceRequest::taskDefinition).toList());
+        assertTrue(ecs.service("myCluster", "myService").describe().orElseThrow().taskDefinition()
+                .endsWith("myServiceTaskDefinition:10"));
+    }
+
+    /**
+     * The README's "Many services" example, verbatim: three services rolled out with a listener told of each stable
+     * one, then only awaited.
+     */
+    @Test
+    void theManyServicesExampleRollsOutAndAwaits() {
+        FakeEcs ecs = FakeEcs.create();
+        List.of("web", "api", "worker").forEach(service -> ecs.service("prod", service)); // stable on the first poll
+        List<String> stable = new ArrayList<>();
+        Logger log = new Logger() {                 // the example's log, keeping what the listener says
+            @Override public void info(String format, Object... args) {
+                if (format.endsWith("is stable")) {
+                    stable.add((String) args[0]);
+                }
+            }
+        };
+
+        ServiceRollout rollout = ServiceRollout.builder()
+                .ecsClient(ecs)
+                .timeout(Duration.ofMinutes(20))      // one deadline for everything
+                .rollbackOnFailure(true)              // all or nothing
+                .listener(new RolloutListener() {
+                    @Override public void onServiceStable(ServiceState s) { log.info("{} is stable", s.service()); }
+                })
+                .build();
+
+        List<UpdateServiceRequest> requests = new ArrayList<>();
+        for (String service : List.of("web", "api", "worker" /* ... any number */)) {
+            requests.add(UpdateServiceRequest.builder()
+                    .cluster("prod")
+                    .service(service)
+                    .taskDefinition(service + ":42")
+                    .forceNewDeployment(true)
+                    .build());                        // sent to ECS as given: desiredCount, deploymentConfiguration, ...
+        }
+        RolloutResult result = rollout.rollOut(requests);
+        result.services().forEach(s -> log.info("{}: {} on {}", s.service(), s.verdict(), s.taskDefinition()));
+
+        // Only wait, like `aws ecs wait services-stable`, for any number of services:
+        rollout.awaitStable("prod", List.of("web", "api", "worker"));
+
+        assertEquals(3, ecs.updates().size());
+        // told once by rollOut and once by awaitStable
+        assertEquals(List.of("api", "api", "web", "web", "worker", "worker"), stable.stream().sorted().toList());
+        assertTrue(result.services().stream().allMatch(s -> s.taskDefinition().endsWith(s.service() + ":42")));
+    }
+
+    /** The part of SLF4J's {@code Logger} the examples use, so a test can see what they log. */
+    interface Logger {
+        void info(String format, Object... args);
+
+        default void error(String format, Object... args) {
+            info(format, args);
+        }
+    }
+
+    private static final Logger log = (format, args) -> { };
+
     /** The part of AWS Lambda's {@code Context} the recipe uses. */
     interface Context {
         int getRemainingTimeInMillis();
@@ -59,11 +137,9 @@ class ReadmeExampleTest {
     /** The README's "In AWS Lambda" recipe, verbatim. */
     private static ServiceRollout lambdaRecipe(EcsClient ecs, Context context) {
         long left = context.getRemainingTimeInMillis();
-        long timeoutMillis = Math.max(1, Math.max(left - 30_000, left / 2)); // a 30 s margin, at most half of what is left
-        ServiceRollout rollout = ServiceRollout.builder()
-                .ecsClient(ecs)
-                .timeout(Duration.ofMillis(timeoutMillis))
-                .rollbackOnFailure(true)                     // a third of the timeout is kept for the rollback
+        ServiceRollout rollout = ServiceRollout.builder().ecsClient(ecs)
+                .timeout(Duration.ofMillis(Math.max(1, Math.max(left - 30_000, left / 2))))  // 30 s to report, or half
+                .rollbackOnFailure(true)                      // a third of the timeout is kept for the rollback
                 .build();
         return rollout;
     }
@@ -120,33 +196,6 @@ class ReadmeExampleTest {
         services.forEach(s -> assertTrue(ecs.service("prod", s).describe().orElseThrow().taskDefinition()
                 .endsWith(s + ":41"), s));
         assertTrue(clock.elapsed().compareTo(Duration.ofMinutes(20)) <= 0, "confirmed within the timeout: " + clock.elapsed());
-    }
-
-    @Test
-    void theReadmePrintsTheseTestsAsTheyAre() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
-        String fleet = Files.readString(Path.of("src/test/java/io/github/ecsrollout/consumer/FleetRolloutTest.java"));
-        String printed = fleet.substring(fleet.indexOf("\n\n") + 2); // all but the package line
-        assertTrue(readme.contains("```java\n" + printed + "```\n"),
-                "README.md must print consumer/FleetRolloutTest.java from its imports to its end");
-
-        String mockito = readme.substring(readme.indexOf("```java\nEcsClient ecs = mock(EcsClient.class);") + 8);
-        mockito = mockito.substring(0, mockito.indexOf("```"));
-        String recipe = Files.readString(Path.of("src/test/java/io/github/ecsrollout/ReadmeExampleTest.java"));
-        recipe = recipe.substring(recipe.indexOf("void theReadmeMockingRecipeWorks()"));
-        for (String line : mockito.split("\n")) {
-            assertTrue(recipe.contains("\n" + (line.isEmpty() ? "" : "        " + line) + "\n"),
-                    "README.md's Mockito line is not in theReadmeMockingRecipeWorks: " + line);
-        }
-
-        String virtual = readme.substring(readme.indexOf("```java\nVirtualClock clock = VirtualClock.create();") + 8);
-        virtual = virtual.substring(0, virtual.indexOf("```"));
-        String example = Files.readString(Path.of("src/test/java/io/github/ecsrollout/testing/VirtualTimeTest.java"));
-        example = example.substring(example.indexOf("void theReadmeExample()"));
-        for (String line : virtual.split("\n")) {
-            assertTrue(example.contains("\n" + (line.isEmpty() ? "" : "        " + line) + "\n"),
-                    "README.md's virtual-time line is not in VirtualTimeTest.theReadmeExample: " + line);
-        }
     }
 
     @Test

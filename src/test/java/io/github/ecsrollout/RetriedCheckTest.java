@@ -13,7 +13,7 @@ import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
 /**
- * The README's Step Functions recipe retries a Check with the same input and says "nothing is lost or told twice".
+ * The Step Functions recipe (docs/long-rollouts.md) retries a Check with the same input and says "nothing is lost or told twice".
  * A Check whose verdict rolled the rollout back, retried (its answer lost to a Lambda.ServiceException), judges the
  * world after its own rollback: it used to take the failed service's restore for someone else's deployment
  * (SUPERSEDED) and restore the healthy service with a second UpdateService.

@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.ecs.EcsClient;
  * the baseline (plain SDK {@code EcsWaiter}s, one chunk of 10 after another) roll the same scripted fleets out
  * against the same simulated ECS over loopback HTTP, on a time scale where the 100 ms poll delay stands for the SDK's
  * 15 s. Nothing is asserted: the table goes to stdout and {@code target/benchmarks.json}, the targets of the issue
- * are judged from the same run, and {@code target/benchmarks.md} holds both, ready for the README.
+ * are judged from the same run, and {@code target/benchmarks.md} holds both, ready for docs/performance.md.
  *
  * <ul>
  *   <li>Scenarios 1-4 run in this JVM (after a JIT warm-up), a fresh simulator per run, both sides alternately,

@@ -1,7 +1,6 @@
 package io.github.ecsrollout.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
@@ -15,6 +14,7 @@ import io.github.ecsrollout.ServiceRollout;
 import io.github.ecsrollout.it.StateMachine.Execution;
 import io.github.ecsrollout.it.StateMachine.TaskError;
 import io.github.ecsrollout.sim.ServiceScript;
+import io.github.ecsrollout.support.DefaultRegion;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,32 +28,48 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
 /**
- * The README's Step Functions recipe as printed there: its three handlers (checked line by line against README.md),
- * run by its state machine (read from README.md and run by {@link StateMachine}), every payload going through the
- * Lambda Java runtime's own serialization, on the virtual clock the simulated ECS shares. Each invocation of a handler
- * uses the {@code ServiceRollout}s the README declares, built afresh, as a cold start would: nothing but the payload
- * survives from one to the next.
+ * The Step Functions recipe of docs/long-rollouts.md as printed there (DocsTest checks its Java blocks are here): its
+ * three handlers, run by its state machine (read from the page and run by {@link StateMachine}), every payload going
+ * through the Lambda Java runtime's own serialization, on the virtual clock the simulated ECS shares. Each invocation
+ * of a handler uses the {@code ServiceRollout}s the page declares, built afresh with their settings, as a cold start
+ * would: nothing but the payload survives from one to the next.
  */
 class ReadmeStepFunctionsIT extends ItBase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    // The README's START and ROLLOUT, on the simulated ECS and its clock, polling at the library's default delay.
+    /** The page's declarations, as printed: built once, for their settings (their client is never called). */
+    private static final class AsPrinted {
+        static final EcsClient ECS = EcsClient.create();
+        // START starts rollouts: its timeout is each rollout's deadline, which the checkpoint carries
+        static final ServiceRollout START = ServiceRollout.builder().ecsClient(ECS)
+                .timeout(Duration.ofHours(2)).rollbackOnFailure(true).build();
+        // ROLLOUT checks and aborts: its timeout bounds one call, a rollback included (the functions' timeout: 15 minutes)
+        static final ServiceRollout ROLLOUT = ServiceRollout.builder().ecsClient(ECS)
+                .timeout(Duration.ofMinutes(10)).build();
+    }
+
+    // The page's START and ROLLOUT, with their settings, on the simulated ECS and its clock.
     private ServiceRollout START;
     private ServiceRollout ROLLOUT;
 
     private void coldStart() {
-        START = rollout().delay(Duration.ofSeconds(15))
-                .timeout(Duration.ofHours(2)).rollbackOnFailure(true).build();
-        ROLLOUT = rollout().delay(Duration.ofSeconds(15))
-                .timeout(Duration.ofMinutes(10)).build();
+        START = onTheClock(DefaultRegion.during(() -> AsPrinted.START).toBuilder().ecsClient(client())
+                .maxUpdateServicePerSecond(UPDATES_PER_SECOND).maxDescribeServicesPerSecond(DESCRIBES_PER_SECOND))
+                .build();
+        ROLLOUT = onTheClock(DefaultRegion.during(() -> AsPrinted.ROLLOUT).toBuilder().ecsClient(client())
+                .maxUpdateServicePerSecond(UPDATES_PER_SECOND).maxDescribeServicesPerSecond(DESCRIBES_PER_SECOND))
+                .build();
     }
 
-    // ---- as printed in the README ----------------------------------------------------------------------------
+    // ---- as printed in docs/long-rollouts.md-------------------------------------------------------------------------
 
     public record Step(boolean done, RolloutCheckpoint checkpoint) {}
 
@@ -108,9 +124,9 @@ class ReadmeStepFunctionsIT extends ItBase {
         return JacksonFactory.getInstance().getSerializer(type);
     }
 
-    /** The README's state machine, with the three functions deployed as the README names them. */
+    /** The page's state machine, with the three functions deployed as it names them. */
     private StateMachine stateMachine(UnaryOperator<JsonNode> check, UnaryOperator<JsonNode> rollBack) {
-        return new StateMachine(readmeStateMachine(), clock::advance)
+        return new StateMachine(printedStateMachine(), clock::advance)
                 .function("start-rollout", lambda(StartInput.class, Step.class, this::start))
                 .function("check-rollout", check)
                 .function("roll-back-rollout", rollBack);
@@ -235,40 +251,35 @@ class ReadmeStepFunctionsIT extends ItBase {
         assertEquals(0, sim.stats().count("UpdateService"));
     }
 
-    // ---- the README prints this --------------------------------------------------------------------------------
+    // ---- the page prints this ------------------------------------------------------------------------------------
 
-    private static String readme() {
+    /** The state machine of docs/long-rollouts.md: the JSON block that starts it. */
+    private static String printedStateMachine() {
+        String page;
         try {
-            return Files.readString(Path.of("README.md"));
+            page = Files.readString(Path.of("docs/long-rollouts.md"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** The README's state machine: the JSON block that starts it. */
-    private static String readmeStateMachine() {
-        String readme = readme();
-        int start = readme.indexOf("```json\n{\n  \"StartAt\": \"Start\"");
-        assertTrue(start >= 0, "README.md prints the state machine");
-        return readme.substring(start + 8, readme.indexOf("```", start + 8));
+        int start = page.indexOf("```json\n{\n  \"StartAt\": \"Start\"");
+        assertTrue(start >= 0, "docs/long-rollouts.md prints the state machine");
+        return page.substring(start + 8, page.indexOf("```", start + 8));
     }
 
     @Test
-    void theReadmePrintsTheseHandlersAsTheyAre() throws IOException {
-        String readme = readme();
-        int start = readme.indexOf("```java\npublic record Step(boolean done, RolloutCheckpoint checkpoint) {}");
-        assertTrue(start >= 0, "README.md prints the handlers");
-        String printed = readme.substring(start + 8, readme.indexOf("```", start + 8));
-        String source = Files.readString(Path.of("src/test/java/io/github/ecsrollout/it/ReadmeStepFunctionsIT.java"));
-        String here = source.substring(source.indexOf("// ---- as printed in the README"),
-                source.indexOf("// ---- the functions, deployed"));
-        for (String line : printed.split("\n")) {
-            assertTrue(here.contains("\n" + (line.isEmpty() ? "" : "    " + line) + "\n"),
-                    "README.md's handler line is not in this test: " + line);
-        }
-        assertTrue(readme.contains(".timeout(Duration.ofHours(2)).rollbackOnFailure(true).build();")
-                && readme.contains(".timeout(Duration.ofMinutes(10)).build();"),
-                "README.md's START and ROLLOUT are this test's");
-        assertFalse(printed.isBlank());
+    void thePrintedDeclarationsHaveTheSettingsTheRecipeNeeds() {
+        ServiceRollout start = DefaultRegion.during(() -> AsPrinted.START);
+        ServiceRollout rollout = DefaultRegion.during(() -> AsPrinted.ROLLOUT);
+
+        assertEquals(Duration.ofHours(2), timeoutOf(start));
+        assertTrue(start.toString().contains("rollbackOnFailure=true"), start.toString());
+        assertEquals(Duration.ofMinutes(10), timeoutOf(rollout));
+        assertTrue(rollout.toString().contains("rollbackOnFailure=false"), rollout.toString());
+    }
+
+    private static Duration timeoutOf(ServiceRollout rollout) {
+        Matcher m = Pattern.compile("timeout=(PT[^,\\]]+)").matcher(rollout.toString());
+        assertTrue(m.find(), rollout.toString());
+        return Duration.parse(m.group(1));
     }
 }

@@ -3,27 +3,23 @@ package io.github.ecsrollout.it;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.github.ecsrollout.RolloutCheckpoint;
 import io.github.ecsrollout.RolloutNotStableException;
 import io.github.ecsrollout.RolloutNotStableException.Reason;
-import io.github.ecsrollout.RolloutProgress;
 import io.github.ecsrollout.ServiceRollout;
 import io.github.ecsrollout.sim.ServiceScript;
+import io.github.ecsrollout.support.DefaultRegion;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -32,14 +28,16 @@ import java.util.Deque;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvocationType;
 import software.amazon.awssdk.services.lambda.model.InvokeRequest;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 
 /**
- * The README's self-continuing Lambda recipe as printed there ({@link RolloutWatcher}, checked line by line against
- * README.md), invoked as Lambda invokes it: the payload as bytes, a {@code Context} whose remaining time runs on the
+ * The self-continuing Lambda recipe of docs/long-rollouts.md ({@link RolloutWatcher}, as printed there, and the
+ * start that hands it the first checkpoint), invoked as Lambda invokes it: the payload as bytes, a {@code Context} whose remaining time runs on the
  * virtual clock the simulated ECS shares, each asynchronous invocation it sends queued and run after it returns, and a
  * failed one retried twice with the same payload, as Lambda does by default. Every invocation is a cold start: the
  * watcher's {@code ServiceRollout} is built afresh, and only the payload carries the rollout on.
@@ -48,38 +46,8 @@ class ReadmeWatcherIT extends ItBase {
 
     /** The function's timeout: each invocation watches two thirds of it less the margin, three minutes. */
     private static final Duration FUNCTION_TIMEOUT = Duration.ofMinutes(5);
+    private static final String FUNCTION_NAME = "rollout-watcher";
     private static final String FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:rollout-watcher";
-
-    // ---- as printed in the README ----------------------------------------------------------------------------
-
-    public static class RolloutWatcher implements RequestStreamHandler {
-        private static ServiceRollout ROLLOUT;   // the README's: ServiceRollout.builder().ecsClient(...).build()
-        private static LambdaClient LAMBDA;
-
-        @Override
-        public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-            RolloutCheckpoint checkpoint = RolloutCheckpoint.fromJson(new String(input.readAllBytes(), UTF_8));
-            // two thirds of the time left to watch: a rollback, should the rollout fail meanwhile, gets half that again
-            Duration budget = Duration.ofMillis(Math.max(1, (context.getRemainingTimeInMillis() - 30_000) * 2 / 3));
-            RolloutCheckpoint next = watch(checkpoint, budget);
-            if (next != null) {                                   // not done yet: hand over to a new invocation
-                LAMBDA.invoke(r -> r.functionName(context.getInvokedFunctionArn())
-                        .invocationType(InvocationType.EVENT)
-                        .payload(SdkBytes.fromUtf8String(next.toJson())));
-            }
-        }
-
-        /** The checkpoint to go on from, or null once every service is stable. */
-        private static RolloutCheckpoint watch(RolloutCheckpoint checkpoint, Duration budget) {
-            try {
-                RolloutProgress progress = ROLLOUT.watch(checkpoint, budget);
-                return progress.isDone() ? null : progress.checkpoint();
-            } catch (RolloutNotStableException e) {
-                // alive (e.g. ECS throttled us): go on; else the rollout ended, rolled back already if it said so
-                return e.checkpoint().orElseThrow(() -> e);
-            }
-        }
-    }
 
     // ---- Lambda, for this function -----------------------------------------------------------------------------
 
@@ -92,7 +60,7 @@ class ReadmeWatcherIT extends ItBase {
     private final LambdaClient lambda = new LambdaClient() {
         @Override
         public InvokeResponse invoke(InvokeRequest request) {
-            assertEquals(FUNCTION_ARN, request.functionName());
+            assertTrue(List.of(FUNCTION_NAME, FUNCTION_ARN).contains(request.functionName()), request.functionName());
             assertEquals(InvocationType.EVENT, request.invocationType());
             queued.add(request.payload().asUtf8String());
             return InvokeResponse.builder().statusCode(202).build();
@@ -122,11 +90,10 @@ class ReadmeWatcherIT extends ItBase {
     }
 
     private boolean invokeOnce(String payload) {
-        RolloutWatcher.ROLLOUT = rollout().delay(Duration.ofSeconds(15)).build();   // a cold start
-        RolloutWatcher.LAMBDA = lambda;
         int before = queued.size();
         try {
-            new RolloutWatcher().handleRequest(new ByteArrayInputStream(payload.getBytes(UTF_8)),
+            // a cold start: the page's ROLLOUT has no settings, so polls come at the default delay
+            new RolloutWatcher(rollout().delay(ServiceRollout.DEFAULT_DELAY).build(), lambda).handleRequest(new ByteArrayInputStream(payload.getBytes(UTF_8)),
                     new ByteArrayOutputStream(), context(clock.instant().plus(FUNCTION_TIMEOUT)));
             invocations.add(queued.size() > before ? "handed over" : "done");
             return true;
@@ -162,15 +129,17 @@ class ReadmeWatcherIT extends ItBase {
         };
     }
 
-    /** The README's start, then its hand-over of the first checkpoint. */
-    private void start(Duration timeout, List<String> services) {
-        ServiceRollout.Builder builder = rollout().delay(Duration.ofSeconds(15));
-        RolloutCheckpoint checkpoint = builder
-                .timeout(timeout)        // the rollout's deadline, carried by the checkpoint
+    /** The page's start, then its hand-over of the first checkpoint, as printed. */
+    private void start(Duration rolloutTimeout, List<String> services) {
+        EcsClient ecs = client();
+        List<UpdateServiceRequest> requests = toRevision("prod", services, 2);
+        // On the system clock: the simulator's started at the same instant and has not moved yet.
+        RolloutCheckpoint checkpoint = ServiceRollout.builder().ecsClient(ecs)
+                .timeout(rolloutTimeout)             // the rollout's deadline, carried by the checkpoint: 2 hours, say
                 .rollbackOnFailure(true)
                 .build()
-                .start(toRevision("prod", services, 2));
-        lambda.invoke(r -> r.functionName(FUNCTION_ARN).invocationType(InvocationType.EVENT)
+                .start(requests);
+        lambda.invoke(r -> r.functionName("rollout-watcher").invocationType(InvocationType.EVENT)
                 .payload(SdkBytes.fromUtf8String(checkpoint.toJson())));
     }
 
@@ -250,29 +219,12 @@ class ReadmeWatcherIT extends ItBase {
                 "the update, and its deployment stopped with ROLLBACK once");
     }
 
-    // ---- the README prints this --------------------------------------------------------------------------------
+    // ---- what the tests above do not run -------------------------------------------------------------------------
 
     @Test
-    void theReadmePrintsThisHandlerAsItIs() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
-        int start = readme.indexOf("```java\npublic class RolloutWatcher implements RequestStreamHandler {");
-        assertTrue(start >= 0, "README.md prints the watcher");
-        String printed = readme.substring(start + 8, readme.indexOf("```", start + 8));
-        String source = Files.readString(Path.of("src/test/java/io/github/ecsrollout/it/ReadmeWatcherIT.java"));
-        String here = source.substring(source.indexOf("public static class RolloutWatcher"),
-                source.indexOf("// ---- Lambda, for this function"));
-        String body = printed.substring(printed.indexOf("    @Override\n"));
-        for (String line : body.split("\n")) {
-            assertTrue(here.contains("\n" + (line.isEmpty() ? "" : "    " + line) + "\n")
-                            || line.equals("}"),
-                    "README.md's watcher line is not in this test: " + line);
-        }
-        assertTrue(printed.contains("ServiceRollout.builder().ecsClient(EcsClient.create()).build();"),
-                "the README's ROLLOUT has no settings, as this test's");
-        String starter = readme.substring(readme.indexOf("```java\nRolloutCheckpoint checkpoint = ServiceRollout"));
-        for (String line : List.of(".timeout(Duration.ofHours(2))        // the rollout's deadline, carried by the checkpoint",
-                ".rollbackOnFailure(true)", ".payload(SdkBytes.fromUtf8String(checkpoint.toJson())));")) {
-            assertTrue(starter.substring(0, starter.indexOf("```", 8)).contains(line), line);
-        }
+    void lambdasConstructorBuildsTheClientsAsAColdStartWould() {
+        RolloutWatcher watcher = DefaultRegion.during(RolloutWatcher::new);
+
+        assertNotNull(watcher);
     }
 }

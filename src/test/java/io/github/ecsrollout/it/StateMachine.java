@@ -15,7 +15,7 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * Just enough of Step Functions to run the README's state machine as printed: {@code Task} states invoking Lambda
+ * Just enough of Step Functions to run the state machine of docs/long-rollouts.md as printed: {@code Task} states invoking Lambda
  * functions ({@code arn:aws:states:::lambda:invoke}, with {@code Parameters}, {@code OutputPath}, {@code Retry} and
  * {@code Catch} with {@code ResultPath}), {@code Wait} with {@code Seconds}, {@code Choice} on {@code BooleanEquals},
  * {@code Succeed} and {@code Fail}. A function throwing is a task failure whose error name is the exception's class
@@ -210,7 +210,7 @@ final class StateMachine {
         return out;
     }
 
-    /** {@code $} or {@code $.field}: the only paths the README's machine uses. */
+    /** {@code $} or {@code $.field}: the only paths the printed machine uses. */
     private static JsonNode select(JsonNode data, String path) {
         return path.equals("$") ? data : data.get(field(path));
     }

@@ -229,6 +229,22 @@ class FakeEcsRolloutTest {
         assertTrue(result.services().get(0).isConverging(), "both revisions still run");
     }
 
+    /** docs/verdicts.md's succeedAtStage example, verbatim, run without waiting between polls. */
+    @Test
+    void theVerdictsPageExampleSucceedsOnceProductionTrafficIsShifted() {
+        ServiceRollout rollout = ServiceRollout.builder()
+                .ecsClient(ecs)
+                .succeedAtStage(ServiceDeploymentLifecycleStage.BAKE_TIME)   // production traffic is on the new revision
+                .build();
+        ecs.service("prod", "web").blueGreen(50);
+
+        RolloutResult result = rollout.toBuilder().delay(Duration.ZERO).build().rollOut("prod", "web", "web:2");
+
+        assertEquals(4, result.attempts(), "SCALE_UP, TEST_TRAFFIC_SHIFT, PRODUCTION_TRAFFIC_SHIFT, BAKE_TIME");
+        assertEquals(ServiceDeploymentLifecycleStage.BAKE_TIME,
+                result.services().get(0).serviceDeployment().orElseThrow().lifecycleStage());
+    }
+
     @Test
     void withoutPermissionForServiceDeploymentsABlueGreenRolloutIsJudgedFromDescribeServices() {
         FakeEcs denying = FakeEcs.builder().accessDenied(ListServiceDeploymentsRequest.class,

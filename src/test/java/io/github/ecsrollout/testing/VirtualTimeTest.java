@@ -57,7 +57,7 @@ class VirtualTimeTest {
         assertTrue(e.getMessage().contains("; 81 polls in PT19M59"), e.getMessage());
     }
 
-    /** The README's virtual-time example, verbatim (ReadmeExampleTest checks the README against it). */
+    /** The virtual-time example of docs/testing.md, verbatim (DocsTest checks the page against it). */
     @Test
     void theReadmeExample() {
         VirtualClock clock = VirtualClock.create();
