@@ -47,6 +47,7 @@ import software.amazon.awssdk.services.ecs.model.ServiceNotFoundException;
 import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentRequest;
 import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentResponse;
 import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import software.amazon.awssdk.services.ecs.model.TaskDefinitionStatus;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
@@ -349,6 +350,21 @@ public final class FakeEcs implements EcsClient {
      */
     public synchronized FakeEcs taskDefinitionStatus(String taskDefinition, TaskDefinitionStatus status) {
         account.taskDefinitions.status(taskDefinition, status);
+        return this;
+    }
+
+    /**
+     * What DescribeTaskDefinition reports of a revision besides its ARN, family, revision and status (which this fake
+     * sets): its container definitions, cpu, memory and the rest, taken from {@code content}. Without it a revision
+     * has no container definitions.
+     *
+     * @param taskDefinition {@code family:revision} or a task definition ARN
+     * @param content the task definition to report (its ARN, family, revision and status are replaced)
+     * @return this fake
+     * @throws IllegalArgumentException for a family without a revision
+     */
+    public synchronized FakeEcs taskDefinitionContent(String taskDefinition, TaskDefinition content) {
+        account.taskDefinitions.content(taskDefinition, content);
         return this;
     }
 

@@ -29,6 +29,8 @@ final class FakeTaskDefinitions {
     private final Map<String, TaskDefinitionStatus> statuses = new HashMap<>();
     /** {@code family:revision} missing, or {@code family} with every revision missing. */
     private final Set<String> missing = new HashSet<>();
+    /** {@code family:revision} → what DescribeTaskDefinition reports of it besides its ARN, family, revision, status. */
+    private final Map<String, TaskDefinition> contents = new HashMap<>();
 
     FakeTaskDefinitions(String arnPrefix) {
         this.arnPrefix = arnPrefix;
@@ -69,7 +71,9 @@ final class FakeTaskDefinitions {
     TaskDefinition describe(String taskDefinition) {
         Ref ref = existing(taskDefinition, CANNOT_DESCRIBE);
         TaskDefinitionStatus status = statuses.getOrDefault(ref.key(), TaskDefinitionStatus.ACTIVE);
-        return TaskDefinition.builder().taskDefinitionArn(arnOf(ref.family(), ref.revision())).family(ref.family())
+        TaskDefinition content = contents.get(ref.key());
+        return (content == null ? TaskDefinition.builder() : content.toBuilder())
+                .taskDefinitionArn(arnOf(ref.family(), ref.revision())).family(ref.family())
                 .revision(ref.revision()).status(status).build();
     }
 
@@ -97,6 +101,18 @@ final class FakeTaskDefinitions {
             throw clientException(notFound);
         }
         return new Ref(ref.family(), revision);
+    }
+
+    /** See {@link FakeEcs#taskDefinitionContent(String, TaskDefinition)}. */
+    void content(String taskDefinition, TaskDefinition content) {
+        Objects.requireNonNull(content, "content");
+        Ref ref = parse(taskDefinition);
+        if (ref.revision() == null) {
+            throw new IllegalArgumentException("taskDefinition must name a revision (family:revision or an ARN): \""
+                    + taskDefinition + "\"");
+        }
+        latestRevisions.merge(ref.family(), ref.revision(), Math::max);
+        contents.put(ref.key(), content);
     }
 
     /** See {@link FakeEcs#missingTaskDefinition(String)}. */

@@ -74,7 +74,9 @@ final class EcsApi {
         EcsModel.TaskDefinitionView td = model.describeTaskDefinition(ref);
         ObjectNode definition = NODES.objectNode().put("taskDefinitionArn", td.arn()).put("family", td.family())
                 .put("revision", td.revision()).put("status", td.status());
-        definition.set("containerDefinitions", NODES.arrayNode());
+        var containers = NODES.arrayNode();
+        td.images().forEach((name, image) -> containers.addObject().put("name", name).put("image", image));
+        definition.set("containerDefinitions", containers);
         ObjectNode response = NODES.objectNode();
         response.set("taskDefinition", definition);
         return response;
