@@ -283,7 +283,20 @@ public final class RolloutPlan {
             Optional<String> targetTaskDefinition, List<ImageChange> images, List<String> differences,
             List<String> serviceChanges, String strategy, Duration allowed, Duration minimum) {
 
-        /** Checks every part; the lists are copied. */
+        /**
+         * Checks every part; the lists are copied.
+         *
+         * @param cluster the cluster as given
+         * @param service the service as given
+         * @param currentTaskDefinition the service's task definition now
+         * @param targetTaskDefinition the task definition to deploy; empty for a revision to register
+         * @param images each container's image before and after
+         * @param differences the other differences between the task definitions
+         * @param serviceChanges what the request changes in the service itself
+         * @param strategy the deployment strategy
+         * @param allowed how long the settings let the rollout wait
+         * @param minimum the least time the deployment takes
+         */
         public ServicePlan {
             Objects.requireNonNull(cluster, "cluster");
             Objects.requireNonNull(service, "service");
@@ -319,7 +332,13 @@ public final class RolloutPlan {
      */
     public record ImageChange(String container, String before, String after) {
 
-        /** Checks the container's name. */
+        /**
+         * Checks the container's name.
+         *
+         * @param container the container's name
+         * @param before its image now, or {@code null}
+         * @param after its image after, or {@code null}
+         */
         public ImageChange {
             Objects.requireNonNull(container, "container");
         }
@@ -335,7 +354,14 @@ public final class RolloutPlan {
      */
     public record Problem(String cluster, String service, Kind kind, String detail) {
 
-        /** Checks every part. */
+        /**
+         * Checks every part.
+         *
+         * @param cluster the cluster as given
+         * @param service the service as given
+         * @param kind what kind of problem
+         * @param detail what is wrong, for a person
+         */
         public Problem {
             Objects.requireNonNull(cluster, "cluster");
             Objects.requireNonNull(service, "service");

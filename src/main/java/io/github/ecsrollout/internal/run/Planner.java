@@ -11,7 +11,6 @@ import io.github.ecsrollout.internal.model.RequestChanges;
 import io.github.ecsrollout.internal.model.RolloutSettings;
 import io.github.ecsrollout.internal.model.TaskDefinitionDiff;
 import io.github.ecsrollout.internal.report.Headlines;
-import io.github.ecsrollout.internal.report.Listing;
 import io.github.ecsrollout.internal.state.TrackedService;
 import io.github.ecsrollout.internal.verdict.Reasons;
 import java.time.Duration;
@@ -167,7 +166,7 @@ final class Planner {
             List<String> unknown = wanted.keySet().stream().filter(c -> !names.contains(c)).toList();
             if (!unknown.isEmpty()) {
                 return new Outcome(t, null, problem(t, Problem.Kind.UNKNOWN_CONTAINER, "task definition "
-                        + s.taskDefinition() + " has no container " + Listing.names(unknown) + " (its containers: "
+                        + s.taskDefinition() + " has no container " + String.join(", ", unknown) + " (its containers: "
                         + String.join(", ", names) + ")"));
             }
         }
