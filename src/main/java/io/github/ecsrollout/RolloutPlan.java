@@ -140,8 +140,8 @@ public final class RolloutPlan {
 
     /**
      * The plan as a person reviews it in a pull request: a summary line, a markdown table of the services (task
-     * definition, images, strategy, the time allowed and the least a deployment takes), the other changes one per
-     * line, and a table of the problems. Columns are padded, so it reads as well in a log as rendered.
+     * definition, images changed, and containers whose image stays, strategy, the time allowed and the least a
+     * deployment takes), the other changes one per line, and a table of the problems. Columns are padded, so it reads as well in a log as rendered.
      *
      * @return the plan, several lines
      */
@@ -188,8 +188,9 @@ public final class RolloutPlan {
     private static String images(List<ImageChange> images) {
         List<String> parts = new ArrayList<>();
         for (ImageChange c : images) {
-            parts.add(c.container() + ": " + (Objects.equals(c.before(), c.after()) ? c.after() + " (unchanged)"
-                    : (c.before() == null ? "(none)" : c.before()) + " -> " + (c.after() == null ? "(none)" : c.after())));
+            parts.add(Objects.equals(c.before(), c.after()) ? c.container() + " (unchanged)"
+                    : c.container() + ": " + (c.before() == null ? "(none)" : c.before()) + " -> "
+                            + (c.after() == null ? "(none)" : c.after()));
         }
         return String.join("; ", parts);
     }
