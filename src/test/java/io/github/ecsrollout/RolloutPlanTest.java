@@ -247,6 +247,17 @@ class RolloutPlanTest {
     }
 
     @Test
+    void aClusterEcsDoesNotKnowIsAnApiErrorAsForARollout() {
+        ecs.service("prod", "web");
+
+        RolloutNotStableException e = assertThrows(RolloutNotStableException.class, () -> rollout().build()
+                .planImages(List.of(ImageUpdate.of("prdo", "web", "repo/web:2"))));
+
+        assertEquals(RolloutNotStableException.Reason.API_ERROR, e.reason());
+        assertOnlyReads();
+    }
+
+    @Test
     void badInputIsRefusedNamingTheParameterBeforeAnyCall() {
         ServiceRollout rollout = rollout().build();
         ImageUpdate web = ImageUpdate.of("prod", "web", "repo/web:2");
