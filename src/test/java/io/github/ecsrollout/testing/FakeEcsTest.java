@@ -80,6 +80,27 @@ class FakeEcsTest {
     }
 
     @Test
+    void aRevisionsContentIsReportedUnderTheFakesOwnArnRevisionAndStatus() {
+        FakeEcs ecs = FakeEcs.create();
+        ecs.taskDefinitionContent("web:4", TaskDefinition.builder()
+                .taskDefinitionArn("arn:elsewhere").revision(99).cpu("512")
+                .containerDefinitions(c -> c.name("app").image("repo/web:4")).build());
+
+        var described = ecs.describeTaskDefinition(DescribeTaskDefinitionRequest.builder().taskDefinition("web")
+                .build()).taskDefinition();
+
+        assertEquals("arn:aws:ecs:us-east-1:123456789012:task-definition/web:4", described.taskDefinitionArn());
+        assertEquals(4, described.revision());
+        assertEquals("ACTIVE", described.statusAsString());
+        assertEquals("512", described.cpu());
+        assertEquals("repo/web:4", described.containerDefinitions().get(0).image());
+        assertTrue(ecs.describeTaskDefinition(DescribeTaskDefinitionRequest.builder().taskDefinition("web:3")
+                .build()).taskDefinition().containerDefinitions().isEmpty(), "a revision without content has none");
+        assertThrows(IllegalArgumentException.class, () -> ecs.taskDefinitionContent("web",
+                TaskDefinition.builder().build()));
+    }
+
+    @Test
     void aNewServiceIsActiveAndStableOnItsFirstTaskDefinitionWithArnsFilledIn() {
         ecs.service("prod", "web");
 
