@@ -392,6 +392,78 @@ public final class ServiceRollout implements AutoCloseable {
         return engine.rollBack(checkpoint);
     }
 
+    /**
+     * What {@link #rollOut(Collection)} would do with these requests, without writing anything: the reads a rollout
+     * makes before its first update (one DescribeServices per 10 services of a cluster, one DescribeTaskDefinition per
+     * distinct task definition named), and the services' current task definitions besides, to compare. Each service's
+     * target is its request's task definition (as ECS describes it); a request without one (a desired count,
+     * {@code forceNewDeployment}) keeps the current one and shows the other changes it makes.
+     *
+     * <p>What would stop the rollout before its first update (a missing, draining or {@code CODE_DEPLOY} service, a
+     * task definition that does not exist or is not {@code ACTIVE}, settings that cannot apply) is reported in
+     * {@link RolloutPlan#problems()}, every one of them, not thrown.
+     *
+     * @param requests one request per service, checked as {@link #rollOut(Collection)} checks them
+     * @return the plan
+     * @throws RolloutNotStableException when ECS cannot be read ({@code API_ERROR}: a cluster not found, say;
+     *     {@code TIMED_OUT}, {@code INTERRUPTED})
+     * @throws IllegalArgumentException when a request breaks ECS's rules, or names a service twice
+     */
+    public RolloutPlan plan(Collection<UpdateServiceRequest> requests) {
+        List<UpdateServiceRequest> list = checked(requests);
+        ensureOpen();
+        return engine.plan(list);
+    }
+
+    /**
+     * What {@link #rollOut(Collection)} would do with these requests, without writing anything.
+     *
+     * @param requests one request per service
+     * @return the plan
+     * @see #plan(Collection)
+     */
+    public RolloutPlan plan(UpdateServiceRequest... requests) {
+        Objects.requireNonNull(requests, "requests");
+        return plan(Arrays.asList(requests));
+    }
+
+    /**
+     * What moving these services to new images would do, without writing anything: reads each service (one
+     * DescribeServices per 10 of a cluster) and its current task definition (one DescribeTaskDefinition per distinct
+     * one), replaces the images in memory and compares. The target is a revision that would be registered, so
+     * {@link RolloutPlan.ServicePlan#targetTaskDefinition()} is empty.
+     *
+     * <p>A missing, draining or {@code CODE_DEPLOY} service, a current task definition that cannot be read, or a
+     * container the task definition does not have (or no container named for a task definition with several) is
+     * reported in {@link RolloutPlan#problems()}, every one of them, not thrown.
+     *
+     * @param updates one update per service; cluster and service checked as {@link #rollOut(Collection)} checks them
+     *     ({@code updates[3].service})
+     * @return the plan
+     * @throws RolloutNotStableException when ECS cannot be read ({@code API_ERROR}, {@code TIMED_OUT},
+     *     {@code INTERRUPTED})
+     * @throws IllegalArgumentException when an update breaks ECS's rules, or names a service twice
+     */
+    public RolloutPlan planImages(Collection<ImageUpdate> updates) {
+        Objects.requireNonNull(updates, "updates");
+        if (updates.isEmpty()) {
+            throw new IllegalArgumentException("updates must not be empty");
+        }
+        List<ImageUpdate> list = new ArrayList<>(updates.size());
+        int i = 0;
+        for (ImageUpdate u : updates) {
+            Objects.requireNonNull(u, "updates[" + i + "]");
+            if (u.cluster() != null) {
+                names.cluster(u.cluster(), "updates[" + i + "].cluster");
+            }
+            names.service(u.service(), u.cluster(), "updates[" + i + "].service");
+            list.add(u);
+            i++;
+        }
+        ensureOpen();
+        return engine.planImages(list);
+    }
+
     /** The requests, checked against ECS's rules before anything is sent. */
     private List<UpdateServiceRequest> checked(Collection<UpdateServiceRequest> requests) {
         Objects.requireNonNull(requests, "requests");

@@ -388,6 +388,22 @@ public final class FakeEcs implements EcsClient {
         return this;
     }
 
+    /**
+     * Gives the revision {@code taskDefinition} names its content, as DescribeTaskDefinition then describes it: its
+     * container definitions, cpu, memory and the rest, taken from {@code content}, whose ARN, family, revision and
+     * status are replaced by this fake's; its tags and status stay as they were. The same as
+     * {@link #taskDefinition(TaskDefinition)} for a test that names the revision apart from its content.
+     *
+     * @param taskDefinition {@code family:revision} or a task definition ARN
+     * @param content the task definition to report
+     * @return this fake
+     * @throws IllegalArgumentException for a family without a revision
+     */
+    public synchronized FakeEcs taskDefinition(String taskDefinition, TaskDefinition content) {
+        account.taskDefinitions.content(taskDefinition, content);
+        return this;
+    }
+
     // ---- EcsClient --------------------------------------------------------------------------------------------
 
     /**

@@ -191,6 +191,19 @@ final class FakeTaskDefinitions {
         return new Ref(ref.family(), revision);
     }
 
+    /** See {@link FakeEcs#taskDefinition(String, TaskDefinition)}: {@link #put} under the name given, tags kept. */
+    void content(String taskDefinition, TaskDefinition content) {
+        Objects.requireNonNull(content, "content");
+        Ref ref = parse(taskDefinition);
+        if (ref.revision() == null) {
+            throw new IllegalArgumentException("taskDefinition must name a revision (family:revision or an ARN): \""
+                    + taskDefinition + "\"");
+        }
+        put(content.toBuilder().taskDefinitionArn(null).family(ref.family()).revision(ref.revision())
+                .status(statuses.getOrDefault(ref.key(), TaskDefinitionStatus.ACTIVE)).build(),
+                tags.getOrDefault(ref.key(), List.of()));
+    }
+
     /** See {@link FakeEcs#missingTaskDefinition(String)}. */
     void markMissing(String taskDefinition) {
         Ref ref = parse(taskDefinition);

@@ -45,6 +45,8 @@ final class EcsModel {
     private final Map<String, String> taskDefinitionStatus = new HashMap<>();
     /** {@code family:revision}, or a {@code family} with every revision, that does not exist. */
     private final Set<String> missingTaskDefinitions = new HashSet<>();
+    /** {@code family:revision} → its containers' images by name, in order; none unless a test gives them. */
+    private final Map<String, Map<String, String>> taskDefinitionImages = new HashMap<>();
 
     EcsModel(Clock clock, long seed) {
         this.clock = clock;
@@ -169,7 +171,8 @@ final class EcsModel {
             throw new EcsError("ClientException", "Unable to describe task definition.");
         }
         return new TaskDefinitionView(arn("task-definition/" + family + ":" + revision), family, revision,
-                taskDefinitionStatus.getOrDefault(family + ":" + revision, "ACTIVE"));
+                taskDefinitionStatus.getOrDefault(family + ":" + revision, "ACTIVE"),
+                taskDefinitionImages.getOrDefault(family + ":" + revision, Map.of()));
     }
 
     /** A task definition reference matched: family, then revision if given; ECS's error for anything else. */
@@ -186,8 +189,14 @@ final class EcsModel {
         return m.group(2) != null ? Integer.valueOf(m.group(2)) : latestActive(m.group(1));
     }
 
-    /** A task definition as DescribeTaskDefinition shows it. */
-    record TaskDefinitionView(String arn, String family, int revision, String status) {
+    /** A task definition as DescribeTaskDefinition shows it: {@code images} are its containers' by name. */
+    record TaskDefinitionView(String arn, String family, int revision, String status, Map<String, String> images) {
+    }
+
+    /** Gives a revision container definitions: a name and an image each, in order. */
+    synchronized void taskDefinitionImages(String family, int revision, Map<String, String> imagesByContainer) {
+        latestRevision.merge(family, revision, Math::max);
+        taskDefinitionImages.put(family + ":" + revision, new LinkedHashMap<>(imagesByContainer));
     }
 
     /** RegisterTaskDefinition's revision: the one after the highest seen of the family, remembered. */

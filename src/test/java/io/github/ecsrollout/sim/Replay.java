@@ -57,10 +57,10 @@ public final class Replay {
     /**
      * Every recorded DescribeServices or UpdateService answer and error document, sorted by name: the
      * payloads that can stand in for a DescribeServices answer. The service-deployment answers are in
-     * {@link #serviceDeploymentFiles()}.
+     * {@link #serviceDeploymentFiles()}; the DescribeTaskDefinition answers (a plan's diff reads them) in neither.
      */
     public static List<String> files() {
-        return allFiles().stream().filter(f -> !isServiceDeploymentAnswer(f)).toList();
+        return allFiles().stream().filter(f -> !isServiceDeploymentAnswer(f) && !has(f, "taskDefinition")).toList();
     }
 
     /** Every recorded ListServiceDeployments or DescribeServiceDeployments answer, sorted by name. */
@@ -69,8 +69,13 @@ public final class Replay {
     }
 
     private static boolean isServiceDeploymentAnswer(String file) {
+        return has(file, "serviceDeployments");
+    }
+
+    /** Whether the recorded body has this top-level member. */
+    private static boolean has(String file, String member) {
         try {
-            return JSON.readTree(load(file).body()).has("serviceDeployments");
+            return JSON.readTree(load(file).body()).has(member);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

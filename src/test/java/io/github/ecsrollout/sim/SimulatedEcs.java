@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -207,6 +208,14 @@ public final class SimulatedEcs implements AutoCloseable {
      */
     public void taskDefinitionStatus(String family, int revision, String status) {
         model.taskDefinitionStatus(family, revision, status);
+    }
+
+    /**
+     * Gives {@code family:revision} container definitions, a name and an image each (in the map's order), which
+     * DescribeTaskDefinition then reports; a revision has none otherwise.
+     */
+    public void taskDefinitionImages(String family, int revision, Map<String, String> imagesByContainer) {
+        model.taskDefinitionImages(family, revision, imagesByContainer);
     }
 
     /**

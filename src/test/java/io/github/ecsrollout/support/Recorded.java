@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.ecs.model.DescribeServiceDeploymentsRespo
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
 import software.amazon.awssdk.services.ecs.model.ListServiceDeploymentsResponse;
 import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceResponse;
 
 /**
@@ -68,6 +69,12 @@ public final class Recorded {
     public static synchronized UpdateServiceResponse updateService(String file) {
         HTTP.answer(200, bytes(file));
         return CLIENT.updateService(r -> r.service("any"));
+    }
+
+    /** A recorded DescribeTaskDefinition answer's task definition, as the SDK parses it. */
+    public static synchronized TaskDefinition taskDefinition(String file) {
+        HTTP.answer(200, bytes(file));
+        return CLIENT.describeTaskDefinition(r -> r.taskDefinition("any")).taskDefinition();
     }
 
     /** A recorded DescribeServiceDeployments answer, as the SDK parses it. */

@@ -80,6 +80,28 @@ class FakeEcsTest {
     }
 
     @Test
+    void aRevisionsContentIsReportedUnderTheFakesOwnArnRevisionAndStatus() {
+        FakeEcs ecs = FakeEcs.create();
+        ecs.taskDefinition("web:4", TaskDefinition.builder()
+                .taskDefinitionArn("arn:elsewhere").revision(99).cpu("512")
+                .containerDefinitions(c -> c.name("app").image("repo/web:4")).build());
+
+        var described = ecs.describeTaskDefinition(DescribeTaskDefinitionRequest.builder().taskDefinition("web")
+                .build()).taskDefinition();
+
+        assertEquals("arn:aws:ecs:us-east-1:123456789012:task-definition/web:4", described.taskDefinitionArn());
+        assertEquals(4, described.revision());
+        assertEquals("ACTIVE", described.statusAsString());
+        assertEquals("512", described.cpu());
+        assertEquals("repo/web:4", described.containerDefinitions().get(0).image());
+        assertEquals("123456789012.dkr.ecr.us-east-1.amazonaws.com/web:3", ecs.describeTaskDefinition(
+                DescribeTaskDefinitionRequest.builder().taskDefinition("web:3").build()).taskDefinition()
+                .containerDefinitions().get(0).image(), "a revision without content runs its default image");
+        assertThrows(IllegalArgumentException.class, () -> ecs.taskDefinition("web",
+                TaskDefinition.builder().build()));
+    }
+
+    @Test
     void aNewServiceIsActiveAndStableOnItsFirstTaskDefinitionWithArnsFilledIn() {
         ecs.service("prod", "web");
 

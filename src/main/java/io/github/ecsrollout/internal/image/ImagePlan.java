@@ -63,28 +63,12 @@ public final class ImagePlan {
         for (int i = 0; i < updates.size(); i++) {
             ImageUpdate u = updates.get(i);
             String from = current.get(i);
-            TaskDefinition td = described.get(from).taskDefinition();
-            List<String> containers = td.hasContainerDefinitions()
-                    ? td.containerDefinitions().stream().map(ContainerDefinition::name).toList() : List.of();
-            Map<String, String> images = new LinkedHashMap<>();
-            if (u.image().isPresent()) {
-                if (containers.size() != 1) {
-                    problems.add("updates[" + i + "] (" + u.service() + ") names no container, but task definition "
-                            + from + " has " + containers.size() + ": " + containers
-                            + "; name the container to change with ImageUpdate.of(cluster, service, Map)");
-                    continue;
-                }
-                images.put(containers.get(0), u.image().get());
-            } else {
-                List<String> unknown = u.imagesByContainer().keySet().stream()
-                        .filter(c -> !containers.contains(c)).toList();
-                if (!unknown.isEmpty()) {
-                    problems.add("updates[" + i + "] (" + u.service() + ") names container" + (unknown.size() == 1
-                            ? " " + unknown.get(0) : "s " + unknown) + " that task definition " + from
-                            + " lacks; it has " + containers);
-                    continue;
-                }
-                images.putAll(u.imagesByContainer());
+            Map<String, String> images;
+            try {
+                images = imagesFor(u, from, described.get(from).taskDefinition());
+            } catch (IllegalArgumentException e) {
+                problems.add("updates[" + i + "] (" + u.service() + ") " + e.getMessage());
+                continue;
             }
             List<Object> key = List.of(from, images);
             Integer index = byChange.get(key);
@@ -105,14 +89,59 @@ public final class ImagePlan {
         for (int r = 0; r < froms.size(); r++) {
             Described d = described.get(froms.get(r));
             Map<String, String> images = imagesOf.get(r);
-            List<ContainerDefinition> containers = d.taskDefinition().containerDefinitions().stream()
-                    .map(c -> images.containsKey(c.name()) ? c.toBuilder().image(images.get(c.name())).build() : c)
-                    .toList();
             RegisterTaskDefinitionRequest request = RegistrationCopy.of(d.taskDefinition(), d.tags())
-                    .containerDefinitions(containers).build();
+                    .containerDefinitions(withImages(d.taskDefinition(), images).containerDefinitions()).build();
             registrations.add(new Registration(froms.get(r), Collections.unmodifiableMap(images), request, List.copyOf(served.get(r))));
         }
         return new ImagePlan(List.copyOf(registrations), registrationOf);
+    }
+
+    /**
+     * The new image of each container an update changes in its service's current task definition.
+     *
+     * @param update the image update
+     * @param from the task definition's name, for the message
+     * @param td the task definition as described
+     * @return container name to its new image, in the task definition's order for a single container, else the
+     *     update's
+     * @throws IllegalArgumentException (its message starting with a verb, to follow the update's name) when the update
+     *     names a container {@code td} lacks, or names none while {@code td} has other than one container
+     */
+    public static Map<String, String> imagesFor(ImageUpdate update, String from, TaskDefinition td) {
+        List<String> containers = td.hasContainerDefinitions()
+                ? td.containerDefinitions().stream().map(ContainerDefinition::name).toList() : List.of();
+        Map<String, String> images = new LinkedHashMap<>();
+        if (update.image().isPresent()) {
+            if (containers.size() != 1) {
+                throw new IllegalArgumentException("names no container, but task definition " + from + " has "
+                        + containers.size() + ": " + containers
+                        + "; name the container to change with ImageUpdate.of(cluster, service, Map)");
+            }
+            images.put(containers.get(0), update.image().get());
+            return images;
+        }
+        List<String> unknown = update.imagesByContainer().keySet().stream().filter(c -> !containers.contains(c))
+                .toList();
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("names container" + (unknown.size() == 1 ? " " + unknown.get(0)
+                    : "s " + unknown) + " that task definition " + from + " lacks; it has " + containers);
+        }
+        images.putAll(update.imagesByContainer());
+        return images;
+    }
+
+    /**
+     * The task definition with the named containers' images replaced, every other field as it was.
+     *
+     * @param td the task definition
+     * @param images container name to its new image
+     * @return the changed copy
+     */
+    public static TaskDefinition withImages(TaskDefinition td, Map<String, String> images) {
+        List<ContainerDefinition> containers = td.containerDefinitions().stream()
+                .map(c -> images.containsKey(c.name()) ? c.toBuilder().image(images.get(c.name())).build() : c)
+                .toList();
+        return td.toBuilder().containerDefinitions(containers).build();
     }
 
     /**

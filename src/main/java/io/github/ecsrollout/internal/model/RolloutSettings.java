@@ -78,6 +78,27 @@ public record RolloutSettings(EcsClient ecs, Duration delay, Integer maxAttempts
         return maxAttempts != null ? maxAttempts : timeout != null ? Integer.MAX_VALUE : DEFAULT_MAX_ATTEMPTS;
     }
 
+    /**
+     * The polls each chunk may make when the longest deployment takes at least {@code longest}: {@link #attempts()},
+     * grown by as many delays as {@code longest} spans when the caller bounded nothing, so that a healthy blue/green
+     * rollout does not time out in its bake.
+     */
+    public int attemptsCovering(Duration longest) {
+        int attempts = attempts();
+        if (isBounded() || delay.isZero() || longest.isZero()) {
+            return attempts;
+        }
+        long extra = Durations.ceilDiv(longest, delay);
+        return (int) Math.min(Integer.MAX_VALUE, (long) attempts + extra);
+    }
+
+    /** These settings for a plan, which writes nothing: no listener to tell, no stopped tasks to fetch. */
+    public RolloutSettings forPlan() {
+        return new RolloutSettings(ecs, delay, maxAttempts, timeout, maxConcurrency, RolloutListener.NONE, false,
+                rollbackOnFailure, rollbackTimeout, maxDescribeServicesPerSecond, maxUpdateServicePerSecond,
+                succeedAtStage, clock);
+    }
+
     /** Whether the caller bounded the wait, by a timeout or by maxAttempts. */
     public boolean isBounded() {
         return maxAttempts != null || timeout != null;

@@ -4,7 +4,6 @@ import io.github.ecsrollout.ImageUpdate;
 import io.github.ecsrollout.RolloutCheckpoint;
 import io.github.ecsrollout.RolloutResult;
 import io.github.ecsrollout.internal.model.DeploymentEstimate;
-import io.github.ecsrollout.internal.model.Durations;
 import io.github.ecsrollout.internal.model.ServiceId;
 import io.github.ecsrollout.internal.report.Logs;
 import io.github.ecsrollout.internal.state.TrackedService;
@@ -68,7 +67,7 @@ final class ForwardRollout {
 
     /** @param waits whether this call waits for the deployments too, so that its bound must leave room for them */
     private void update(List<UpdateServiceRequest> requests, boolean waits) {
-        UpdateSender.addServices(run, requests);
+        UpdateSender.addServices(run, requests, "requests");
         run.notifier.started(ids(), true);
         new Preflight(run).check(requests, waits);
         new UpdateSender(run).send(requests);
@@ -112,8 +111,7 @@ final class ForwardRollout {
         if (longest.isZero()) {
             return attempts;
         }
-        long extra = Durations.ceilDiv(longest, run.settings.delay());
-        int grown = (int) Math.min(Integer.MAX_VALUE, (long) attempts + extra);
+        int grown = run.settings.attemptsCovering(longest);
         Logs.ROLLOUT.info("The longest deployment takes at least {}: waiting up to {} polls", longest, grown);
         return grown;
     }

@@ -58,16 +58,51 @@ final class Preflight {
 
     /** {@code succeedAtStage}, when set, must be a stage of the strategy of request {@code i}'s service. */
     private void checkStage(int i, DeploymentEstimate estimate) {
-        ServiceDeploymentLifecycleStage stage = run.settings.succeedAtStage();
-        if (stage != null && !estimate.hasStages()) {
-            throw new IllegalArgumentException("succeedAtStage(" + stage + ") cannot apply to " + where(i)
-                    + ": its deployment strategy is " + estimate.strategy()
-                    + ", which has no lifecycle stages (only BLUE_GREEN, LINEAR and CANARY)");
+        String misfit = stageMisfit(run.settings, where(run.services.get(i)), estimate);
+        if (misfit != null) {
+            throw new IllegalArgumentException(misfit);
         }
     }
 
-    private String where(int i) {
-        TrackedService t = run.services.get(i);
+    /** Why {@code succeedAtStage} cannot apply to a service deployed as {@code estimate} says, or {@code null}. */
+    private static String stageMisfit(RolloutSettings settings, String where, DeploymentEstimate estimate) {
+        ServiceDeploymentLifecycleStage stage = settings.succeedAtStage();
+        if (stage != null && !estimate.hasStages()) {
+            return "succeedAtStage(" + stage + ") cannot apply to " + where + ": its deployment strategy is "
+                    + estimate.strategy() + ", which has no lifecycle stages (only BLUE_GREEN, LINEAR and CANARY)";
+        }
+        return null;
+    }
+
+    /**
+     * Why the settings cannot apply to a service a rollout that waits would deploy as {@code estimate} says: a
+     * {@code succeedAtStage} its strategy lacks, or a set timeout or maxAttempts shorter than its shortest possible
+     * deployment; {@code null} when they can.
+     */
+    static String misfit(RolloutSettings settings, TrackedService t, DeploymentEstimate estimate) {
+        String where = where(t);
+        String stage = stageMisfit(settings, where, estimate);
+        if (stage != null) {
+            return stage;
+        }
+        String fix = "; raise it" + (settings.succeedAtStage() == null
+                ? ", or set succeedAtStage(BAKE_TIME) to succeed once production traffic is on the new revision"
+                : "");
+        if (settings.timeout() != null && settings.timeout().compareTo(estimate.shortest()) < 0) {
+            return "timeout " + settings.timeout() + " is shorter than the shortest possible deployment of " + where
+                    + ", " + estimate.shortest() + " (" + estimate.explanation() + ")" + fix;
+        }
+        Duration byAttempts = settings.maxAttempts() == null || settings.delay().isZero() ? null
+                : Durations.times(settings.delay(), settings.maxAttempts());
+        if (byAttempts != null && byAttempts.compareTo(estimate.shortest()) < 0) {
+            return "maxAttempts " + settings.maxAttempts() + " x delay " + settings.delay() + " = " + byAttempts
+                    + " is shorter than the shortest possible deployment of " + where + ", " + estimate.shortest()
+                    + " (" + estimate.explanation() + ")" + fix;
+        }
+        return null;
+    }
+
+    private static String where(TrackedService t) {
         return t.id().service() + " in cluster " + t.id().cluster();
     }
 
@@ -82,28 +117,14 @@ final class Preflight {
         if (settings.succeedAtStage() == null && !(waits && settings.isBounded())) {
             return;
         }
-        Duration byAttempts = settings.maxAttempts() == null || settings.delay().isZero() ? null
-                : Durations.times(settings.delay(), settings.maxAttempts());
         for (int i = 0; i < requests.size(); i++) {
-            Service current = before.get(run.services.get(i));
+            TrackedService t = run.services.get(i);
+            Service current = before.get(t);
             DeploymentEstimate estimate = DeploymentEstimate.of(requests.get(i).deploymentConfiguration(),
                     current == null ? null : current.deploymentConfiguration(), settings.succeedAtStage());
-            checkStage(i, estimate);
-            if (!waits) {
-                continue;
-            }
-            String fix = "; raise it" + (settings.succeedAtStage() == null
-                    ? ", or set succeedAtStage(BAKE_TIME) to succeed once production traffic is on the new revision"
-                    : "");
-            if (settings.timeout() != null && settings.timeout().compareTo(estimate.shortest()) < 0) {
-                throw new IllegalArgumentException("timeout " + settings.timeout() + " is shorter than the shortest "
-                        + "possible deployment of " + where(i) + ", " + estimate.shortest() + " ("
-                        + estimate.explanation() + ")" + fix);
-            }
-            if (byAttempts != null && byAttempts.compareTo(estimate.shortest()) < 0) {
-                throw new IllegalArgumentException("maxAttempts " + settings.maxAttempts() + " x delay "
-                        + settings.delay() + " = " + byAttempts + " is shorter than the shortest possible deployment "
-                        + "of " + where(i) + ", " + estimate.shortest() + " (" + estimate.explanation() + ")" + fix);
+            String misfit = waits ? misfit(settings, t, estimate) : stageMisfit(settings, where(t), estimate);
+            if (misfit != null) {
+                throw new IllegalArgumentException(misfit);
             }
         }
     }

@@ -2,6 +2,7 @@ package io.github.ecsrollout.internal.run;
 
 import io.github.ecsrollout.ImageUpdate;
 import io.github.ecsrollout.RolloutCheckpoint;
+import io.github.ecsrollout.RolloutPlan;
 import io.github.ecsrollout.RolloutProgress;
 import io.github.ecsrollout.RolloutResult;
 import io.github.ecsrollout.internal.checkpoint.CheckpointLedger;
@@ -53,6 +54,16 @@ public final class RolloutEngine {
     /** Registers new revisions with the images, then updates, and returns the rollout written down. */
     public RolloutCheckpoint startImages(List<ImageUpdate> updates) {
         return call(new RunRecord(settings, ecs, true, true), run -> new ForwardRollout(run).startImages(updates));
+    }
+
+    /** Plans a rollout of these requests, writing nothing; input already validated. */
+    public RolloutPlan plan(List<UpdateServiceRequest> requests) {
+        return call(new RunRecord(settings.forPlan(), ecs, false, false), run -> new Planner(run).plan(requests));
+    }
+
+    /** Plans moving these services to new images, writing nothing; input already validated. */
+    public RolloutPlan planImages(List<ImageUpdate> updates) {
+        return call(new RunRecord(settings.forPlan(), ecs, false, false), run -> new Planner(run).planImages(updates));
     }
 
     /** One round of observation of a rollout a checkpoint carries. */

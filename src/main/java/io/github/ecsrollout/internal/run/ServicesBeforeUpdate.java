@@ -17,8 +17,8 @@ import software.amazon.awssdk.services.ecs.model.Service;
 
 /**
  * Reads every service of a rollout before its first update, 10 services per DescribeServices call, and refuses the
- * rollout, nothing updated, when one is missing, not ACTIVE or not deployed by ECS itself; with
- * {@code rollbackOnFailure}, keeps each service's PRIMARY task definition for the rollback.
+ * rollout, nothing updated, when one is missing, not ACTIVE or not deployed by ECS itself (a plan gets the refusals
+ * instead); with {@code rollbackOnFailure}, keeps each service's PRIMARY task definition for the rollback.
  */
 final class ServicesBeforeUpdate {
 
@@ -31,6 +31,15 @@ final class ServicesBeforeUpdate {
     }
 
     /**
+     * What reading the services found.
+     *
+     * @param read each service that may be rolled out, as ECS describes it now
+     * @param refused each service that may not (its verdict says why), in the caller's order
+     */
+    record Found(Map<TrackedService, Service> read, List<TrackedService> refused) {
+    }
+
+    /**
      * Reads every service, chunk after chunk; every chunk is read, so that one failure names every service refused.
      *
      * @return each service as ECS describes it now
@@ -38,6 +47,20 @@ final class ServicesBeforeUpdate {
      *     when a service may not be rolled out; TIMED_OUT, INTERRUPTED or API_ERROR when the services cannot be read
      */
     Map<TrackedService, Service> read() {
+        Found found = readAll();
+        if (!found.refused().isEmpty()) {
+            throw refusal(found.refused());
+        }
+        return found.read();
+    }
+
+    /**
+     * Reads every service, chunk after chunk, and returns what it found, refusals included, without judging the
+     * rollout: what a plan shows.
+     *
+     * @throws RunFailure TIMED_OUT, INTERRUPTED or API_ERROR when the services cannot be read
+     */
+    Found readAll() {
         Map<TrackedService, Service> read = new HashMap<>();
         List<TrackedService> refused = new ArrayList<>();
         ChunkedDescribe.End end;
@@ -62,11 +85,8 @@ final class ServicesBeforeUpdate {
         if (end == ChunkedDescribe.End.NO_TURN) {
             throw ReadFailures.noTurn(run, "DescribeServices calls that read " + READING);
         }
-        if (!refused.isEmpty()) {
-            refused.sort(Comparator.comparingInt(run.services::indexOf));
-            throw refusal(refused);
-        }
-        return read;
+        refused.sort(Comparator.comparingInt(run.services::indexOf));
+        return new Found(read, refused);
     }
 
     /** Records one service's answer: read, or refused ({@code null}: not found). */

@@ -6,8 +6,10 @@ import io.github.ecsrollout.internal.report.Listing;
 import io.github.ecsrollout.internal.report.Logs;
 import io.github.ecsrollout.internal.verdict.Deployable;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,8 +20,8 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 /**
  * Reads the task definitions a rollout's requests name before its first update, one DescribeTaskDefinition per
  * distinct one (as spelled; a family alone is its latest ACTIVE revision to ECS too), each when its turn comes, and
- * refuses the rollout, nothing updated, when ECS cannot describe one or it is not ACTIVE. A caller not allowed to
- * read them is told once at WARN, and the rollout goes on without this check.
+ * refuses the rollout, nothing updated, when ECS cannot describe one or it is not ACTIVE (a plan gets what was read
+ * instead). A caller not allowed to read them is told once at WARN, and the rollout goes on without this check.
  */
 final class TaskDefinitionCheck {
 
@@ -47,18 +49,47 @@ final class TaskDefinitionCheck {
                         .add(run.services.get(i).id().service());
             }
         }
+        Reading reading = read(requestedBy.keySet());
+        if (reading.denied() != null) {
+            Logs.ROLLOUT.warn("Could not read the task definitions before the updates ({}): going on without "
+                    + "checking them (ecs:DescribeTaskDefinition lets the rollout check them)", reading.denied());
+        }
+        if (!reading.unusable().isEmpty()) {
+            throw failure(reading.unusable(), requestedBy, reading.firstRefusal());
+        }
+    }
+
+    /**
+     * What reading task definitions found; a read denied ends the reading, leaving the rest unread.
+     *
+     * @param described each one ECS described, as spelled
+     * @param unusable each one that cannot be deployed, with why, in the order read
+     * @param firstRefusal ECS's error for the first one it could not describe, or {@code null}
+     * @param denied why the caller may not read task definitions at all, in ECS's words; or {@code null}
+     */
+    record Reading(Map<String, TaskDefinition> described, Map<String, String> unusable, RuntimeException firstRefusal,
+            String denied) {
+    }
+
+    /**
+     * Reads each task definition once, in order, each when its turn comes; every one is read, so that one failure
+     * names each unusable one.
+     *
+     * @throws RunFailure TIMED_OUT, INTERRUPTED or API_ERROR when they cannot be read
+     */
+    Reading read(Collection<String> taskDefinitions) {
+        Map<String, TaskDefinition> described = new LinkedHashMap<>();
         Map<String, String> unusable = new LinkedHashMap<>();
         RuntimeException firstRefusal = null;
-        for (String taskDefinition : requestedBy.keySet()) {
+        String denied = null;
+        for (String taskDefinition : new LinkedHashSet<>(taskDefinitions)) {
             awaitTurn();
             DescribeTaskDefinitionResponse answer;
             try {
                 answer = run.ecs.describeTaskDefinition(taskDefinition, run.deadline);
             } catch (RuntimeException e) {
-                String denied = EcsErrors.unavailable(e);
+                denied = EcsErrors.unavailable(e);
                 if (denied != null) {
-                    Logs.ROLLOUT.warn("Could not read the task definitions before the updates ({}): going on without "
-                            + "checking them (ecs:DescribeTaskDefinition lets the rollout check them)", denied);
                     break;
                 }
                 if (!EcsErrors.refusedWhatWasNamed(e)) {
@@ -69,15 +100,16 @@ final class TaskDefinitionCheck {
                 firstRefusal = firstRefusal == null ? e : firstRefusal;
                 continue;
             }
-            TaskDefinition described = answer == null ? null : answer.taskDefinition();
-            if (described != null && !Deployable.isActive(described)) {
-                unusable.put(taskDefinition, "it is " + described.statusAsString()
-                        + (described.taskDefinitionArn() == null ? "" : " (" + described.taskDefinitionArn() + ")"));
+            TaskDefinition definition = answer == null ? null : answer.taskDefinition();
+            if (definition != null) {
+                described.put(taskDefinition, definition);
+            }
+            if (definition != null && !Deployable.isActive(definition)) {
+                unusable.put(taskDefinition, "it is " + definition.statusAsString()
+                        + (definition.taskDefinitionArn() == null ? "" : " (" + definition.taskDefinitionArn() + ")"));
             }
         }
-        if (!unusable.isEmpty()) {
-            throw failure(unusable, requestedBy, firstRefusal);
-        }
+        return new Reading(described, unusable, firstRefusal, denied);
     }
 
     private void awaitTurn() {

@@ -27,26 +27,17 @@ final class UpdateSender {
     /**
      * The run's services, one per request; a service named twice (however spelled) is refused.
      *
+     * @param parameter what the caller calls the list, for the message: {@code requests}
      * @throws IllegalArgumentException naming the request that names a service again
      */
-    static void addServices(RunRecord run, List<UpdateServiceRequest> requests) {
-        addServices(run, requests, "requests");
-    }
-
-    /**
-     * The run's services, one per request; a service named twice (however spelled) is refused.
-     *
-     * @param what the caller's name for the list, for the message: {@code "requests"} or {@code "updates"}
-     * @throws IllegalArgumentException naming the request that names a service again
-     */
-    static void addServices(RunRecord run, List<UpdateServiceRequest> requests, String what) {
+    static void addServices(RunRecord run, List<UpdateServiceRequest> requests, String parameter) {
         Map<String, TrackedService> byKey = new HashMap<>();
         for (int i = 0; i < requests.size(); i++) {
             UpdateServiceRequest r = requests.get(i);
             TrackedService t = new TrackedService(ServiceId.of(r.cluster(), r.service()));
             TrackedService clash = byKey.putIfAbsent(t.id().clusterKey() + "/" + t.id().key(), t);
             if (clash != null) {
-                throw new IllegalArgumentException(what + "[" + i + "] names service " + t.id().service()
+                throw new IllegalArgumentException(parameter + "[" + i + "] names service " + t.id().service()
                         + " in cluster " + t.id().cluster() + " again (already as " + clash.id().service()
                         + "); roll out each service once");
             }
