@@ -108,7 +108,13 @@ final class TaskDefinitionApi {
     private ObjectNode defaultDocument(EcsModel.TaskDefinitionView td) {
         ObjectNode definition = NODES.objectNode().put("taskDefinitionArn", td.arn()).put("family", td.family())
                 .put("revision", td.revision());
-        definition.putArray("containerDefinitions").addObject().put("name", "app")
+        ArrayNode containers = definition.putArray("containerDefinitions");
+        if (!td.images().isEmpty()) {
+            td.images().forEach((name, image) -> containers.addObject().put("name", name).put("image", image)
+                    .put("essential", true));
+            return definition;
+        }
+        containers.addObject().put("name", "app")
                 .put("image", EcsModel.ACCOUNT + ".dkr.ecr." + EcsModel.REGION + ".amazonaws.com/" + td.family()
                         + ":" + td.revision())
                 .put("essential", true);
