@@ -1,7 +1,7 @@
 package io.github.ecsrollout;
 
 import io.github.ecsrollout.internal.checkpoint.CheckpointEntry;
-import io.github.ecsrollout.internal.checkpoint.Json;
+import io.github.ecsrollout.internal.model.Json;
 import io.github.ecsrollout.internal.model.EcsIds;
 import java.io.Serializable;
 import java.time.Instant;

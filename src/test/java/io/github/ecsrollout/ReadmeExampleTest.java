@@ -45,7 +45,7 @@ class ReadmeExampleTest {
         ServiceRollout rollout = ServiceRollout.builder().ecsClient(ecs).delay(Duration.ZERO).build();
 
         RolloutResult result = rollout.rollOut("myCluster", "web", "web:10");
-        assertEquals("ecs-svc/1", result.services().get(0).primaryDeploymentId());
+        assertEquals("ecs-svc/1", result.services().get(0).primaryDeploymentId().orElseThrow());
     }
 
     /** The README's "One service" example, verbatim, on a fake whose service is stable on the first poll. */
