@@ -107,8 +107,8 @@ public final class RolloutResult {
      *       {@link ServiceState#service()});</li>
      *   <li>{@code verdict} (string): a {@link ServiceState.Verdict} name;</li>
      *   <li>{@code requestedTaskDefinition} (string): as the caller passed it
-     *       ({@link ServiceState#requestedTaskDefinition()}); absent for {@code awaitStable} or an update that named
-     *       none;</li>
+     *       ({@link ServiceState#requestedTaskDefinition()}); absent for {@code awaitStable}, an update that named
+     *       none, or from a checkpoint once ECS had named the update's deployment;</li>
      *   <li>{@code previousTaskDefinition} (string): what ran before, as ECS reported it; absent when unknown;</li>
      *   <li>{@code taskDefinition} (string): what runs now, as ECS reports it (an ARN); absent when never
      *       observed;</li>

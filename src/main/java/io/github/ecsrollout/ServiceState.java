@@ -293,8 +293,9 @@ public final class ServiceState implements Serializable {
      * The task definition this rollout's UpdateService named, as the caller spelled it ({@code family},
      * {@code family:revision} or an ARN): the same in a listener's states as in the result's and the exception's.
      *
-     * @return the task definition asked for; empty for {@link ServiceRollout#awaitStable} and for an update that named
-     *     none ({@code forceNewDeployment} alone)
+     * @return the task definition asked for; empty for {@link ServiceRollout#awaitStable}, for an update that named
+     *     none ({@code forceNewDeployment} alone), and in a call taken up from a checkpoint once ECS had named the
+     *     deployment the update started (a checkpoint keeps the request's task definition only until then)
      */
     public Optional<String> requestedTaskDefinition() {
         return Optional.ofNullable(requestedTaskDefinition);

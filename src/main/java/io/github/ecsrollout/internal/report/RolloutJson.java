@@ -41,6 +41,12 @@ public final class RolloutJson {
     /** The most characters of each free text a service carries (ECS's words, an event, a stopped reason). */
     static final int MAX_TEXT = 500;
 
+    /**
+     * The most characters each of the long lists (unstable, rolled back, updated services) takes, so that none of
+     * them crowds out the others or every service's details.
+     */
+    static final int MAX_LIST = MAX_CHARS / 5;
+
     /** Room kept for {@code "truncated"} and {@code "omitted"}, which are written last. */
     private static final int RESERVE = 512;
 
@@ -158,15 +164,15 @@ public final class RolloutJson {
                 }
             }
             List<Integer> detailed = new ArrayList<>();
-            addNames(names, "clusters");
+            addNames(names, "clusters", MAX_CHARS);
             addDetails(first, detailed);
-            addNames(names, "failedServices");
-            addNames(names, "notRestoredServices");
-            addNames(names, "possiblyUpdatedServices");
+            addNames(names, "failedServices", MAX_CHARS);
+            addNames(names, "notRestoredServices", MAX_CHARS);
+            addNames(names, "possiblyUpdatedServices", MAX_CHARS);
             addDetails(unstable, detailed);
-            addNames(names, "unstableServices");
-            addNames(names, "rolledBackServices");
-            addNames(names, "updatedServices");
+            addNames(names, "unstableServices", MAX_LIST);
+            addNames(names, "rolledBackServices", MAX_LIST);
+            addNames(names, "updatedServices", MAX_LIST);
             addDetails(rest, detailed);
             int left = services.size() - detailed.size();
             if (left > 0) {
@@ -191,20 +197,22 @@ public final class RolloutJson {
             return out.append('}').toString();
         }
 
-        /** Keeps a list's first entries while they fit; counts the rest as omitted. */
-        private void addNames(Map<String, List<String>> names, String field) {
+        /** Keeps a list's first entries while they fit, in at most {@code max} characters; counts the rest. */
+        private void addNames(Map<String, List<String>> names, String field, int max) {
             List<String> all = names.get(field);
             if (all == null) {
                 return;
             }
             List<String> into = kept.get(field);
+            int taken = 0;
             for (String name : all) {
                 String encoded = encoded(name);
-                if (used + encoded.length() + 1 > MAX_CHARS) {
+                if (used + encoded.length() + 1 > MAX_CHARS || taken + encoded.length() + 1 > max) {
                     break;
                 }
                 into.add(encoded);
                 used += encoded.length() + 1;
+                taken += encoded.length() + 1;
             }
             if (into.size() < all.size()) {
                 omitted.put(field, all.size() - into.size());
