@@ -115,7 +115,7 @@ class ReadmeExampleTest {
         assertEquals(3, ecs.updates().size());
         // told once by rollOut and once by awaitStable
         assertEquals(List.of("api", "api", "web", "web", "worker", "worker"), stable.stream().sorted().toList());
-        assertTrue(result.services().stream().allMatch(s -> s.taskDefinition().endsWith(s.service() + ":42")));
+        assertTrue(result.services().stream().allMatch(s -> s.taskDefinition().orElseThrow().endsWith(s.service() + ":42")));
     }
 
     /** The part of SLF4J's {@code Logger} the examples use, so a test can see what they log. */

@@ -167,15 +167,15 @@ public final class Demo {
             System.out.println();
             System.out.println("==> Image deploy succeeded: " + result);
             for (ServiceState s : result.services().subList(0, 3)) {
-                String image = client.describeTaskDefinition(b -> b.taskDefinition(s.taskDefinition()))
+                String image = client.describeTaskDefinition(b -> b.taskDefinition(s.taskDefinition().orElseThrow()))
                         .taskDefinition().containerDefinitions().get(0).image();
-                System.out.println("    " + s.service() + " runs " + shortTaskDefinition(s.taskDefinition()) + ": "
+                System.out.println("    " + s.service() + " runs " + shortTaskDefinition(s.taskDefinition().orElse(null)) + ": "
                         + image);
             }
             System.out.println("    ... " + ecs.registrations().size() + " revisions registered, one per service");
             printCalls(ecs);
             return ecs.registrations().size() == updates.size() && result.services().stream()
-                    .allMatch(s -> s.isStable() && shortTaskDefinition(s.taskDefinition()).endsWith(":42"));
+                    .allMatch(s -> s.isStable() && shortTaskDefinition(s.taskDefinition().orElse(null)).endsWith(":42"));
         } catch (RolloutNotStableException e) {
             System.out.println();
             System.out.println("==> Image deploy failed: " + e.reason());
