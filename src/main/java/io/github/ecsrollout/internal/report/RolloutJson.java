@@ -69,7 +69,7 @@ public final class RolloutJson {
         Set<String> confirmed = new LinkedHashSet<>();
         // A successful rollBack(checkpoint) confirmed every service it acted on.
         services.stream().filter(s -> actedOn(s.rollbackAction())).forEach(s -> confirmed.add(s.service()));
-        return new RolloutJson.Writer(services, confirmed).write("SUCCESS", null, null, null, null, false, attempts,
+        return new Writer(services, confirmed).write("SUCCESS", null, null, null, null, false, attempts,
                 elapsed);
     }
 
@@ -87,7 +87,7 @@ public final class RolloutJson {
      */
     public static String failure(String reason, String message, Throwable cause, List<ServiceState> services,
             Lists lists, boolean checkpoint, int attempts, Duration elapsed) {
-        return new RolloutJson.Writer(services, new LinkedHashSet<>(lists.rolledBack()))
+        return new Writer(services, new LinkedHashSet<>(lists.rolledBack()))
                 .write("FAILURE", reason, message, cause, lists, checkpoint, attempts, elapsed);
     }
 
