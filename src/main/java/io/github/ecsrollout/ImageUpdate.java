@@ -106,7 +106,9 @@ public final class ImageUpdate implements Serializable {
     /**
      * The cluster as given.
      *
-     * @return the cluster's name or ARN, or {@code null} for ECS's default cluster
+     * @return the cluster's name or ARN, or {@code null} for ECS's default cluster: {@code null} rather than an
+     *     {@code Optional}, as the SDK's {@code UpdateServiceRequest.cluster()} says it, so that it goes into a request
+     *     as it is
      */
     public String cluster() {
         return cluster;

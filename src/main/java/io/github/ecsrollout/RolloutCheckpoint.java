@@ -1,7 +1,7 @@
 package io.github.ecsrollout;
 
 import io.github.ecsrollout.internal.checkpoint.CheckpointEntry;
-import io.github.ecsrollout.internal.checkpoint.Json;
+import io.github.ecsrollout.internal.model.Json;
 import io.github.ecsrollout.internal.model.EcsIds;
 import java.io.Serializable;
 import java.time.Instant;
@@ -28,6 +28,11 @@ import software.amazon.awssdk.services.ecs.model.ServiceDeploymentLifecycleStage
  * inputs and outputs) with no custom code. It is {@link Serializable} too. Its components are an encoding private to
  * this library: build one only by those means; a value that is not one this library wrote is refused with an
  * {@link IllegalArgumentException} saying what is wrong, never half read.
+ *
+ * <p>Its components {@code succeedAtStage}, {@code serviceDeploymentArnPrefix} and {@code deadlineAt} may be
+ * {@code null} rather than {@code Optional}: they are the JSON's fields as a mapper writes and reads them (Jackson
+ * would write an {@code Optional} as an object without a module of its own), not values to use; {@link #deadline()}
+ * is the deadline's typed view.
  *
  * <p>A checkpoint of 1,000 services (names up to 32 characters, task definitions as {@code family:revision}) is about
  * 170 KB of JSON, within Step Functions' 256 KB state limit.

@@ -13,6 +13,10 @@ import software.amazon.awssdk.services.ecs.model.ServiceEvent;
  * timeout, or without a timeout for one poll delay, and at least one second; a listener still busy then is left to
  * finish its call on its thread, and the calls after it are dropped with a WARN line.
  *
+ * <p>Services, clusters and task definitions are given as the caller spelled them (a name or an ARN), as in
+ * {@link RolloutResult} and {@link RolloutNotStableException}; what ECS reports (task definition ARNs, deployment ids)
+ * is in each {@link ServiceState}.
+ *
  * <p>Whatever a listener throws is logged at WARN and ignored, an {@link Error} such as an {@code AssertionError}
  * included: a listener can neither break nor steer a rollout. The exception is a {@link VirtualMachineError} (out of
  * memory, stack overflow), which ends the listener calls and is thrown by the rollout call at its end.
@@ -25,12 +29,13 @@ public interface RolloutListener {
     /**
      * ECS accepted the UpdateService call for a service.
      *
-     * @param cluster the cluster, as the caller spelled it ({@code default} when none was given)
-     * @param service the service, as the caller spelled it
-     * @param deploymentId the id of the PRIMARY deployment the update started (the one this rollout tracks), or
-     *     {@code null} when ECS's answer named none
+     * @param state the service's state with ECS's answer to the update: its cluster and service, and
+     *     {@link ServiceState#requestedTaskDefinition()}, as the caller spelled them;
+     *     {@link ServiceState#expectedDeploymentId()}, the PRIMARY deployment the update started (the one this rollout
+     *     tracks), empty when ECS's answer named none; its verdict {@link ServiceState.Verdict#UNKNOWN} until the
+     *     first poll
      */
-    default void onUpdateAccepted(String cluster, String service, String deploymentId) {
+    default void onUpdateAccepted(ServiceState state) {
     }
 
     /**

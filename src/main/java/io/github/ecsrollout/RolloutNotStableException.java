@@ -1,8 +1,10 @@
 package io.github.ecsrollout;
 
+import io.github.ecsrollout.internal.report.RolloutJson;
 import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -85,6 +87,10 @@ public class RolloutNotStableException extends RuntimeException {
     private final RolloutCheckpoint checkpoint;
     /** The services whose own state ended the rollout: {@link #failedServices()}. */
     private final List<String> failedServices;
+    /** The most polls any chunk made: {@link #attempts()}. */
+    private final int attempts;
+    /** From the call to the failure, or {@code null} in a stream written before it was kept: {@link #elapsed()}. */
+    private final Duration elapsed;
 
     /**
      * Makes the exception; the rollout makes these, and tests of code that handles them may too.
@@ -137,7 +143,35 @@ public class RolloutNotStableException extends RuntimeException {
     public RolloutNotStableException(Reason reason, String message, Throwable cause, List<String> unstableServices,
             List<String> updatedServices, List<String> possiblyUpdatedServices, List<String> rolledBackServices,
             List<ServiceState> serviceStates, RolloutCheckpoint checkpoint) {
+        this(reason, message, cause, unstableServices, updatedServices, possiblyUpdatedServices, rolledBackServices,
+                serviceStates, checkpoint, 0, Duration.ZERO);
+    }
+
+    /**
+     * Makes the exception with every fact the rollout knows, the polls and the time it took included.
+     *
+     * @param reason why the rollout failed
+     * @param message the full message
+     * @param cause the SDK exception behind it, or {@code null}
+     * @param unstableServices services not confirmed stable, as the caller spelled them
+     * @param updatedServices services whose UpdateService ECS accepted
+     * @param possiblyUpdatedServices services whose UpdateService was sent but whose answer was lost
+     * @param rolledBackServices services put back on their previous task definition and stable
+     * @param serviceStates every service's last observed state, in the caller's order
+     * @param checkpoint the rollout written down, or {@code null} when it cannot or should not go on
+     * @param attempts the most DescribeServices polls any one chunk of services made, 0 or more
+     * @param elapsed the time from the call to the failure
+     * @throws IllegalArgumentException when {@code attempts} is negative
+     */
+    public RolloutNotStableException(Reason reason, String message, Throwable cause, List<String> unstableServices,
+            List<String> updatedServices, List<String> possiblyUpdatedServices, List<String> rolledBackServices,
+            List<ServiceState> serviceStates, RolloutCheckpoint checkpoint, int attempts, Duration elapsed) {
         super(message, cause);
+        if (attempts < 0) {
+            throw new IllegalArgumentException("attempts must not be negative: " + attempts);
+        }
+        this.attempts = attempts;
+        this.elapsed = Objects.requireNonNull(elapsed, "elapsed");
         this.checkpoint = checkpoint;
         this.reason = Objects.requireNonNull(reason, "reason");
         this.unstableServices = List.copyOf(Objects.requireNonNull(unstableServices, "unstableServices"));
@@ -279,6 +313,81 @@ public class RolloutNotStableException extends RuntimeException {
     public Optional<ServiceState> serviceState(String service) {
         Objects.requireNonNull(service, "service");
         return serviceStates.stream().filter(s -> s.service().equals(service)).findFirst();
+    }
+
+    /**
+     * The services {@code rollbackOnFailure} (or {@link ServiceRollout#rollBack}) acted on but did not confirm back:
+     * their {@link ServiceState#rollbackAction()} is neither {@link ServiceState.RollbackAction#NONE} nor
+     * {@link ServiceState.RollbackAction#LEFT_ALONE}, and they are not in {@link #rolledBackServices()} (a restore
+     * refused, or still rolling back when the time ran out; the message says why). Need a person.
+     *
+     * @return the services not confirmed back, in the caller's order; empty without a rollback
+     */
+    public List<String> notRestoredServices() {
+        return serviceStates.stream()
+                .filter(s -> s.rollbackAction() != ServiceState.RollbackAction.NONE
+                        && s.rollbackAction() != ServiceState.RollbackAction.LEFT_ALONE
+                        && !rolledBackServices.contains(s.service()))
+                .map(ServiceState::service)
+                .toList();
+    }
+
+    /**
+     * The most DescribeServices polls any one chunk of (at most 10) services made before the failure.
+     *
+     * @return the polls; 0 when none was made, or when the exception was made without them
+     */
+    public int attempts() {
+        return attempts;
+    }
+
+    /**
+     * The time from the call to the failure, its rollback included.
+     *
+     * @return the time; zero when the exception was made without it
+     */
+    public Duration elapsed() {
+        return elapsed == null ? Duration.ZERO : elapsed;
+    }
+
+    /**
+     * This failure as one JSON object for a pipeline: a Step Functions {@code Cause} (give it to a {@code Fail}
+     * state's {@code CausePath}), a CI annotation, a chat message, with no scraping of {@link #getMessage()}. ASCII
+     * only, at most 32,000 characters whatever the number of services (under Step Functions' 32,768-character
+     * {@code Cause} limit), no credentials and no request bodies. Field names and meanings are stable within a
+     * {@code version}; later releases may add fields, so ignore unknown ones.
+     *
+     * <p>The fields of {@link RolloutResult#toJson()} ({@code version} 1, {@code serviceCount}, {@code attempts}
+     * ({@link #attempts()}), {@code elapsedMillis} ({@link #elapsed()}), {@code clusters}, {@code services} with
+     * each service's details, {@code truncated}, {@code omitted}), with {@code outcome} {@code FAILURE}, and:
+     * <ul>
+     *   <li>{@code reason} (string): the {@link Reason} name;</li>
+     *   <li>{@code message} (string): the first line of the message (cut at 1,000 characters);</li>
+     *   <li>{@code checkpoint} (boolean): whether {@link #checkpoint()} is present (the rollout goes on from it; the
+     *       checkpoint itself is not written: see {@link RolloutCheckpoint#toJson()});</li>
+     *   <li>{@code cause} (object; absent without a cause): {@code type} (the cause's simple class name),
+     *       {@code errorCode} (ECS's error code; absent for anything but an ECS error), {@code message} (absent when
+     *       it has none);</li>
+     *   <li>{@code failedServices}, {@code unstableServices}, {@code updatedServices},
+     *       {@code possiblyUpdatedServices}, {@code rolledBackServices}, {@code notRestoredServices} (arrays of
+     *       strings): {@link #failedServices()}, {@link #unstableServices()}, {@link #updatedServices()},
+     *       {@link #possiblyUpdatedServices()}, {@link #rolledBackServices()}, {@link #notRestoredServices()}, as the
+     *       caller spelled them, in the caller's order; always present, maybe empty.</li>
+     * </ul>
+     *
+     * <p>Past 32,000 characters (a rollout of hundreds of services), what matters most is kept: the failed and
+     * not-restored services' details and names first, then the other unstable services, then the longer lists, then
+     * the stable services' details; each array keeps its first entries, {@code truncated} is true, and
+     * {@code omitted} counts what each array left out by its name ({@code "omitted":{"services":950,
+     * "updatedServices":120}}). {@code serviceCount} is always the whole count.
+     *
+     * @return the JSON text
+     */
+    public String toJson() {
+        return RolloutJson.failure(reason.name(), getMessage(), getCause(), serviceStates,
+                new RolloutJson.Lists(failedServices, unstableServices, updatedServices, possiblyUpdatedServices,
+                        rolledBackServices, notRestoredServices()),
+                checkpoint != null, attempts, elapsed());
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.github.ecsrollout;
 
-import io.github.ecsrollout.internal.checkpoint.Json;
+import io.github.ecsrollout.internal.model.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

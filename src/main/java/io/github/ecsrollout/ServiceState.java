@@ -113,6 +113,10 @@ public final class ServiceState implements Serializable {
     private final ServiceDeployment serviceDeployment;
     /** What {@code rollbackOnFailure} did about the service. */
     private final RollbackAction rollbackAction;
+    /** The task definition the update named, as the caller spelled it, or {@code null}. */
+    private final String requestedTaskDefinition;
+    /** What ran before the rollout, as ECS reported it, or {@code null}. */
+    private final String previousTaskDefinition;
 
     private ServiceState(Builder b) {
         this.cluster = Objects.requireNonNull(b.cluster, "cluster");
@@ -125,6 +129,8 @@ public final class ServiceState implements Serializable {
         this.stoppedTasksUnavailableReason = b.stoppedTasksUnavailableReason;
         this.serviceDeployment = b.serviceDeployment;
         this.rollbackAction = Objects.requireNonNull(b.rollbackAction, "rollbackAction");
+        this.requestedTaskDefinition = b.requestedTaskDefinition;
+        this.previousTaskDefinition = b.previousTaskDefinition;
     }
 
     /**
@@ -216,7 +222,8 @@ public final class ServiceState implements Serializable {
     }
 
     /**
-     * Tasks running, summed over deployments; 0 if never observed.
+     * Tasks running, summed over deployments; 0 if never observed. A count, not an {@code Optional}: 0 is what a
+     * service with no tasks reports too, and {@link #lastObserved()} tells whether ECS was heard from at all.
      *
      * @return the running count
      */
@@ -225,7 +232,7 @@ public final class ServiceState implements Serializable {
     }
 
     /**
-     * Tasks desired; 0 if never observed.
+     * Tasks desired; 0 if never observed (a count, as {@link #runningCount()} says).
      *
      * @return the desired count
      */
@@ -234,7 +241,7 @@ public final class ServiceState implements Serializable {
     }
 
     /**
-     * Tasks pending; 0 if never observed.
+     * Tasks pending; 0 if never observed (a count, as {@link #runningCount()} says).
      *
      * @return the pending count
      */
@@ -261,22 +268,48 @@ public final class ServiceState implements Serializable {
     }
 
     /**
-     * The PRIMARY deployment's id, or {@code null}.
+     * The PRIMARY deployment's id ({@code ecs-svc/...}).
      *
-     * @return the id, or {@code null}
+     * @return the id; empty when never observed or no PRIMARY deployment is listed
      */
-    public String primaryDeploymentId() {
-        return primaryDeployment().map(Deployment::id).orElse(null);
+    public Optional<String> primaryDeploymentId() {
+        return primaryDeployment().map(Deployment::id);
     }
 
     /**
-     * The task definition of the PRIMARY deployment (or of the service, when it lists no deployment), or {@code null}.
+     * The task definition the service runs now, as ECS reports it (an ARN): that of the PRIMARY deployment, or of the
+     * service when it lists no deployment. What the caller asked for, in the caller's spelling, is
+     * {@link #requestedTaskDefinition()}.
      *
-     * @return the task definition ARN, or {@code null}
+     * @return the task definition ARN; empty when never observed
      */
-    public String taskDefinition() {
-        return primaryDeployment().map(Deployment::taskDefinition)
-                .orElse(lastObserved == null ? null : lastObserved.taskDefinition());
+    public Optional<String> taskDefinition() {
+        Optional<String> primary = primaryDeployment().map(Deployment::taskDefinition);
+        return primary.isPresent() || lastObserved == null ? primary
+                : Optional.ofNullable(lastObserved.taskDefinition());
+    }
+
+    /**
+     * The task definition this rollout's UpdateService named, as the caller spelled it ({@code family},
+     * {@code family:revision} or an ARN): the same in a listener's states as in the result's and the exception's.
+     *
+     * @return the task definition asked for; empty for {@link ServiceRollout#awaitStable}, for an update that named
+     *     none ({@code forceNewDeployment} alone), and in a call taken up from a checkpoint once ECS had named the
+     *     deployment the update started (a checkpoint keeps the request's task definition only until then)
+     */
+    public Optional<String> requestedTaskDefinition() {
+        return Optional.ofNullable(requestedTaskDefinition);
+    }
+
+    /**
+     * The task definition the service ran before this rollout, as ECS reported it (an ARN): what a rollback puts
+     * back. Read before the update with {@code rollbackOnFailure}, else taken from ECS's answer to the update.
+     *
+     * @return the previous task definition; empty for {@link ServiceRollout#awaitStable}, before the update, or when
+     *     ECS's answer did not say
+     */
+    public Optional<String> previousTaskDefinition() {
+        return Optional.ofNullable(previousTaskDefinition);
     }
 
     /**
@@ -300,25 +333,27 @@ public final class ServiceState implements Serializable {
     }
 
     /**
-     * The watched deployment's rolloutState ({@code IN_PROGRESS}, {@code COMPLETED}, {@code FAILED}), or {@code null}.
+     * The watched deployment's rolloutState ({@code IN_PROGRESS}, {@code COMPLETED}, {@code FAILED}).
      *
-     * @return the rolloutState, or {@code null}
+     * @return the rolloutState; empty when no deployment is watched or ECS gave none (a deployment without the circuit
+     *     breaker)
      */
-    public String rolloutState() {
-        return watchedDeployment().map(Deployment::rolloutStateAsString).orElse(null);
+    public Optional<String> rolloutState() {
+        return watchedDeployment().map(Deployment::rolloutStateAsString);
     }
 
     /**
-     * ECS's explanation of the watched deployment's rolloutState, or {@code null}.
+     * ECS's explanation of the watched deployment's rolloutState ("ECS deployment circuit breaker: tasks failed to
+     * start.").
      *
-     * @return ECS's words, or {@code null}
+     * @return ECS's words; empty when no deployment is watched or ECS gave none
      */
-    public String rolloutStateReason() {
-        return watchedDeployment().map(Deployment::rolloutStateReason).orElse(null);
+    public Optional<String> rolloutStateReason() {
+        return watchedDeployment().map(Deployment::rolloutStateReason);
     }
 
     /**
-     * The watched deployment's failed task count; 0 when ECS gave none.
+     * The watched deployment's failed task count; 0 when ECS gave none (a count, as {@link #runningCount()} says).
      *
      * @return the failed task count
      */
@@ -411,13 +446,15 @@ public final class ServiceState implements Serializable {
                 && Objects.equals(expectedDeploymentId, that.expectedDeploymentId)
                 && events.equals(that.events) && stoppedTasks.equals(that.stoppedTasks)
                 && Objects.equals(stoppedTasksUnavailableReason, that.stoppedTasksUnavailableReason)
-                && Objects.equals(serviceDeployment, that.serviceDeployment) && rollbackAction == that.rollbackAction;
+                && Objects.equals(serviceDeployment, that.serviceDeployment) && rollbackAction == that.rollbackAction
+                && Objects.equals(requestedTaskDefinition, that.requestedTaskDefinition)
+                && Objects.equals(previousTaskDefinition, that.previousTaskDefinition);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(cluster, service, verdict, lastObserved, expectedDeploymentId, events, stoppedTasks,
-                serviceDeployment);
+                serviceDeployment, requestedTaskDefinition);
     }
 
     @Override
@@ -429,11 +466,9 @@ public final class ServiceState implements Serializable {
             sb.append(", running=").append(runningCount()).append('/').append(desiredCount())
                     .append(", pending=").append(pendingCount())
                     .append(", deployments=").append(deployments().size())
-                    .append(", primary=").append(primaryDeploymentId())
-                    .append(", taskDefinition=").append(taskDefinition());
-            if (rolloutState() != null) {
-                sb.append(", rolloutState=").append(rolloutState());
-            }
+                    .append(", primary=").append(primaryDeploymentId().orElse(null))
+                    .append(", taskDefinition=").append(taskDefinition().orElse(null));
+            rolloutState().ifPresent(r -> sb.append(", rolloutState=").append(r));
         }
         if (rollbackAction != RollbackAction.NONE) {
             sb.append(", rollbackAction=").append(rollbackAction);
@@ -459,6 +494,8 @@ public final class ServiceState implements Serializable {
         private String stoppedTasksUnavailableReason;
         private ServiceDeployment serviceDeployment;
         private RollbackAction rollbackAction = RollbackAction.NONE;
+        private String requestedTaskDefinition;
+        private String previousTaskDefinition;
 
         private Builder() {
         }
@@ -474,6 +511,8 @@ public final class ServiceState implements Serializable {
             this.stoppedTasksUnavailableReason = s.stoppedTasksUnavailableReason;
             this.serviceDeployment = s.serviceDeployment;
             this.rollbackAction = s.rollbackAction;
+            this.requestedTaskDefinition = s.requestedTaskDefinition;
+            this.previousTaskDefinition = s.previousTaskDefinition;
         }
 
         /**
@@ -583,6 +622,28 @@ public final class ServiceState implements Serializable {
          */
         public Builder rollbackAction(RollbackAction rollbackAction) {
             this.rollbackAction = Objects.requireNonNull(rollbackAction, "rollbackAction");
+            return this;
+        }
+
+        /**
+         * The task definition the rollout's update named, as the caller spelled it; may be {@code null} (none).
+         *
+         * @param taskDefinition the task definition asked for, or {@code null}
+         * @return this builder
+         */
+        public Builder requestedTaskDefinition(String taskDefinition) {
+            this.requestedTaskDefinition = taskDefinition;
+            return this;
+        }
+
+        /**
+         * The task definition the service ran before the rollout; may be {@code null} (unknown).
+         *
+         * @param taskDefinition the previous task definition, as ECS reported it, or {@code null}
+         * @return this builder
+         */
+        public Builder previousTaskDefinition(String taskDefinition) {
+            this.previousTaskDefinition = taskDefinition;
             return this;
         }
 

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.mockito.AdditionalAnswers;
@@ -65,7 +66,7 @@ class ImageDeployTest {
         assertEquals("repo/web:2.0", registered.containerDefinitions().get(0).image());
         assertEquals(List.of(ecs.taskDefinitionArn("web:5")),
                 ecs.updates().stream().map(UpdateServiceRequest::taskDefinition).toList());
-        assertEquals(ecs.taskDefinitionArn("web:5"), result.services().get(0).taskDefinition());
+        assertEquals(Optional.of(ecs.taskDefinitionArn("web:5")), result.services().get(0).taskDefinition());
         // read before any write: the service, then its task definition with its tags, then the registration
         assertEquals(List.of("DescribeServices", "DescribeTaskDefinition", "RegisterTaskDefinition", "UpdateService"),
                 operations().subList(0, 4));
@@ -216,7 +217,7 @@ class ImageDeployTest {
         while (!progress.isDone()) {
             progress = rollout.check(progress.checkpoint());
         }
-        assertEquals(ecs.taskDefinitionArn("web:2"), progress.services().get(0).taskDefinition());
+        assertEquals(Optional.of(ecs.taskDefinitionArn("web:2")), progress.services().get(0).taskDefinition());
     }
 
     @Test

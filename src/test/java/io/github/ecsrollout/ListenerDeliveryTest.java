@@ -189,7 +189,7 @@ class ListenerDeliveryTest {
         ecs.service("prod", "web");
         RolloutListener overflowing = new RolloutListener() {
             @Override
-            public void onUpdateAccepted(String cluster, String service, String deploymentId) {
+            public void onUpdateAccepted(ServiceState state) {
                 throw new StackOverflowError("listener recursed");
             }
         };
@@ -211,8 +211,8 @@ class ListenerDeliveryTest {
             }
 
             @Override
-            public void onUpdateAccepted(String cluster, String service, String deploymentId) {
-                hear("accepted " + service);
+            public void onUpdateAccepted(ServiceState state) {
+                hear("accepted " + state.service());
             }
 
             @Override

@@ -68,7 +68,7 @@ class LoggingTest {
             ServiceState payments = e.serviceState("payments").orElseThrow();
             assertTrue(warn.get(0).endsWith("Rollout failed: " + e.getMessage().lines().findFirst().orElseThrow()
                     + "; failed: payments (ECS: \"circuit breaker triggered (3 of 3 tasks failed); "
-                    + payments.rolloutStateReason() + "\")"), "the failed service with ECS's words: " + warn.get(0));
+                    + payments.rolloutStateReason().orElseThrow() + "\")"), "the failed service with ECS's words: " + warn.get(0));
             assertTrue(e.getMessage().lines().count() > 1, "the detail stays in the exception");
 
             List<String> services = log.lines("INFO", "services");

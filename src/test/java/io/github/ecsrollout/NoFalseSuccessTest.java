@@ -75,7 +75,7 @@ class NoFalseSuccessTest {
         RolloutResult result = ServiceRollout.builder().ecsClient(ecs).delay(Duration.ZERO).maxAttempts(3).build()
                 .rollOut("prod", "web", "web:2");
 
-        assertEquals("ecs-svc/new", result.service("web").orElseThrow().primaryDeploymentId());
+        assertEquals("ecs-svc/new", result.service("web").orElseThrow().primaryDeploymentId().orElseThrow());
     }
 
     @Test

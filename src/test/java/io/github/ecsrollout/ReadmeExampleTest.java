@@ -45,7 +45,7 @@ class ReadmeExampleTest {
         ServiceRollout rollout = ServiceRollout.builder().ecsClient(ecs).delay(Duration.ZERO).build();
 
         RolloutResult result = rollout.rollOut("myCluster", "web", "web:10");
-        assertEquals("ecs-svc/1", result.services().get(0).primaryDeploymentId());
+        assertEquals("ecs-svc/1", result.services().get(0).primaryDeploymentId().orElseThrow());
     }
 
     /** The README's "One service" example, verbatim, on a fake whose service is stable on the first poll. */
@@ -115,7 +115,7 @@ class ReadmeExampleTest {
         assertEquals(3, ecs.updates().size());
         // told once by rollOut and once by awaitStable
         assertEquals(List.of("api", "api", "web", "web", "worker", "worker"), stable.stream().sorted().toList());
-        assertTrue(result.services().stream().allMatch(s -> s.taskDefinition().endsWith(s.service() + ":42")));
+        assertTrue(result.services().stream().allMatch(s -> s.taskDefinition().orElseThrow().endsWith(s.service() + ":42")));
     }
 
     /** The part of SLF4J's {@code Logger} the examples use, so a test can see what they log. */

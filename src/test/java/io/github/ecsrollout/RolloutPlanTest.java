@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.ecsrollout.RolloutPlan.ImageChange;
 import io.github.ecsrollout.RolloutPlan.Problem;
 import io.github.ecsrollout.RolloutPlan.ServicePlan;
-import io.github.ecsrollout.internal.checkpoint.Json;
+import io.github.ecsrollout.internal.model.Json;
 import io.github.ecsrollout.testing.FakeEcs;
 import io.github.ecsrollout.testing.VirtualClock;
 import java.time.Duration;

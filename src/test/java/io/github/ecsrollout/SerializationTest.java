@@ -62,7 +62,7 @@ class SerializationTest {
         assertEquals(original.serviceStates(), copy.serviceStates());
         ServiceState web = copy.serviceState("web").orElseThrow();
         assertEquals(Verdict.DEPLOYMENT_FAILED, web.verdict());
-        assertEquals(CB, web.rolloutStateReason());
+        assertEquals(CB, web.rolloutStateReason().orElseThrow());
         assertEquals(2, web.desiredCount());
         assertEquals(3, crashed.size());
         assertEquals(crashed, web.stoppedTasks());

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -110,9 +111,9 @@ class ServiceRolloutTest {
         assertEquals(Verdict.STABLE, web.verdict());
         assertEquals(2, web.runningCount());
         assertEquals(2, web.desiredCount());
-        assertTrue(web.primaryDeploymentId().startsWith("ecs-svc/"), web.primaryDeploymentId());
-        assertEquals(web.primaryDeploymentId(), web.expectedDeploymentId().orElseThrow());
-        assertEquals(ecs.taskDefinitionArn("app:2"), web.taskDefinition());
+        assertTrue(web.primaryDeploymentId().orElseThrow().startsWith("ecs-svc/"), web.toString());
+        assertEquals(web.primaryDeploymentId(), web.expectedDeploymentId());
+        assertEquals(Optional.of(ecs.taskDefinitionArn("app:2")), web.taskDefinition());
         assertEquals(3, result.attempts());
         assertEquals(4, ecs.service("prod", "web").polls(), "the read before the update, then 3 polls");
     }
@@ -262,8 +263,8 @@ class ServiceRolloutTest {
         assertEquals(List.of("web"), e.unstableServices());
         assertEquals(List.of("web"), e.updatedServices());
         ServiceState web = e.serviceState("web").orElseThrow();
-        assertEquals("FAILED", web.rolloutState());
-        assertEquals(CB, web.rolloutStateReason());
+        assertEquals(Optional.of("FAILED"), web.rolloutState());
+        assertEquals(CB, web.rolloutStateReason().orElseThrow());
         assertEquals(3, web.failedTasks());
         assertTrue(e.getMessage().contains(CB), e.getMessage());
     }
@@ -510,8 +511,8 @@ class ServiceRolloutTest {
         List<String> heard = Collections.synchronizedList(new ArrayList<>());
         RolloutListener listener = new RolloutListener() {
             @Override
-            public void onUpdateAccepted(String cluster, String service, String deploymentId) {
-                heard.add("accepted " + service + " " + deploymentId);
+            public void onUpdateAccepted(ServiceState state) {
+                heard.add("accepted " + state.service() + " " + state.expectedDeploymentId().orElse(null));
                 throw new IllegalStateException("listener bug");
             }
 

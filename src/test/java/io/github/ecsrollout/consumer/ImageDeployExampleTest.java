@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class ImageDeployExampleTest {
         RolloutResult result = rollout.rollOutImages(List.of(
                 ImageUpdate.of("prod", "web", "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:2.0")));
 
-        assertEquals(ecs.taskDefinitionArn("web:2"), result.services().get(0).taskDefinition());
+        assertEquals(Optional.of(ecs.taskDefinitionArn("web:2")), result.services().get(0).taskDefinition());
 
         List<ImageUpdate> updates = List.of(
                 ImageUpdate.of("prod", "checkout", Map.of(

@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -105,7 +106,7 @@ class CheckpointCompatibilityTest {
                         (ecs, checkpoint) -> {
                             RolloutResult result = rollout(ecs).build().resume(checkpoint);
                             assertEquals(Verdict.STABLE, result.services().get(0).verdict());
-                            assertEquals(ecs.taskDefinitionArn("web:2"), result.services().get(0).taskDefinition());
+                            assertEquals(Optional.of(ecs.taskDefinitionArn("web:2")), result.services().get(0).taskDefinition());
                         }),
                 // One update answered, the next one's answer lost (the call aborted): a possibly-updated service.
                 new Case("possibly-updated",

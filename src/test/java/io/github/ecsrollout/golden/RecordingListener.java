@@ -49,11 +49,10 @@ final class RecordingListener implements RolloutListener {
     }
 
     @Override
-    public void onUpdateAccepted(String cluster, String service, String deploymentId) {
-        if (deploymentId != null) {
-            deployments.put(deploymentId, Names.key(cluster, service));
-        }
-        add(Names.key(cluster, service), "onUpdateAccepted " + deploymentId, false);
+    public void onUpdateAccepted(ServiceState state) {
+        String key = Names.key(state.cluster(), state.service());
+        state.expectedDeploymentId().ifPresent(id -> deployments.put(id, key));
+        add(key, "onUpdateAccepted " + state.expectedDeploymentId().orElse(null), false);
     }
 
     @Override

@@ -253,7 +253,7 @@ final class ScenarioRun implements AutoCloseable {
             for (ServiceState s : r.services()) {
                 listener.learn(s);
                 outcome.add("  " + Names.key(s.cluster(), s.service()) + ": verdict=" + s.verdict()
-                        + " rollbackAction=" + s.rollbackAction() + " taskDefinition=" + s.taskDefinition()
+                        + " rollbackAction=" + s.rollbackAction() + " taskDefinition=" + s.taskDefinition().orElse(null)
                         + " expectedDeployment=" + s.expectedDeploymentId().orElse("-"));
             }
         } else if (value instanceof RolloutCheckpoint c) {

@@ -41,7 +41,7 @@ class EcsWordsIT extends ItBase {
 
         assertEquals(Reason.DEPLOYMENT_FAILED, e.reason());
         ServiceState web = e.serviceState("web").orElseThrow();
-        assertEquals(BREAKER_REASON, web.rolloutStateReason());
+        assertEquals(BREAKER_REASON, web.rolloutStateReason().orElseThrow());
         assertTrue(e.getMessage().contains(BREAKER_REASON), e.getMessage());
 
         List<Task> stopped = web.stoppedTasks();

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -47,9 +48,9 @@ class FleetIT extends ItBase {
         assertEquals("prod", web.cluster());
         assertEquals(3, web.runningCount());
         assertEquals(1, web.deployments().size());
-        assertEquals(web.expectedDeploymentId().orElseThrow(), web.primaryDeploymentId());
-        assertEquals("COMPLETED", web.rolloutState());
-        assertTrue(web.taskDefinition().endsWith(ofRevision("web", 2)), web.taskDefinition());
+        assertEquals(web.expectedDeploymentId(), web.primaryDeploymentId());
+        assertEquals(Optional.of("COMPLETED"), web.rolloutState());
+        assertTrue(web.taskDefinition().orElseThrow().endsWith(ofRevision("web", 2)), web.toString());
         assertTrue(sim.service("prod", "web").taskDefinition().endsWith(ofRevision("web", 2)));
         assertTrue(web.events().stream().anyMatch(e -> e.message().contains("has reached a steady state")),
                 "the events of the rollout are kept: " + web.events());

@@ -47,7 +47,7 @@ class ImageDeployIT extends ItBase {
         ObjectNode expected = registrations.get(0).deepCopy();
         ((ObjectNode) expected.get("containerDefinitions").get(1)).put("image", "repo/c1:2");
         assertEquals(expected, registrations.get(1));
-        assertTrue(result.services().get(0).taskDefinition().endsWith("task-definition/checkout:2"));
+        assertTrue(result.services().get(0).taskDefinition().orElseThrow().endsWith("task-definition/checkout:2"));
         DescribeTaskDefinitionResponse now = client.describeTaskDefinition(
                 r -> r.taskDefinition("checkout:2").include(TaskDefinitionField.TAGS));
         assertEquals(EveryField.threeTags(), now.tags());

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -125,7 +126,7 @@ class ReasonsIT extends ItBase {
         assertEquals(List.of("api", "web"), e.updatedServices());
         ServiceState web = e.serviceState("web").orElseThrow();
         assertEquals(verdict, web.verdict());
-        assertEquals("FAILED", web.rolloutState());
+        assertEquals(Optional.of("FAILED"), web.rolloutState());
         assertEquals(web.expectedDeploymentId().orElseThrow(), web.watchedDeployment().orElseThrow().id());
         assertTrue(web.failedTasks() >= 1);
         assertEquals(Verdict.STABLE, e.serviceState("api").orElseThrow().verdict());
@@ -181,8 +182,8 @@ class ReasonsIT extends ItBase {
         ServiceState web = e.serviceState("web").orElseThrow();
         assertEquals(Verdict.SUPERSEDED, web.verdict());
         assertEquals("Replaced by a new service deployment", web.serviceDeployment().orElseThrow().statusReason());
-        assertTrue(web.taskDefinition().endsWith(ofRevision("web", 3)), web.taskDefinition());
-        assertNotEquals(web.expectedDeploymentId().orElseThrow(), web.primaryDeploymentId());
+        assertTrue(web.taskDefinition().orElseThrow().endsWith(ofRevision("web", 3)), web.toString());
+        assertNotEquals(web.expectedDeploymentId(), web.primaryDeploymentId());
         assertEquals(List.of("web"), e.unstableServices());
         assertEquals(List.of("web"), e.updatedServices());
         long theirs = sim.stats().calls("UpdateService").get(1).nanoTime();
@@ -207,7 +208,7 @@ class ReasonsIT extends ItBase {
         ServiceState web = e.serviceState("web").orElseThrow();
         assertEquals(Verdict.SUPERSEDED, web.verdict());
         assertTrue(web.serviceDeployment().isEmpty());
-        assertTrue(web.taskDefinition().endsWith(ofRevision("web", 3)), web.taskDefinition());
+        assertTrue(web.taskDefinition().orElseThrow().endsWith(ofRevision("web", 3)), web.toString());
         long theirs = sim.stats().calls("UpdateService").get(1).nanoTime();
         assertEquals(1, polls().stream().filter(c -> c.nanoTime() > theirs).count(),
                 "reported on the poll after the other update");
@@ -227,7 +228,7 @@ class ReasonsIT extends ItBase {
         assertEquals(Verdict.ROLLED_BACK, web.verdict());
         assertEquals(1, web.deployments().size(), "stable by the waiter's own rule");
         assertEquals(web.desiredCount(), web.runningCount());
-        assertTrue(web.taskDefinition().endsWith(ofRevision("web", 1)), web.taskDefinition());
+        assertTrue(web.taskDefinition().orElseThrow().endsWith(ofRevision("web", 1)), web.toString());
         assertTrue(web.deployments().stream().noneMatch(d -> d.id().equals(web.expectedDeploymentId().orElseThrow())));
         assertTrue(sim.service("prod", "web").taskDefinition().endsWith(ofRevision("web", 1)));
         assertTrue(web.events().stream().anyMatch(ev -> ev.message().contains("deployment failed")),

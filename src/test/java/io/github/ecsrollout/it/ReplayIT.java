@@ -151,7 +151,7 @@ class ReplayIT extends ItBase {
         ServiceState state = e.serviceState(service).orElseThrow();
         assertEquals(JSON.readTree(payload.body()).at("/service/deployments/0/id").asText(),
                 state.expectedDeploymentId().orElseThrow());
-        assertEquals(sim.service("prod", service).primaryDeploymentId(), state.primaryDeploymentId());
+        assertEquals(sim.service("prod", service).primaryDeploymentId(), state.primaryDeploymentId().orElseThrow());
     }
 
     /** The recorded service's name, or {@code web} for an error document. */

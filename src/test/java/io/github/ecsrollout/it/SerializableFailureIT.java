@@ -16,6 +16,7 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.ecs.model.ServiceNotFoundException;
@@ -44,7 +45,7 @@ class SerializableFailureIT extends ItBase {
         assertEquals(original.updatedServices(), copy.updatedServices());
         assertEquals(original.serviceStates(), copy.serviceStates());
         ServiceState web = copy.serviceState("web").orElseThrow();
-        assertEquals("FAILED", web.rolloutState());
+        assertEquals(Optional.of("FAILED"), web.rolloutState());
         assertFalse(web.stoppedTasks().isEmpty());
         assertFalse(web.events().isEmpty());
     }

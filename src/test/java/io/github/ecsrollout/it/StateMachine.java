@@ -18,7 +18,7 @@ import java.util.function.UnaryOperator;
  * Just enough of Step Functions to run the state machine of docs/long-rollouts.md as printed: {@code Task} states invoking Lambda
  * functions ({@code arn:aws:states:::lambda:invoke}, with {@code Parameters}, {@code OutputPath}, {@code Retry} and
  * {@code Catch} with {@code ResultPath}), {@code Wait} with {@code Seconds}, {@code Choice} on {@code BooleanEquals},
- * {@code Succeed} and {@code Fail}. A function throwing is a task failure whose error name is the exception's class
+ * {@code Succeed} and {@code Fail} (with {@code Cause} or {@code CausePath}). A function throwing is a task failure whose error name is the exception's class
  * name, as the Lambda Java runtime reports it ({@link TaskError} names one of its own). Waits and retry intervals move
  * time through the given consumer, so the machine runs on the tests' virtual clock.
  */
@@ -34,8 +34,8 @@ final class StateMachine {
         }
     }
 
-    /** How an execution ended, and the states it went through. */
-    record Execution(String status, String error, JsonNode output, List<String> path) {
+    /** How an execution ended (a failure's error and cause, or {@code null}), and the states it went through. */
+    record Execution(String status, String error, String cause, JsonNode output, List<String> path) {
         boolean succeeded() {
             return status.equals("SUCCEEDED");
         }
@@ -79,9 +79,9 @@ final class StateMachine {
             }
             switch (state.get("Type").asText()) {
                 case "Succeed":
-                    return new Execution("SUCCEEDED", null, data, path);
+                    return new Execution("SUCCEEDED", null, null, data, path);
                 case "Fail":
-                    return new Execution("FAILED", state.path("Error").asText(), data, path);
+                    return new Execution("FAILED", state.path("Error").asText(), failCause(state, data), data, path);
                 case "Wait":
                     sleep.accept(Duration.ofSeconds(state.get("Seconds").asLong()));
                     name = state.get("Next").asText();
@@ -92,7 +92,7 @@ final class StateMachine {
                 case "Task":
                     Transition next = task(state, data);
                     if (next.error != null && next.state == null) {
-                        return new Execution("FAILED", next.error, next.data, path);
+                        return new Execution("FAILED", next.error, null, next.data, path);
                     }
                     name = next.state;
                     data = next.data;
@@ -105,6 +105,18 @@ final class StateMachine {
     }
 
     private record Transition(String state, JsonNode data, String error) {
+    }
+
+    /** A Fail state's {@code Cause}, or the string at its {@code CausePath} (which Step Functions requires to be one). */
+    private static String failCause(JsonNode state, JsonNode data) {
+        if (!state.has("CausePath")) {
+            return state.path("Cause").asText(null);
+        }
+        JsonNode cause = select(data, state.get("CausePath").asText());
+        if (cause == null || !cause.isTextual()) {
+            throw new IllegalStateException("States.Runtime: CausePath does not select a string: " + cause);
+        }
+        return cause.asText();
     }
 
     private String choose(JsonNode state, JsonNode data) {

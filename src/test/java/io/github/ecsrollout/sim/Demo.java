@@ -116,7 +116,7 @@ public final class Demo {
             System.out.println();
             System.out.println("==> Rollout succeeded: " + result);
             long onNew = result.services().stream()
-                    .filter(s -> s.isStable() && shortTaskDefinition(s.taskDefinition()).endsWith(":42")).count();
+                    .filter(s -> s.isStable() && shortTaskDefinition(s.taskDefinition().orElse(null)).endsWith(":42")).count();
             System.out.println("    " + onNew + " of " + requests.size() + " services STABLE on revision 42; each one's"
                     + " final state is in result.services()");
             printCalls(ecs);
@@ -127,7 +127,7 @@ public final class Demo {
             System.out.println("    failed services:   " + e.failedServices());
             System.out.println("    updated services:  " + e.updatedServices().size() + " of " + requests.size());
             e.serviceState(FAILING).ifPresent(s -> System.out.println("    " + FAILING + " now runs "
-                    + shortTaskDefinition(s.taskDefinition()) + "; ECS says: " + s.rolloutStateReason()));
+                    + shortTaskDefinition(s.taskDefinition().orElse(null)) + "; ECS says: " + s.rolloutStateReason().orElse("-")));
             System.out.println("    message:");
             e.getMessage().lines().forEach(line -> System.out.println("      " + line));
             printCalls(ecs);
@@ -167,15 +167,15 @@ public final class Demo {
             System.out.println();
             System.out.println("==> Image deploy succeeded: " + result);
             for (ServiceState s : result.services().subList(0, 3)) {
-                String image = client.describeTaskDefinition(b -> b.taskDefinition(s.taskDefinition()))
+                String image = client.describeTaskDefinition(b -> b.taskDefinition(s.taskDefinition().orElseThrow()))
                         .taskDefinition().containerDefinitions().get(0).image();
-                System.out.println("    " + s.service() + " runs " + shortTaskDefinition(s.taskDefinition()) + ": "
+                System.out.println("    " + s.service() + " runs " + shortTaskDefinition(s.taskDefinition().orElse(null)) + ": "
                         + image);
             }
             System.out.println("    ... " + ecs.registrations().size() + " revisions registered, one per service");
             printCalls(ecs);
             return ecs.registrations().size() == updates.size() && result.services().stream()
-                    .allMatch(s -> s.isStable() && shortTaskDefinition(s.taskDefinition()).endsWith(":42"));
+                    .allMatch(s -> s.isStable() && shortTaskDefinition(s.taskDefinition().orElse(null)).endsWith(":42"));
         } catch (RolloutNotStableException e) {
             System.out.println();
             System.out.println("==> Image deploy failed: " + e.reason());
@@ -314,7 +314,7 @@ public final class Demo {
 
         @Override
         public void onServiceStable(ServiceState state) {
-            LOG.info(">> {} stable on {} ({}/{})", state.service(), shortTaskDefinition(state.taskDefinition()),
+            LOG.info(">> {} stable on {} ({}/{})", state.service(), shortTaskDefinition(state.taskDefinition().orElse(null)),
                     stable.incrementAndGet(), total);
         }
     }

@@ -52,7 +52,7 @@ public final class OperatorLines {
         assertEquals(1, warn.size(), shown.toString());
         String line = warn.get(0);
         assertTrue(line.contains(failed), line);
-        String reason = state.rolloutStateReason();
+        String reason = state.rolloutStateReason().orElse(null);
         assertTrue(reason != null && line.contains(reason + '"') && line.contains("ECS: \""),
                 "ECS's reason, verbatim and quoted: " + line);
         List<Task> stopped = state.stoppedTasks();

@@ -102,7 +102,7 @@ class FakeEcsRolloutTest {
         assertTrue(result.services().stream().allMatch(ServiceState::isStable));
         assertEquals(3, result.attempts());
         assertEquals(25, ecs.updates().size());
-        assertEquals(ecs.taskDefinitionArn("svc-3:2"), result.service("svc-3").orElseThrow().taskDefinition());
+        assertEquals(ecs.taskDefinitionArn("svc-3:2"), result.service("svc-3").orElseThrow().taskDefinition().orElseThrow());
     }
 
     @Test
@@ -131,7 +131,7 @@ class FakeEcsRolloutTest {
         assertEquals(Verdict.DEPLOYMENT_FAILED, web.verdict());
         assertEquals(3, web.stoppedTasks().size());
         assertEquals("Essential container in task exited", web.stoppedTasks().get(0).stoppedReason());
-        assertEquals("ECS deployment circuit breaker: tasks failed to start.", web.rolloutStateReason());
+        assertEquals("ECS deployment circuit breaker: tasks failed to start.", web.rolloutStateReason().orElseThrow());
     }
 
     @Test

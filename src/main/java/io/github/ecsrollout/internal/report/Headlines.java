@@ -30,11 +30,11 @@ public final class Headlines {
                                 + " (service deployment " + s.serviceDeployment().get().statusAsString() + ")"
                         : "the deployment " + s.expectedDeploymentId().orElse("") + " of " + service
                                 + " was rolled back or replaced; " + service + " now runs "
-                                + EcsIds.lastSegment(s.taskDefinition());
+                                + s.taskDefinition().map(EcsIds::lastSegment).orElse(null);
             case SUPERSEDED:
                 return "the deployment " + s.expectedDeploymentId().orElse("") + " of " + service
                         + " was replaced by another deployment (not this rollout's); " + service + " now deploys "
-                        + EcsIds.lastSegment(s.taskDefinition());
+                        + s.taskDefinition().map(EcsIds::lastSegment).orElse(null);
             case MISSING:
                 return "service " + service + " is MISSING";
             case INACTIVE:

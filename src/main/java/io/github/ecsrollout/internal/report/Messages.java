@@ -110,9 +110,7 @@ public final class Messages {
         s.status().filter(status -> !"ACTIVE".equals(status)).ifPresent(status -> sb.append(", status ").append(status));
         int deployments = s.deployments().size();
         sb.append(", ").append(deployments).append(deployments == 1 ? " deployment" : " deployments");
-        if (s.rolloutState() != null) {
-            sb.append(", rolloutState ").append(s.rolloutState());
-        }
+        s.rolloutState().ifPresent(r -> sb.append(", rolloutState ").append(r));
         s.serviceDeployment().ifPresent(d -> {
             sb.append(", service deployment ").append(d.statusAsString());
             if (d.lifecycleStage() != null) {

@@ -91,11 +91,13 @@ public final class Notifier {
     }
 
     public void updateAccepted(TrackedService t) {
-        String id = t.expectedDeploymentId();
         ServiceId s = t.id();
-        services.debug("{} [{}]: update accepted, deployment {}", s.service(), s.cluster(), id);
+        services.debug("{} [{}]: update accepted, deployment {}", s.service(), s.cluster(), t.expectedDeploymentId());
         progress.updateAccepted();
-        tell("onUpdateAccepted", l -> l.onUpdateAccepted(s.cluster(), s.service(), id));
+        if (listener != RolloutListener.NONE) {
+            ServiceState state = t.state();
+            tell("onUpdateAccepted", l -> l.onUpdateAccepted(state));
+        }
     }
 
     public void observed(TrackedService t, Change change) {

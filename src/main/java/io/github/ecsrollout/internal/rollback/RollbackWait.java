@@ -109,10 +109,11 @@ final class RollbackWait {
                 List<ServiceState> states = pending.stream().map(TrackedService::state).toList();
                 List<String> unstable = pending.stream().filter(t -> t.verdict() != Verdict.STABLE)
                         .map(t -> t.id().service()).toList();
+                Duration elapsed = Duration.ofNanos(clock.nanoTime() - start);
                 error = new RolloutNotStableException(reason, Messages.failure(reason, "rollback: "
-                        + outcome.headline(), states, unstable, List.of(), loop.maxPolls(),
-                        Duration.ofNanos(clock.nanoTime() - start), null), outcome.cause(), unstable, List.of(),
-                        List.of(), states);
+                        + outcome.headline(), states, unstable, List.of(), loop.maxPolls(), elapsed, null),
+                        outcome.cause(), unstable, List.of(), List.of(), List.of(), states, null, loop.maxPolls(),
+                        elapsed);
             }
             return stillRollingBack;
         } finally {

@@ -40,10 +40,11 @@ final class CheckpointAbort {
         String headline = "the rollback of the rollout started at " + run.rolloutStartedAt + " confirmed "
                 + outcome.restored().size() + " of " + (outcome.restored().size() + notBack.size())
                 + " services back";
+        Duration elapsed = run.elapsed();
         RolloutNotStableException failure = new RolloutNotStableException(reason, Messages.failure(reason, headline,
-                run.states(), notBack, run.names(run.updated), 0, run.elapsed(), outcome.summary()),
+                run.states(), notBack, run.names(run.updated), 0, elapsed, outcome.summary()),
                 outcome.error(), notBack, run.names(run.updated), run.names(run.possiblyUpdated), outcome.restored(),
-                run.states(), run.checkpoint());
+                run.states(), run.checkpoint(), 0, elapsed);
         outcome.refusals().forEach(failure::addSuppressed);
         run.notifier.failed(failure);
         throw failure;

@@ -67,13 +67,15 @@ final class Conclusion {
         if (noDeployments != null) {
             notes.add("service deployments unavailable (" + noDeployments + "): judged from DescribeServices alone");
         }
+        Duration elapsed = run.elapsed();
         String message = Messages.failure(reason, failed.headline, states, unstable, updatedNames, run.maxPolls,
-                run.elapsed(), notes.isEmpty() ? null : String.join("\n  ", notes));
+                elapsed, notes.isEmpty() ? null : String.join("\n  ", notes));
         boolean alive = !ends || (outcome == null
                 && (reason == Reason.TIMED_OUT || reason == Reason.INTERRUPTED || reason == Reason.API_ERROR));
         RolloutNotStableException failure = new RolloutNotStableException(reason, message, failed.getCause(),
                 unstable, updatedNames, run.names(run.possiblyUpdated),
-                outcome == null ? List.of() : outcome.restored(), states, alive ? checkpointOf(run) : null);
+                outcome == null ? List.of() : outcome.restored(), states, alive ? checkpointOf(run) : null,
+                run.maxPolls, elapsed);
         if (outcome != null && outcome.error() != null) {
             failure.addSuppressed(outcome.error());
         }
@@ -102,9 +104,7 @@ final class Conclusion {
         for (TrackedService t : changed) {
             ServiceState s = t.state();
             sb.append(' ').append(t.id().service()).append(": ").append(s.verdict());
-            if (s.taskDefinition() != null) {
-                sb.append(" on ").append(EcsIds.lastSegment(s.taskDefinition()));
-            }
+            s.taskDefinition().ifPresent(td -> sb.append(" on ").append(EcsIds.lastSegment(td)));
             if (run.possiblyUpdated.contains(t)) {
                 sb.append(" (update sent, answer lost)");
             }

@@ -258,6 +258,8 @@ public final class TrackedService {
                 .stoppedTasksUnavailableReason(stoppedTasksUnavailableReason)
                 .serviceDeployment(serviceDeployment)
                 .rollbackAction(rollbackAction)
+                .requestedTaskDefinition(update.requestedTaskDefinition)
+                .previousTaskDefinition(update.previousTaskDefinition)
                 .build();
     }
 

@@ -1,4 +1,4 @@
-package io.github.ecsrollout.internal.checkpoint;
+package io.github.ecsrollout.internal.model;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,14 +6,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Just enough JSON for a checkpoint, without a dependency: writes strings, and reads a document into maps, lists,
- * strings, longs, booleans and {@code null}. Anything else, or anything malformed, is an
- * {@link IllegalArgumentException} that says where.
+ * Just enough JSON for a checkpoint and a rollout's report, without a dependency: writes strings as pure ASCII, and
+ * reads a document into maps, lists, strings, longs, booleans and {@code null}. Anything else, or anything malformed,
+ * is an {@link IllegalArgumentException} that says where.
  */
 public final class Json {
 
     /** Deeper nesting than this is not a checkpoint; refusing it keeps a hostile string from exhausting the stack. */
     private static final int MAX_DEPTH = 16;
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private final String text;
     private int at;
@@ -22,7 +24,12 @@ public final class Json {
         this.text = text;
     }
 
-    /** Appends {@code value} as a JSON string (or {@code null}). */
+    /**
+     * Appends {@code value} as a JSON string (or {@code null}), in ASCII alone: quotes, backslashes and control
+     * characters escaped, and every other character outside printable ASCII as a backslash-u escape (a lone
+     * surrogate included, which UTF-8 cannot carry), so that the text is as many bytes as characters, survives any
+     * encoding, and is safe inside JavaScript ({@code U+2028}, {@code U+2029}).
+     */
     public static void string(StringBuilder out, String value) {
         if (value == null) {
             out.append("null");
@@ -37,9 +44,12 @@ public final class Json {
                 case '\n': out.append("\\n"); break;
                 case '\r': out.append("\\r"); break;
                 case '\t': out.append("\\t"); break;
+                case '\b': out.append("\\b"); break;
+                case '\f': out.append("\\f"); break;
                 default:
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
+                    if (c < 0x20 || c >= 0x7f) {
+                        out.append("\\u").append(HEX[(c >> 12) & 0xf]).append(HEX[(c >> 8) & 0xf])
+                                .append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
                     } else {
                         out.append(c);
                     }
