@@ -107,7 +107,7 @@ class ReadmeExampleTest {
                     .build());                        // sent to ECS as given: desiredCount, deploymentConfiguration, ...
         }
         RolloutResult result = rollout.rollOut(requests);
-        result.services().forEach(s -> log.info("{}: {} on {}", s.service(), s.verdict(), s.taskDefinition()));
+        result.services().forEach(s -> log.info("{}: {} on {}", s.service(), s.verdict(), s.taskDefinition().orElse("?")));
 
         // Only wait, like `aws ecs wait services-stable`, for any number of services:
         rollout.awaitStable("prod", List.of("web", "api", "worker"));
