@@ -190,9 +190,29 @@ public final class RolloutPlan {
         for (ImageChange c : images) {
             parts.add(Objects.equals(c.before(), c.after()) ? c.container() + " (unchanged)"
                     : c.container() + ": " + (c.before() == null ? "(none)" : c.before()) + " -> "
-                            + (c.after() == null ? "(none)" : c.after()));
+                            + (c.after() == null ? "(none)" : newPart(c.before(), c.after())));
         }
         return String.join("; ", parts);
+    }
+
+    /**
+     * The new image, shortened to its tag or digest ({@code :2.0}, {@code @sha256:...}) when it is of the same
+     * repository as the old one, so a table row says what changed rather than the registry twice.
+     */
+    private static String newPart(String before, String after) {
+        int cut = tagOrDigest(after);
+        return before != null && cut > 0 && cut == tagOrDigest(before)
+                && before.regionMatches(0, after, 0, cut) ? after.substring(cut) : after;
+    }
+
+    /** Where an image's tag ({@code :}) or digest ({@code @}) starts, after its repository; -1 when it has neither. */
+    private static int tagOrDigest(String image) {
+        int at = image.indexOf('@');
+        if (at >= 0) {
+            return at;
+        }
+        int colon = image.lastIndexOf(':');
+        return colon > image.lastIndexOf('/') ? colon : -1;
     }
 
     /** {@code family:revision} out of a task definition ARN; anything else as it is. */

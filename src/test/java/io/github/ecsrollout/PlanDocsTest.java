@@ -9,6 +9,7 @@ import io.github.ecsrollout.testing.VirtualClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -103,6 +104,24 @@ class PlanDocsTest {
                 "web: containerDefinitions[app].environment.LOG_LEVEL: info -> debug",
                 "web: cpu: 256 -> 512",
                 "web: desiredCount: 2 -> 4"), review);
+    }
+
+    @Test
+    void thePagesTableIsWhatToStringPrints() throws IOException {
+        fleet();
+        RolloutPlan plan = ServiceRollout.builder().ecsClient(ecs).clock(clock).timeout(Duration.ofMinutes(30))
+                .build().plan(
+                        UpdateServiceRequest.builder().cluster("prod").service("web").taskDefinition("web:42")
+                                .desiredCount(4).build(),
+                        UpdateServiceRequest.builder().cluster("prod").service("worker").forceNewDeployment(true)
+                                .build(),
+                        UpdateServiceRequest.builder().cluster("prod").service("billing").taskDefinition("billing:3")
+                                .build());
+
+        Matcher printed = Pattern.compile("```text\n(Rollout plan:.*?)```", Pattern.DOTALL)
+                .matcher(Files.readString(Path.of("docs", "plan.md")));
+        assertTrue(printed.find(), "docs/plan.md prints a plan");
+        assertEquals(printed.group(1).strip(), plan.toString().strip());
     }
 
     @Test

@@ -99,8 +99,8 @@ class RolloutPlanTest {
                 + "written\n"), table);
         assertEquals(28 + 2, table.lines().filter(l -> l.startsWith("| prod ") || l.startsWith("| staging "))
                 .count(), table);
-        assertTrue(table.contains("| prod-svc-0:3 -> new revision     | app: repo/prod-svc-0:1.0 -> "
-                + "repo/prod-svc-0:2.0; envoy (unchanged)         | ROLLING  | 10m     | 0s      |"), table);
+        assertTrue(table.contains("| prod-svc-0:3 -> new revision     | app: repo/prod-svc-0:1.0 -> :2.0; envoy "
+                + "(unchanged)"), table);
         assertTrue(table.contains("| staging | staging-svc-7 | SERVICE_MISSING   | service staging-svc-7 is MISSING"),
                 table);
     }

@@ -3,6 +3,7 @@ package io.github.ecsrollout.sim;
 import io.github.ecsrollout.ImageUpdate;
 import io.github.ecsrollout.RolloutListener;
 import io.github.ecsrollout.RolloutNotStableException;
+import io.github.ecsrollout.RolloutPlan;
 import io.github.ecsrollout.RolloutResult;
 import io.github.ecsrollout.ServiceRollout;
 import io.github.ecsrollout.ServiceState;
@@ -45,7 +46,7 @@ import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
  *   <li>{@code -Ddemo.scenario=images}: an image deploy of {@value #IMAGE_SERVICES} services to their {@code 2.0}
  *       images with {@link ServiceRollout#rollOutImages}: each service's task definition is read with its tags, a
  *       copy differing only in the image is registered (revision 42), and the services roll out to it; the demo
- *       prints each new revision's image.</li>
+ *       prints the plan first ({@link ServiceRollout#planImages}, reads alone), then each new revision's image.</li>
  * </ul>
  *
  * <p>Exits 0 when the scenario played out as it should, 1 otherwise.
@@ -162,6 +163,10 @@ public final class Demo {
                 .timeout(Duration.ofMinutes(20).dividedBy(SPEEDUP))
                 .rollbackOnFailure(true)
                 .build();
+        RolloutPlan plan = rollout.planImages(updates);
+        System.out.println("The plan, made of reads alone (" + ecs.stats().counts() + "):");
+        System.out.println(plan);
+        System.out.println();
         try {
             RolloutResult result = rollout.rollOutImages(updates);
             System.out.println();
