@@ -166,6 +166,21 @@ class RolloutPlanTest {
     }
 
     @Test
+    void theTableShowsANewImageOfTheSameRepositoryByItsTagOrDigestAlone() {
+        ecs.service("prod", "web").taskDefinition("web:5");
+        ecs.taskDefinition("web:5", containers("app", "registry:5000/web:1", "log", "fluent/bit:2", "envoy",
+                "envoy:1.29"));
+
+        RolloutPlan plan = rollout().build().planImages(List.of(ImageUpdate.of("prod", "web", Map.of(
+                "app", "registry:5000/web@sha256:ab12", "log", "other/bit:2", "envoy", "envoy:1.30"))));
+
+        assertTrue(plan.toString().contains("app: registry:5000/web:1 -> @sha256:ab12; log: fluent/bit:2 -> "
+                + "other/bit:2; envoy: envoy:1.29 -> :1.30"), plan.toString());
+        assertEquals(new ImageChange("app", "registry:5000/web:1", "registry:5000/web@sha256:ab12"),
+                plan.services().get(0).images().get(0), "the values keep both images whole");
+    }
+
+    @Test
     void oneImageForATaskDefinitionWithSeveralContainersIsAProblem() {
         ecs.service("prod", "web").taskDefinition("web:5");
         ecs.taskDefinition("web:5", containers("web", "repo/web:1", "envoy", "envoy:1"));
