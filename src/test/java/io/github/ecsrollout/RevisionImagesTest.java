@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.mock;
 
 import io.github.ecsrollout.support.CapturedLog;
 import io.github.ecsrollout.testing.FakeEcs;
@@ -13,7 +17,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.time.Instant;
+import java.util.stream.Stream;
+import io.github.ecsrollout.testing.VirtualClock;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.mockito.AdditionalAnswers;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.DescribeServiceRevisionsResponse;
+import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
+import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
+import software.amazon.awssdk.services.ecs.model.EcsException;
+import software.amazon.awssdk.services.ecs.model.Failure;
 import software.amazon.awssdk.services.ecs.model.DescribeServiceRevisionsRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
@@ -118,6 +136,103 @@ class RevisionImagesTest {
             assertTrue(warns.get(0).contains("AccessDeniedException"), warns.get(0));
             // No second batch after a denial.
             assertEquals(1, denied.calls(DescribeServiceRevisionsRequest.class).size());
+        }
+    }
+
+    @Test
+    void aCheckThatFindsTheRolloutDoneAndAResumeCarryTheImages() {
+        ecs.service("prod", "web").becomesStableAfter(2);
+        ecs.service("prod", "api").becomesStableAfter(2);
+        RolloutCheckpoint checkpoint = rollout().start(update("web", "web:2"));
+
+        RolloutProgress first = rollout().check(checkpoint);
+        RolloutProgress done = rollout().check(first.checkpoint());
+
+        assertFalse(first.isDone());
+        assertTrue(first.services().stream().allMatch(s -> s.images().isEmpty()));
+        assertTrue(ecs.calls(DescribeServiceRevisionsRequest.class).size() == 1 && done.isDone());
+        assertEquals(REGISTRY + "web:2", done.result().orElseThrow().services().get(0).images().get(0).image());
+        assertEquals(done.result().orElseThrow().services(), done.services());
+
+        RolloutResult resumed = rollout().resume(rollout().start(update("api", "api:4")));
+        assertEquals(REGISTRY + "api:4", resumed.service("api").orElseThrow().images().get(0).image());
+    }
+
+    @Test
+    void aRevisionEcsDoesNotKnowIsOneWarnLine() {
+        EcsClient client = mock(EcsClient.class, AdditionalAnswers.delegatesTo(ecs));
+        doAnswer(call -> {
+            DescribeServiceRevisionsRequest request = call.getArgument(0);
+            return DescribeServiceRevisionsResponse.builder().failures(request.serviceRevisionArns().stream()
+                    .map(arn -> Failure.builder().arn(arn).reason("MISSING").build()).toList()).build();
+        }).when(client).describeServiceRevisions(any(DescribeServiceRevisionsRequest.class));
+        ecs.service("prod", "web");
+        ecs.service("prod", "api");
+        try (CapturedLog log = CapturedLog.open()) {
+            RolloutResult result = ServiceRollout.builder().ecsClient(client).delay(Duration.ZERO).build()
+                    .rollOut(List.of(update("web", "web:2"), update("api", "api:2")));
+
+            assertTrue(result.services().stream().allMatch(st -> st.isStable() && st.images().isEmpty()));
+            List<String> warns = log.lines("WARN", "ServiceRollout");
+            assertEquals(1, warns.size(), warns.toString());
+            assertTrue(warns.get(0).contains("[web: MISSING, api: MISSING]"), warns.get(0));
+        }
+    }
+
+    static Stream<Arguments> failures() {
+        return Stream.of(
+                Arguments.of("throttled past the SDK's retries", EcsException.builder().statusCode(400)
+                        .awsErrorDetails(AwsErrorDetails.builder().errorCode("ThrottlingException")
+                                .errorMessage("Rate exceeded").build()).build(), "ThrottlingException: Rate exceeded"),
+                Arguments.of("a client that does not have the operation", new UnsupportedOperationException(
+                        "not here"), "not here"),
+                Arguments.of("an ECS without it", EcsException.builder().statusCode(400)
+                        .awsErrorDetails(AwsErrorDetails.builder().errorCode("UnknownOperationException")
+                                .errorMessage("Unknown operation").build()).build(), "UnknownOperationException"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("failures")
+    void aFailedReadNeverFailsTheRollout(String label, RuntimeException failure, String said) {
+        EcsClient client = mock(EcsClient.class, AdditionalAnswers.delegatesTo(ecs));
+        doThrow(failure).when(client).describeServiceRevisions(any(DescribeServiceRevisionsRequest.class));
+        ecs.service("prod", "web");
+        try (CapturedLog log = CapturedLog.open()) {
+            RolloutResult result = ServiceRollout.builder().ecsClient(client).delay(Duration.ZERO).build()
+                    .rollOut("prod", "web", "web:2");
+
+            assertTrue(result.service("web").orElseThrow().isStable());
+            assertTrue(result.service("web").orElseThrow().images().isEmpty());
+            List<String> warns = log.lines("WARN", "ServiceRollout");
+            assertEquals(1, warns.size(), warns.toString());
+            assertTrue(warns.get(0).contains(said) && warns.get(0).contains("images() are empty"), warns.get(0));
+        }
+    }
+
+    @Test
+    void pastTheDeadlineNothingIsReadAndADebugLineSaysSo() {
+        VirtualClock clock = VirtualClock.startingAt(Instant.parse("2026-06-01T12:00:00Z"));
+        FakeEcs timed = FakeEcs.builder().clock(clock).build();
+        timed.service("prod", "web");
+        EcsClient client = mock(EcsClient.class, AdditionalAnswers.delegatesTo(timed));
+        // The poll that finds the service stable comes back after the deadline: a success all the same.
+        doAnswer(call -> {
+            DescribeServicesResponse answer = timed.describeServices((DescribeServicesRequest) call.getArgument(0));
+            if (!timed.updates().isEmpty()) {
+                clock.advance(Duration.ofMinutes(1));
+            }
+            return answer;
+        }).when(client).describeServices(any(DescribeServicesRequest.class));
+        try (CapturedLog log = CapturedLog.open("io.github.ecsrollout.ServiceRollout")) {
+            RolloutResult result = ServiceRollout.builder().ecsClient(client).clock(clock).delay(Duration.ZERO)
+                    .timeout(Duration.ofSeconds(10)).build().rollOut("prod", "web", "web:2");
+
+            assertTrue(result.service("web").orElseThrow().isStable());
+            assertTrue(result.service("web").orElseThrow().images().isEmpty());
+            assertTrue(timed.calls(DescribeServiceRevisionsRequest.class).isEmpty());
+            assertEquals(1, log.lines("DEBUG", "ServiceRollout").stream()
+                    .filter(l -> l.contains("Not reading the images")).count(), log.lines().toString());
+            assertTrue(log.lines("WARN", "ServiceRollout").isEmpty());
         }
     }
 
