@@ -210,6 +210,25 @@ class RevisionImagesTest {
     }
 
     @Test
+    void aReadThrottledPastItsRetriesIsOneWarnLineForTheWholeFleet() {
+        List<UpdateServiceRequest> requests = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            ecs.service("prod", "svc-" + i);
+            requests.add(update("svc-" + i, "svc-" + i + ":3"));
+        }
+        ecs.failNext(DescribeServiceRevisionsRequest.class, 2, FakeEcs.throttlingException());
+        try (CapturedLog log = CapturedLog.open()) {
+            RolloutResult result = rollout().rollOut(requests);
+
+            assertTrue(result.services().stream().allMatch(st -> st.isStable() && st.images().isEmpty()));
+            List<String> warns = log.lines("WARN", "ServiceRollout");
+            assertEquals(1, warns.size(), warns.toString());
+            assertTrue(warns.get(0).contains("ThrottlingException"), warns.get(0));
+            assertEquals(1, ecs.calls(DescribeServiceRevisionsRequest.class).size(), "no call after the first fails");
+        }
+    }
+
+    @Test
     void pastTheDeadlineNothingIsReadAndADebugLineSaysSo() {
         VirtualClock clock = VirtualClock.startingAt(Instant.parse("2026-06-01T12:00:00Z"));
         FakeEcs timed = FakeEcs.builder().clock(clock).build();
