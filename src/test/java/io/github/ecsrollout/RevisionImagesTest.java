@@ -25,6 +25,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.mockito.AdditionalAnswers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.DescribeServiceRevisionsResponse;
@@ -69,6 +71,25 @@ class RevisionImagesTest {
         String deployment = web.expectedDeploymentId().orElseThrow();
         assertEquals(List.of("arn:aws:ecs:us-east-1:123456789012:service-revision/prod/web/"
                 + deployment.substring("ecs-svc/".length())), reads.get(0).serviceRevisionArns());
+    }
+
+    /** The docs' example (docs/images.md), verbatim: what a successful rollout runs, container by container. */
+    @Test
+    void theDocsExampleLogsEachContainersImageAndDigest() {
+        ecs.service("prod", "web");
+        ServiceRollout rollout = rollout();
+        Logger log = LoggerFactory.getLogger("docs");
+        try (CapturedLog captured = CapturedLog.open("docs")) {
+            RolloutResult result = rollout.rollOut("prod", "web", "web:2");
+            for (ContainerImage image : result.service("web").orElseThrow().images()) {
+                log.info("web runs {} in {}, digest {}", image.image(), image.containerName(),
+                        image.digest().orElse("not resolved"));
+            }
+
+            List<String> lines = captured.lines("INFO", "docs");
+            assertEquals(1, lines.size(), captured.lines().toString());
+            assertTrue(lines.get(0).contains("web runs " + REGISTRY + "web:2 in web, digest sha256:"), lines.get(0));
+        }
     }
 
     @Test
