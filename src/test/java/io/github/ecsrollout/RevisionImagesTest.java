@@ -34,6 +34,7 @@ import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
 import software.amazon.awssdk.services.ecs.model.EcsException;
 import software.amazon.awssdk.services.ecs.model.Failure;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import software.amazon.awssdk.services.ecs.model.DescribeServiceRevisionsRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
@@ -65,7 +66,7 @@ class RevisionImagesTest {
 
         ServiceState web = result.service("web").orElseThrow();
         List<ContainerImage> images = web.images();
-        assertEquals(List.of(ContainerImage.of("web", REGISTRY + "web:2", sha256(REGISTRY + "web:2"))), images);
+        assertEquals(List.of(ContainerImage.of("app", REGISTRY + "web:2", sha256(REGISTRY + "web:2"))), images);
         List<DescribeServiceRevisionsRequest> reads = ecs.calls(DescribeServiceRevisionsRequest.class);
         assertEquals(1, reads.size());
         String deployment = web.expectedDeploymentId().orElseThrow();
@@ -88,7 +89,7 @@ class RevisionImagesTest {
 
             List<String> lines = captured.lines("INFO", "docs");
             assertEquals(1, lines.size(), captured.lines().toString());
-            assertTrue(lines.get(0).contains("web runs " + REGISTRY + "web:2 in web, digest sha256:"), lines.get(0));
+            assertTrue(lines.get(0).contains("web runs " + REGISTRY + "web:2 in app, digest sha256:"), lines.get(0));
         }
     }
 
@@ -111,13 +112,31 @@ class RevisionImagesTest {
         try (CapturedLog log = CapturedLog.open()) {
             RolloutResult result = rollout().rollOut("prod", "web", "web:2");
 
-            String named = "images={web=[web=" + REGISTRY + "web:2@" + shortDigest + "]}";
+            String named = "images={web=[app=" + REGISTRY + "web:2@" + shortDigest + "]}";
             assertTrue(result.toString().contains(named), result.toString());
             List<String> success = log.lines("INFO", "ServiceRollout").stream()
                     .filter(l -> l.contains("succeeded")).toList();
             assertEquals(1, success.size());
             assertTrue(success.get(0).contains(named), success.get(0));
         }
+    }
+
+    @Test
+    void everyContainerOfTheTaskDefinitionIsListedWithItsDigest() throws Exception {
+        ecs.service("prod", "web");
+        String pinned = "sha256:" + "0123456789abcdef".repeat(4);
+        ecs.taskDefinition(TaskDefinition.builder().family("web").revision(7).containerDefinitions(
+                c -> c.name("web").image("repo/web:7"),
+                c -> c.name("envoy").image("public.ecr.aws/appmesh/aws-appmesh-envoy@" + pinned)).build());
+
+        RolloutResult result = rollout().rollOut("prod", "web", "web:7");
+
+        assertEquals(List.of(ContainerImage.of("web", "repo/web:7", sha256("repo/web:7")),
+                ContainerImage.of("envoy", "public.ecr.aws/appmesh/aws-appmesh-envoy@" + pinned, pinned)),
+                result.service("web").orElseThrow().images());
+        assertTrue(result.toString().contains("images={web=[web=repo/web:7@sha256:" + sha256("repo/web:7")
+                .substring(7, 19) + ", envoy=public.ecr.aws/appmesh/aws-appmesh-envoy@sha256:0123456789ab]}"),
+                result.toString());
     }
 
     @Test

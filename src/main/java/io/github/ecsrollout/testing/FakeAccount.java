@@ -32,7 +32,7 @@ final class FakeAccount {
         this.clock = clock;
         this.lock = lock;
         this.taskDefinitions = new FakeTaskDefinitions(arn(""));
-        this.serviceRevisions = new FakeServiceRevisions(accountId, region.id());
+        this.serviceRevisions = new FakeServiceRevisions();
     }
 
     /** Now, by the clock, but always after the last instant handed out. */

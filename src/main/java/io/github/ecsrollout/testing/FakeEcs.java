@@ -671,10 +671,11 @@ public final class FakeEcs implements EcsClient {
 
     /**
      * Describes up to 20 service revisions by ARN: one for each deployment a service started
-     * ({@code service-revision/CLUSTER/SERVICE/N} for {@code ecs-svc/N}), running one container named after the task
-     * definition's family, its image that family in the account's ECR repository tagged with the revision
-     * ({@code 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:2}), its digest {@code sha256:} and the SHA-256 of that
-     * image's name in hex. Unknown ARNs are failures with reason {@code MISSING}.
+     * ({@code service-revision/CLUSTER/SERVICE/N} for {@code ecs-svc/N}), with each container of its task definition
+     * as it was when the deployment started (for one nobody registered, {@code app} running
+     * {@code 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:2}), the image it names and the digest ECS resolved: the
+     * one the image names after {@code @}, else {@code sha256:} and the SHA-256 of the image's name in hex, so the
+     * same image always has the same digest. Unknown ARNs are failures with reason {@code MISSING}.
      *
      * @param request the ARNs
      * @return the revisions found and the failures

@@ -42,6 +42,7 @@ import software.amazon.awssdk.services.ecs.model.ServiceRevisionSummary;
 import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentRequest;
 import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentStopType;
 import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import software.amazon.awssdk.services.ecs.model.TaskStopCode;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
@@ -875,10 +876,17 @@ public final class FakeService {
         return serviceDeployments.stream().filter(s -> s.arn.equals(serviceDeploymentArn)).findFirst().orElse(null);
     }
 
-    /** A new deployment of a task definition, and the service revision it runs. */
+    /** A new deployment of a task definition, and the service revision it runs: its containers' images now. */
     private Dep newDeployment(String taskDefinitionArn, Instant now) {
         Dep d = new Dep(ecs.newDeploymentId(), taskDefinitionArn, now);
-        ecs.serviceRevisions.record(revisionArn(d), arn, ecs.arn("cluster/" + cluster), taskDefinitionArn, now);
+        TaskDefinition content;
+        try {
+            content = ecs.taskDefinitions.describe(taskDefinitionArn);
+        } catch (RuntimeException e) {
+            content = null; // one a test made missing: its revision records no containers
+        }
+        ecs.serviceRevisions.record(revisionArn(d), arn, ecs.arn("cluster/" + cluster), taskDefinitionArn, content,
+                now);
         return d;
     }
 

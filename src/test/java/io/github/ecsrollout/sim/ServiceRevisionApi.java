@@ -1,6 +1,7 @@
 package io.github.ecsrollout.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
@@ -12,10 +13,10 @@ import java.util.List;
 /**
  * DescribeServiceRevisions: the service revision each deployment runs ({@code service-revision/CLUSTER/SERVICE/N} for
  * {@code ecs-svc/N}, the target of its service deployment), with the limits and failures the ECS API reference gives.
- * Each revision runs one container named after its task definition's family; the image is that family in the
- * account's ECR repository tagged with the revision, and the digest ECS "resolved" is {@code sha256:} and the SHA-256
- * of the image's name in hex, so the same image always has the same digest. A service without deployment history has
- * no revisions either. The caller ({@link EcsApi#call}) holds the model lock.
+ * A revision lists each container of its task definition with the image it names and the digest ECS "resolved": the
+ * one the image names after {@code @}, else {@code sha256:} and the SHA-256 of the image's name in hex, so the same
+ * image always has the same digest. A service without deployment history has no revisions either. The caller
+ * ({@link EcsApi#call}) holds the model lock.
  */
 final class ServiceRevisionApi {
 
@@ -49,28 +50,33 @@ final class ServiceRevisionApi {
     }
 
     private ObjectNode document(String arn, SimService s, Deployment d) {
-        String familyRevision = d.taskDefinition.substring(d.taskDefinition.lastIndexOf('/') + 1);
-        String family = familyRevision.substring(0, familyRevision.indexOf(':') < 0 ? familyRevision.length()
-                : familyRevision.indexOf(':'));
-        String image = imageOf(familyRevision);
         ObjectNode o = NODES.objectNode();
         o.put("serviceRevisionArn", arn);
         o.put("serviceArn", s.arn);
         o.put("clusterArn", model.clusterArn(s.clusterName));
         o.put("taskDefinition", d.taskDefinition);
-        o.putArray("containerImages").addObject().put("containerName", family).put("imageDigest", digestOf(image))
-                .put("image", image);
+        ArrayNode images = o.putArray("containerImages");
+        JsonNode containers;
+        try {
+            containers = api.taskDefinitions.containerDefinitions(d.taskDefinition);
+        } catch (EcsError e) {
+            containers = NODES.arrayNode(); // made missing since: nothing to say of its containers
+        }
+        for (JsonNode c : containers) {
+            String image = c.path("image").asText();
+            images.addObject().put("containerName", c.path("name").asText()).put("imageDigest", digestOf(image))
+                    .put("image", image);
+        }
         o.set("createdAt", api.time(d.createdAt));
         return o;
     }
 
-    /** The image a revision of {@code family:revision} runs in this simulator. */
-    static String imageOf(String familyRevision) {
-        return EcsModel.ACCOUNT + ".dkr.ecr." + EcsModel.REGION + ".amazonaws.com/" + familyRevision;
-    }
-
-    /** {@code sha256:} and the SHA-256 of the image's name in hex. */
+    /** The digest the image names after {@code @}, else {@code sha256:} and the SHA-256 of its name in hex. */
     static String digestOf(String image) {
+        int at = image.indexOf('@');
+        if (at >= 0) {
+            return image.substring(at + 1);
+        }
         try {
             return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(image.getBytes(StandardCharsets.UTF_8)));

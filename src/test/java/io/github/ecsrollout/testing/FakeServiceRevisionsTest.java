@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.ecs.model.DescribeServiceRevisionsRespons
 import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
 import software.amazon.awssdk.services.ecs.model.ServiceRevision;
 
-/** The fake's DescribeServiceRevisions: a revision per deployment, one container, a digest fixed by the image. */
+/** The fake's DescribeServiceRevisions: a revision per deployment, its task definition's containers and digests. */
 class FakeServiceRevisionsTest {
 
     private static final String ACCOUNT = "arn:aws:ecs:us-east-1:123456789012:";
@@ -47,7 +47,7 @@ class FakeServiceRevisionsTest {
         assertEquals(ACCOUNT + "cluster/prod", two.clusterArn());
         assertEquals(ACCOUNT + "task-definition/web:2", two.taskDefinition());
         ContainerImage image = two.containerImages().get(0);
-        assertEquals("web", image.containerName());
+        assertEquals("app", image.containerName());
         assertEquals("123456789012.dkr.ecr.us-east-1.amazonaws.com/web:2", image.image());
         assertTrue(image.imageDigest().matches("sha256:[0-9a-f]{64}"), image.imageDigest());
         assertNotEquals(image.imageDigest(), one.containerImages().get(0).imageDigest());
