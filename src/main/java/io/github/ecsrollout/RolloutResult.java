@@ -132,6 +132,9 @@ public final class RolloutResult {
      *       {@code exitCode} number, {@code containerReason}), each absent when ECS gave none; absent when no stopped
      *       task was fetched;</li>
      *   <li>{@code stoppedTasksUnavailable} (string): why they could not be fetched; absent unless that failed;</li>
+     *   <li>{@code images} (array of objects: {@code containerName}, {@code image} strings, {@code digest} string
+     *       absent when ECS recorded none): {@link ServiceState#images()}, what the new service revision runs;
+     *       absent when not known (any service but one a successful rollout read them for);</li>
      *   <li>{@code rollbackAction} (string): a {@link ServiceState.RollbackAction} name;</li>
      *   <li>{@code rollbackConfirmed} (boolean): whether the service was confirmed back on its previous task
      *       definition; only when the rollback acted on it (not {@code NONE} nor {@code LEFT_ALONE}).</li>

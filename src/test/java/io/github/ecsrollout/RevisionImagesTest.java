@@ -140,6 +140,16 @@ class RevisionImagesTest {
     }
 
     @Test
+    void anImageDeployListsTheNewImageWithTheDigestItResolvedTo() throws Exception {
+        ecs.service("prod", "web");
+
+        RolloutResult result = rollout().rollOutImages(List.of(ImageUpdate.of("prod", "web", "repo/web:2.0")));
+
+        assertEquals(List.of(ContainerImage.of("app", "repo/web:2.0", sha256("repo/web:2.0"))),
+                result.service("web").orElseThrow().images());
+    }
+
+    @Test
     void twentyFiveServicesAreReadInTwoCallsOfAtMostTwenty() {
         List<UpdateServiceRequest> requests = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
