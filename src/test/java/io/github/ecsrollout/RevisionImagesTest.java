@@ -305,6 +305,21 @@ class RevisionImagesTest {
         }
     }
 
+    /** A mock left unstubbed answers null: the success is told without a WARN line, as any read a mock skips. */
+    @Test
+    void aMockThatAnswersNothingLeavesNoImagesAndNoWarning() {
+        EcsClient client = mock(EcsClient.class, AdditionalAnswers.delegatesTo(ecs));
+        doAnswer(call -> null).when(client).describeServiceRevisions(any(DescribeServiceRevisionsRequest.class));
+        ecs.service("prod", "web");
+        try (CapturedLog log = CapturedLog.open()) {
+            RolloutResult result = ServiceRollout.builder().ecsClient(client).delay(Duration.ZERO).build()
+                    .rollOut("prod", "web", "web:2");
+
+            assertTrue(result.service("web").orElseThrow().images().isEmpty());
+            assertTrue(log.lines("WARN", "ServiceRollout").isEmpty(), log.lines().toString());
+        }
+    }
+
     @Test
     void awaitStableReadsNoImages() {
         ecs.service("prod", "web");
