@@ -12,6 +12,9 @@ import java.util.Set;
 /** The outcome of a successful rollout: every service's final observed state, the polls it took and the time. Immutable. */
 public final class RolloutResult {
 
+    /** How many services' images {@link #toString()} names: a line for a log, not a report of a fleet. */
+    static final int IMAGES_SHOWN = 10;
+
     private final List<ServiceState> services;
     private final int attempts;
     private final Duration elapsed;
@@ -129,6 +132,9 @@ public final class RolloutResult {
      *       {@code exitCode} number, {@code containerReason}), each absent when ECS gave none; absent when no stopped
      *       task was fetched;</li>
      *   <li>{@code stoppedTasksUnavailable} (string): why they could not be fetched; absent unless that failed;</li>
+     *   <li>{@code images} (array of objects: {@code containerName}, {@code image} strings, {@code digest} string
+     *       absent when ECS recorded none): {@link ServiceState#images()}, what the new service revision runs;
+     *       absent when not known (any service but one a successful rollout read them for);</li>
      *   <li>{@code rollbackAction} (string): a {@link ServiceState.RollbackAction} name;</li>
      *   <li>{@code rollbackConfirmed} (boolean): whether the service was confirmed back on its previous task
      *       definition; only when the rollback acted on it (not {@code NONE} nor {@code LEFT_ALONE}).</li>
@@ -158,11 +164,33 @@ public final class RolloutResult {
         return Objects.hash(services, attempts, elapsed);
     }
 
+    /**
+     * The cluster, counts and time, then the images of the services whose images are known
+     * ({@code images={web=[web=repo/web:2@sha256:0123456789ab]}}, digests shortened; at most
+     * 10 services, then how many more).
+     *
+     * @return the result in one line, for logs
+     */
     @Override
     public String toString() {
         Set<String> clusters = new LinkedHashSet<>();
         services.forEach(s -> clusters.add(s.cluster()));
-        return "RolloutResult[cluster=" + String.join(",", clusters) + ", services=" + services.size()
-                + ", attempts=" + attempts + ", elapsed=" + elapsed.truncatedTo(ChronoUnit.MILLIS) + "]";
+        StringBuilder sb = new StringBuilder("RolloutResult[cluster=").append(String.join(",", clusters))
+                .append(", services=").append(services.size())
+                .append(", attempts=").append(attempts)
+                .append(", elapsed=").append(elapsed.truncatedTo(ChronoUnit.MILLIS));
+        List<ServiceState> withImages = services.stream().filter(s -> !s.images().isEmpty()).toList();
+        if (!withImages.isEmpty()) {
+            sb.append(", images={");
+            for (int i = 0; i < withImages.size() && i < IMAGES_SHOWN; i++) {
+                ServiceState s = withImages.get(i);
+                sb.append(i == 0 ? "" : ", ").append(s.service()).append('=').append(s.images());
+            }
+            if (withImages.size() > IMAGES_SHOWN) {
+                sb.append(", ... ").append(withImages.size() - IMAGES_SHOWN).append(" more");
+            }
+            sb.append('}');
+        }
+        return sb.append(']').toString();
     }
 }

@@ -185,6 +185,11 @@ public final class ServiceRollout implements AutoCloseable {
      * service or task definition refused, with ECS's words. Without the permission {@code ecs:DescribeTaskDefinition}
      * the task definitions go unchecked, said once at WARN.
      *
+     * <p>Once every service is stable, one DescribeServiceRevisions call per 20 services reads what each new service
+     * revision runs: {@link ServiceState#images()}, each container's image with the digest ECS resolved. Without
+     * {@code ecs:DescribeServiceRevisions} (or past the timeout) the images stay empty, said once at WARN (at DEBUG
+     * past the timeout); the rollout succeeds all the same.
+     *
      * @param requests one request per service; the same service twice is an {@link IllegalArgumentException}
      * @return every service's final state
      * @throws RolloutNotStableException when a service or task definition is refused before any update, an update is

@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.ecs.model.Task;
 /**
  * What a rollout last knew about one service: the verdict, ECS's last DescribeServices answer about it, the
  * deployment the rollout started and, where it was needed, its service deployment as DescribeServiceDeployments
- * described it, and the ECS events and stopped tasks seen along the way. Immutable.
+ * described it, the ECS events and stopped tasks seen along the way and, once it is deployed, the images its new
+ * service revision runs with the digests ECS resolved. Immutable.
  *
  * <p>The ECS parts are the SDK's own model objects ({@link Service}, {@link Deployment}, {@link ServiceEvent},
  * {@link Task}, {@link ServiceDeployment}), which are immutable too.
@@ -117,6 +118,11 @@ public final class ServiceState implements Serializable {
     private final String requestedTaskDefinition;
     /** What ran before the rollout, as ECS reported it, or {@code null}. */
     private final String previousTaskDefinition;
+    /**
+     * The images the new service revision runs; {@code null} only in a state serialized before there were images
+     * (read as none).
+     */
+    private final List<ContainerImage> images;
 
     private ServiceState(Builder b) {
         this.cluster = Objects.requireNonNull(b.cluster, "cluster");
@@ -131,6 +137,7 @@ public final class ServiceState implements Serializable {
         this.rollbackAction = Objects.requireNonNull(b.rollbackAction, "rollbackAction");
         this.requestedTaskDefinition = b.requestedTaskDefinition;
         this.previousTaskDefinition = b.previousTaskDefinition;
+        this.images = List.copyOf(b.images);
     }
 
     /**
@@ -404,6 +411,20 @@ public final class ServiceState implements Serializable {
     }
 
     /**
+     * The container images the service's new service revision runs, each with the digest ECS resolved its image to
+     * when the deployment started: what runs now, even if a tag has moved since. Read once, with
+     * DescribeServiceRevisions, when a rollout ({@code rollOut}, or a {@code check}, {@code watch} or {@code resume}
+     * of a checkpoint) succeeds, for its successful services. Empty otherwise: for a failure, for
+     * {@link ServiceRollout#awaitStable}, when ECS could not say (no {@code ecs:DescribeServiceRevisions} permission,
+     * no service revision recorded; said once at WARN), or when the rollout's time had run out.
+     *
+     * @return the containers' images in ECS's order; empty when not known
+     */
+    public List<ContainerImage> images() {
+        return images == null ? List.of() : images;
+    }
+
+    /**
      * The ECS service events that appeared during the rollout, oldest first.
      *
      * @return the events; empty when none appeared
@@ -448,13 +469,14 @@ public final class ServiceState implements Serializable {
                 && Objects.equals(stoppedTasksUnavailableReason, that.stoppedTasksUnavailableReason)
                 && Objects.equals(serviceDeployment, that.serviceDeployment) && rollbackAction == that.rollbackAction
                 && Objects.equals(requestedTaskDefinition, that.requestedTaskDefinition)
-                && Objects.equals(previousTaskDefinition, that.previousTaskDefinition);
+                && Objects.equals(previousTaskDefinition, that.previousTaskDefinition)
+                && images().equals(that.images());
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(cluster, service, verdict, lastObserved, expectedDeploymentId, events, stoppedTasks,
-                serviceDeployment, requestedTaskDefinition);
+                serviceDeployment, requestedTaskDefinition, images());
     }
 
     @Override
@@ -479,6 +501,9 @@ public final class ServiceState implements Serializable {
                 sb.append('@').append(serviceDeployment.lifecycleStageAsString());
             }
         }
+        if (!images().isEmpty()) {
+            sb.append(", images=").append(images());
+        }
         return sb.append(']').toString();
     }
 
@@ -496,6 +521,7 @@ public final class ServiceState implements Serializable {
         private RollbackAction rollbackAction = RollbackAction.NONE;
         private String requestedTaskDefinition;
         private String previousTaskDefinition;
+        private List<ContainerImage> images = List.of();
 
         private Builder() {
         }
@@ -513,6 +539,7 @@ public final class ServiceState implements Serializable {
             this.rollbackAction = s.rollbackAction;
             this.requestedTaskDefinition = s.requestedTaskDefinition;
             this.previousTaskDefinition = s.previousTaskDefinition;
+            this.images = s.images();
         }
 
         /**
@@ -644,6 +671,17 @@ public final class ServiceState implements Serializable {
          */
         public Builder previousTaskDefinition(String taskDefinition) {
             this.previousTaskDefinition = taskDefinition;
+            return this;
+        }
+
+        /**
+         * The images the new service revision runs; defaults to none.
+         *
+         * @param images the containers' images, copied
+         * @return this builder
+         */
+        public Builder images(List<ContainerImage> images) {
+            this.images = List.copyOf(Objects.requireNonNull(images, "images"));
             return this;
         }
 

@@ -47,7 +47,7 @@ class RolloutJsonTest {
     private static final Set<String> PER_SERVICE = Set.of("cluster", "service", "verdict", "requestedTaskDefinition",
             "previousTaskDefinition", "taskDefinition", "deploymentId", "runningCount", "desiredCount", "pendingCount",
             "rolloutState", "rolloutStateReason", "serviceDeploymentStatus", "ecsWords", "latestProblemEvent",
-            "stoppedTask", "stoppedTasksUnavailable", "rollbackAction", "rollbackConfirmed");
+            "stoppedTask", "stoppedTasksUnavailable", "images", "rollbackAction", "rollbackConfirmed");
 
     private static final ObjectMapper JACKSON = new ObjectMapper();
 
@@ -112,6 +112,9 @@ class RolloutJsonTest {
         assertFalse(web.containsKey("rollbackConfirmed"), "only for a service the rollback acted on");
         assertFalse(web.containsKey("ecsWords"), "a stable service needs no explanation");
         assertEquals("api", service(json, "api").get("requestedTaskDefinition"), "a family alone stays a family");
+        ContainerImage image = result.service("web").orElseThrow().images().get(0);
+        assertEquals(List.of(Map.of("containerName", image.containerName(), "image", image.image(),
+                "digest", image.digest().orElseThrow())), web.get("images"), "what the new revision runs");
     }
 
     @Test

@@ -6,7 +6,7 @@ import software.amazon.awssdk.regions.Region;
 
 /**
  * What the services of one {@link FakeEcs} share: its region and account (so its ARNs), its clock (made strictly
- * increasing), its ids, its task definitions, its errors as ECS sends them, and its lock.
+ * increasing), its ids, its task definitions and service revisions, its errors as ECS sends them, and its lock.
  * Callers hold {@link #lock}.
  */
 final class FakeAccount {
@@ -21,6 +21,8 @@ final class FakeAccount {
     private final Clock clock;
     /** The task definitions this account has, and what a test said of them. */
     final FakeTaskDefinitions taskDefinitions;
+    /** The service revisions its services' deployments run. */
+    final FakeServiceRevisions serviceRevisions;
     private Instant lastInstant = Instant.EPOCH;
     private long counter;
 
@@ -30,6 +32,7 @@ final class FakeAccount {
         this.clock = clock;
         this.lock = lock;
         this.taskDefinitions = new FakeTaskDefinitions(arn(""));
+        this.serviceRevisions = new FakeServiceRevisions();
     }
 
     /** Now, by the clock, but always after the last instant handed out. */

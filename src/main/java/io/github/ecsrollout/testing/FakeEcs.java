@@ -25,6 +25,8 @@ import software.amazon.awssdk.services.ecs.model.ContinueServiceDeploymentReques
 import software.amazon.awssdk.services.ecs.model.ContinueServiceDeploymentResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeServiceDeploymentsRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeServiceDeploymentsResponse;
+import software.amazon.awssdk.services.ecs.model.DescribeServiceRevisionsRequest;
+import software.amazon.awssdk.services.ecs.model.DescribeServiceRevisionsResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionRequest;
@@ -46,6 +48,7 @@ import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
 import software.amazon.awssdk.services.ecs.model.ServiceDeploymentBrief;
 import software.amazon.awssdk.services.ecs.model.ServiceDeploymentNotFoundException;
+import software.amazon.awssdk.services.ecs.model.ServiceRevision;
 import software.amazon.awssdk.services.ecs.model.ServiceNotFoundException;
 import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentRequest;
 import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentResponse;
@@ -76,9 +79,9 @@ import software.amazon.awssdk.services.ecs.waiters.EcsWaiter;
  * its next deployments go.
  *
  * <p>Operations answered: UpdateService, DescribeServices, DescribeTaskDefinition, RegisterTaskDefinition, ListTasks,
- * DescribeTasks,
- * ListServiceDeployments, DescribeServiceDeployments, StopServiceDeployment and ContinueServiceDeployment (and their
- * {@code Consumer<Builder>} forms); any other operation throws {@link UnsupportedOperationException}, as the SDK's
+ * DescribeTasks, ListServiceDeployments, DescribeServiceDeployments, StopServiceDeployment, ContinueServiceDeployment
+ * and DescribeServiceRevisions (and their {@code Consumer<Builder>} forms); any other operation throws
+ * {@link UnsupportedOperationException}, as the SDK's
  * interface does by default.
  * Like ECS:
  * <ul>
@@ -124,6 +127,7 @@ public final class FakeEcs implements EcsClient {
     /** What DescribeServices, DescribeServiceDeployments and DescribeTasks take at most. */
     private static final int MAX_SERVICES = 10;
     private static final int MAX_SERVICE_DEPLOYMENTS = 20;
+    private static final int MAX_SERVICE_REVISIONS = 20;
     private static final int MAX_TASKS = 100;
 
     private final Region region;
@@ -663,6 +667,41 @@ public final class FakeEcs implements EcsClient {
             }
         }
         return DescribeServiceDeploymentsResponse.builder().serviceDeployments(found).failures(failures).build();
+    }
+
+    /**
+     * Describes up to 20 service revisions by ARN: one for each deployment a service started
+     * ({@code service-revision/CLUSTER/SERVICE/N} for {@code ecs-svc/N}), with each container of its task definition
+     * as it was when the deployment started (for one nobody registered, {@code app} running
+     * {@code 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:2}), the image it names and the digest ECS resolved: the
+     * one the image names after {@code @}, else {@code sha256:} and the SHA-256 of the image's name in hex, so the
+     * same image always has the same digest. Unknown ARNs are failures with reason {@code MISSING}.
+     *
+     * @param request the ARNs
+     * @return the revisions found and the failures
+     * @throws InvalidParameterException for no ARNs, or more than 20
+     */
+    @Override
+    public synchronized DescribeServiceRevisionsResponse describeServiceRevisions(
+            DescribeServiceRevisionsRequest request) {
+        record(request);
+        if (request.serviceRevisionArns().isEmpty()) {
+            throw FakeErrors.invalidParameter("serviceRevisionArns cannot be empty.");
+        }
+        if (request.serviceRevisionArns().size() > MAX_SERVICE_REVISIONS) {
+            throw FakeErrors.invalidParameter("serviceRevisionArns can have at most 20 items.");
+        }
+        List<ServiceRevision> found = new ArrayList<>();
+        List<Failure> failures = new ArrayList<>();
+        for (String arn : request.serviceRevisionArns()) {
+            ServiceRevision revision = account.serviceRevisions.find(arn);
+            if (revision == null) {
+                failures.add(missing(arn));
+            } else {
+                found.add(revision);
+            }
+        }
+        return DescribeServiceRevisionsResponse.builder().serviceRevisions(found).failures(failures).build();
     }
 
     /**

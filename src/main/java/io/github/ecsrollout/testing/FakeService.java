@@ -42,6 +42,7 @@ import software.amazon.awssdk.services.ecs.model.ServiceRevisionSummary;
 import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentRequest;
 import software.amazon.awssdk.services.ecs.model.StopServiceDeploymentStopType;
 import software.amazon.awssdk.services.ecs.model.Task;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import software.amazon.awssdk.services.ecs.model.TaskStopCode;
 import software.amazon.awssdk.services.ecs.model.UpdateServiceRequest;
 
@@ -803,7 +804,7 @@ public final class FakeService {
             }
         }
         deployments.clear();
-        Dep d = new Dep(ecs.newDeploymentId(), taskDefinitionArn, now);
+        Dep d = newDeployment(taskDefinitionArn, now);
         d.desired = desiredCount;
         d.running = desiredCount;
         d.completed();
@@ -840,7 +841,7 @@ public final class FakeService {
         if (run != null) {
             run.phase = Phase.DONE;
         }
-        Dep d = new Dep(ecs.newDeploymentId(), taskDefinitionArn, now);
+        Dep d = newDeployment(taskDefinitionArn, now);
         d.desired = desiredCount;
         deployments.add(0, d);
         Sd sd = new Sd(d, sources, s, now);
@@ -873,6 +874,20 @@ public final class FakeService {
 
     private Sd sd(String serviceDeploymentArn) {
         return serviceDeployments.stream().filter(s -> s.arn.equals(serviceDeploymentArn)).findFirst().orElse(null);
+    }
+
+    /** A new deployment of a task definition, and the service revision it runs: its containers' images now. */
+    private Dep newDeployment(String taskDefinitionArn, Instant now) {
+        Dep d = new Dep(ecs.newDeploymentId(), taskDefinitionArn, now);
+        TaskDefinition content;
+        try {
+            content = ecs.taskDefinitions.describe(taskDefinitionArn);
+        } catch (RuntimeException e) {
+            content = null; // one a test made missing: its revision records no containers
+        }
+        ecs.serviceRevisions.record(revisionArn(d), arn, ecs.arn("cluster/" + cluster), taskDefinitionArn, content,
+                now);
+        return d;
     }
 
     /** {@code service-revision/CLUSTER/SERVICE/N} for the deployment {@code ecs-svc/N}: the link ECS keeps. */
@@ -1296,7 +1311,7 @@ public final class FakeService {
                 d.status = "ACTIVE";
                 d.updatedAt = now;
             }
-            back = new Dep(ecs.newDeploymentId(), previous.taskDefinition, now);
+            back = newDeployment(previous.taskDefinition, now);
             back.desired = desiredCount;
             deployments.add(0, back);
             event("rolling back to deployment " + previous.id + ".");

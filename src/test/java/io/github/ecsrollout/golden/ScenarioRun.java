@@ -32,6 +32,7 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContinueServiceDeploymentRequest;
 import software.amazon.awssdk.services.ecs.model.Deployment;
 import software.amazon.awssdk.services.ecs.model.DescribeServiceDeploymentsRequest;
+import software.amazon.awssdk.services.ecs.model.DescribeServiceRevisionsRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksRequest;
@@ -382,6 +383,12 @@ final class ScenarioRun implements AutoCloseable {
                         : " (batch of " + d.serviceDeploymentArns().size() + ")";
                 for (String arn : d.serviceDeploymentArns()) {
                     add(groups, orUnknown(Model.ofServiceDeployment(arn)), "DescribeServiceDeployments" + batch);
+                }
+            } else if (r instanceof DescribeServiceRevisionsRequest d) {
+                String batch = d.serviceRevisionArns().size() == 1 ? ""
+                        : " (batch of " + d.serviceRevisionArns().size() + ")";
+                for (String arn : d.serviceRevisionArns()) {
+                    add(groups, orUnknown(Model.ofServiceRevision(arn)), "DescribeServiceRevisions" + batch);
                 }
             } else if (r instanceof StopServiceDeploymentRequest s) {
                 add(groups, orUnknown(Model.ofServiceDeployment(s.serviceDeploymentArn())),

@@ -20,6 +20,7 @@ final class EcsApi {
     private final EcsModel model;
     final ServiceDeploymentApi serviceDeployments;
     final TaskDefinitionApi taskDefinitions;
+    private final ServiceRevisionApi serviceRevisions;
     /** ECS sometimes writes epoch seconds as 1.620044996111E9; the SDK must cope, so we can send that too. */
     volatile boolean scientificTimestamps;
 
@@ -27,6 +28,7 @@ final class EcsApi {
         this.model = model;
         this.serviceDeployments = new ServiceDeploymentApi(model, this);
         this.taskDefinitions = new TaskDefinitionApi(model, this);
+        this.serviceRevisions = new ServiceRevisionApi(model, this);
     }
 
     JsonNode call(String operation, JsonNode request) {
@@ -42,6 +44,7 @@ final class EcsApi {
                 case "DescribeServiceDeployments" -> serviceDeployments.describe(request);
                 case "StopServiceDeployment" -> serviceDeployments.stop(request);
                 case "ContinueServiceDeployment" -> serviceDeployments.resume(request);
+                case "DescribeServiceRevisions" -> serviceRevisions.describe(request);
                 default -> throw new EcsError("UnknownOperationException", "Unknown operation " + operation);
             };
         }

@@ -81,11 +81,13 @@ final class EcsHttpHandler implements HttpHandler {
     /** The cluster a request is about: its {@code cluster}, else the one its service-deployment ARN names. */
     private static String cluster(JsonNode request) {
         String arn = request.has("serviceDeploymentArn") ? request.get("serviceDeploymentArn").asText()
+                : request.has("serviceRevisionArns") ? request.path("serviceRevisionArns").path(0).asText(null)
                 : request.path("serviceDeploymentArns").path(0).asText(null);
-        String marker = ":service-deployment/";
-        if (!request.has("cluster") && arn != null && arn.contains(marker)) {
-            String rest = arn.substring(arn.indexOf(marker) + marker.length());
-            return rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;
+        for (String marker : new String[] {":service-deployment/", ":service-revision/"}) {
+            if (!request.has("cluster") && arn != null && arn.contains(marker)) {
+                String rest = arn.substring(arn.indexOf(marker) + marker.length());
+                return rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;
+            }
         }
         return request.path("cluster").asText("default");
     }

@@ -107,6 +107,20 @@ final class EcsModel {
         return null;
     }
 
+    /** The service deployment (in any cluster, with history) whose target is this service revision, or null. */
+    SimServiceDeployment serviceDeploymentTargeting(String revisionArn) {
+        for (Cluster c : clusters.values()) {
+            for (SimService s : c.services.values()) {
+                for (SimServiceDeployment sd : s.serviceDeployments) {
+                    if (!sd.missing && sd.targetRevisionArn().equals(revisionArn)) {
+                        return sd;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
     synchronized SimService service(String cluster, String name) {
         Cluster c = clusters.get(cluster);
         return c == null ? null : c.services.get(name);

@@ -34,6 +34,7 @@ public final class RateLimits {
     public static final Bucket REGISTER_TASK_DEFINITION = new Bucket("RegisterTaskDefinition", 20, 1);
     /** List/DescribeServiceDeployments and Stop/ContinueServiceDeployment, one bucket for the four. */
     public static final Bucket SERVICE_DEPLOYMENTS = new Bucket("ServiceDeployments", 50, 20);
+    public static final Bucket DESCRIBE_SERVICE_REVISIONS = new Bucket("DescribeServiceRevisions", 50, 20);
 
     private static final Map<String, Bucket> BY_OPERATION = byOperation();
 
@@ -49,7 +50,7 @@ public final class RateLimits {
     private static Map<String, Bucket> byOperation() {
         Map<String, Bucket> m = new HashMap<>();
         for (Bucket b : List.of(DESCRIBE_SERVICES, LIST_SERVICES, UPDATE_SERVICE, LIST_TASKS, DESCRIBE_TASKS,
-                REGISTER_TASK_DEFINITION)) {
+                REGISTER_TASK_DEFINITION, DESCRIBE_SERVICE_REVISIONS)) {
             m.put(b.name(), b);
         }
         Faults.SERVICE_DEPLOYMENT_OPERATIONS.forEach(op -> m.put(op, SERVICE_DEPLOYMENTS));

@@ -57,10 +57,17 @@ public final class Replay {
     /**
      * Every recorded DescribeServices or UpdateService answer and error document, sorted by name: the
      * payloads that can stand in for a DescribeServices answer. The service-deployment answers are in
-     * {@link #serviceDeploymentFiles()}; the DescribeTaskDefinition answers (a plan's diff reads them) in neither.
+     * {@link #serviceDeploymentFiles()}, the service-revision ones in {@link #serviceRevisionFiles()}; the
+     * DescribeTaskDefinition answers (a plan's diff reads them) in none.
      */
     public static List<String> files() {
-        return allFiles().stream().filter(f -> !isServiceDeploymentAnswer(f) && !has(f, "taskDefinition")).toList();
+        return allFiles().stream().filter(f -> !isServiceDeploymentAnswer(f) && !has(f, "serviceRevisions")
+                && !has(f, "taskDefinition")).toList();
+    }
+
+    /** Every recorded DescribeServiceRevisions answer, sorted by name. */
+    public static List<String> serviceRevisionFiles() {
+        return allFiles().stream().filter(f -> has(f, "serviceRevisions")).toList();
     }
 
     /** Every recorded ListServiceDeployments or DescribeServiceDeployments answer, sorted by name. */

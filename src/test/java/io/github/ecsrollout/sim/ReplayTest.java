@@ -33,6 +33,7 @@ import software.amazon.awssdk.services.ecs.model.ServiceDeployment;
 import software.amazon.awssdk.services.ecs.model.ServiceDeploymentBrief;
 import software.amazon.awssdk.services.ecs.model.ServiceDeploymentRollbackMonitorsStatus;
 import software.amazon.awssdk.services.ecs.model.ServiceDeploymentStatus;
+import software.amazon.awssdk.services.ecs.model.ServiceRevision;
 import software.amazon.awssdk.services.ecs.waiters.EcsWaiter;
 
 /** Every recorded ECS payload, served byte for byte and read by the real SDK client. */
@@ -68,6 +69,58 @@ class ReplayTest {
         assertEquals(List.of("20-list-service-deployments-awscli-docs.json",
                 "20b-describe-service-deployments-successful-rolling-awscli-docs.json",
                 "21b-describe-service-deployments-bluegreen-paused-hook-apiref-sample.json"), serviceDeploymentPayloads());
+        assertEquals(List.of(REVISIONS), Replay.serviceRevisionFiles());
+    }
+
+    private static final String REVISIONS = "22-describe-service-revisions-awscli-docs.json";
+
+    /**
+     * The recorded DescribeServiceRevisions answer, read by the SDK: each container's image as named and the digest ECS
+     * resolved, for the very revision the recorded service deployment (20b) targets.
+     */
+    @Test
+    void serviceRevisionRecordingParsesAsRecorded() throws Exception {
+        JsonNode recorded = JSON.readTree(Replay.load(REVISIONS).body()).get("serviceRevisions").get(0);
+        ecs.faults().next(1, "DescribeServiceRevisions").replay(REVISIONS);
+
+        ServiceRevision revision = client.describeServiceRevisions(b -> b.serviceRevisionArns("x"))
+                .serviceRevisions().get(0);
+
+        String target = JSON.readTree(Replay.load("20b-describe-service-deployments-successful-rolling-awscli-docs.json")
+                .body()).at("/serviceDeployments/0/targetServiceRevision/arn").asText();
+        assertEquals(target, revision.serviceRevisionArn());
+        assertEquals(instant(recorded.get("createdAt")), revision.createdAt());
+        assertEquals(2, revision.containerImages().size());
+        for (int i = 0; i < 2; i++) {
+            JsonNode image = recorded.get("containerImages").get(i);
+            assertEquals(image.get("containerName").asText(), revision.containerImages().get(i).containerName());
+            assertEquals(image.get("image").asText(), revision.containerImages().get(i).image());
+            assertEquals(image.get("imageDigest").asText(), revision.containerImages().get(i).imageDigest());
+            assertTrue(revision.containerImages().get(i).imageDigest().matches("sha256:[0-9a-f]{64}"));
+        }
+    }
+
+    /** What the simulator answers for a revision has the recorded members that say what it runs. */
+    @Test
+    void simulatedServiceRevisionsHaveTheRecordedMembers() throws Exception {
+        ecs.createService("prod", "web", ServiceScript.stableAfter(java.time.Duration.ZERO));
+        Service web = client.describeServices(b -> b.cluster("prod").services("web")).services().get(0);
+        String revisionArn = client.describeServiceDeployments(b -> b.serviceDeploymentArns(
+                web.currentServiceDeployment())).serviceDeployments().get(0).targetServiceRevision().arn();
+        HttpResponse<byte[]> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(ecs.endpoint() + "/"))
+                .header("X-Amz-Target", "AmazonEC2ContainerServiceV20141113.DescribeServiceRevisions")
+                .header("Content-Type", "application/x-amz-json-1.1")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"serviceRevisionArns\":[\"" + revisionArn + "\"]}")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        JsonNode simulated = JSON.readTree(r.body()).get("serviceRevisions").get(0);
+        JsonNode recorded = JSON.readTree(Replay.load(REVISIONS).body()).get("serviceRevisions").get(0);
+        for (String member : List.of("serviceRevisionArn", "serviceArn", "clusterArn", "taskDefinition",
+                "containerImages", "createdAt")) {
+            assertTrue(simulated.has(member), "missing " + member + " in " + simulated);
+        }
+        recorded.at("/containerImages/0").fieldNames().forEachRemaining(f -> assertTrue(
+                simulated.at("/containerImages/0").has(f), "missing containerImages." + f + " in " + simulated));
+        assertEquals(revisionArn, simulated.get("serviceRevisionArn").asText());
     }
 
     /** The recorded service-deployment answers, read by the SDK as ListServiceDeployments or DescribeServiceDeployments. */

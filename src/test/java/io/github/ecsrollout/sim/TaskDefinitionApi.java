@@ -100,6 +100,14 @@ final class TaskDefinitionApi {
         return response;
     }
 
+    /** The container definitions of a task definition (as DescribeTaskDefinition shows them), copied. */
+    JsonNode containerDefinitions(String taskDefinition) {
+        EcsModel.TaskDefinitionView td = model.describeTaskDefinition(taskDefinition);
+        String key = td.family() + ":" + td.revision();
+        ObjectNode definition = documents.containsKey(key) ? documents.get(key) : defaultDocument(td);
+        return definition.path("containerDefinitions").deepCopy();
+    }
+
     /** The RegisterTaskDefinition requests received, as sent. */
     List<JsonNode> registrations() {
         return List.copyOf(registrations);

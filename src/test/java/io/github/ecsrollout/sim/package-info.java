@@ -19,7 +19,8 @@
  * </ul>
  *
  * <p>Operations: DescribeServices, UpdateService, DescribeTaskDefinition, ListTasks, DescribeTasks,
- * ListServiceDeployments, DescribeServiceDeployments, StopServiceDeployment, ContinueServiceDeployment.
+ * ListServiceDeployments, DescribeServiceDeployments, StopServiceDeployment, ContinueServiceDeployment,
+ * DescribeServiceRevisions (each deployment's revision, one container whose digest is the SHA-256 of its image's name).
  * DescribeTaskDefinition answers the ARN, family, revision and status (and no container definitions) of any
  * revision UpdateService would take, unless a test made it missing or not ACTIVE; it is not throttled by
  * {@link io.github.ecsrollout.sim.RateLimits} (its bucket is not modelled).

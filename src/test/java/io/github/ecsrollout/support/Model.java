@@ -39,6 +39,19 @@ public final class Model {
         return path.length == 3 ? path[0] + "/" + path[1] : null;
     }
 
+    /**
+     * {@code cluster/service} of a service-revision ARN ({@code ...:service-revision/CLUSTER/SERVICE/N}), or
+     * {@code null} for anything else.
+     */
+    public static String ofServiceRevision(String arn) {
+        int at = arn == null ? -1 : arn.indexOf(":service-revision/");
+        if (at < 0) {
+            return null;
+        }
+        String[] path = arn.substring(at + ":service-revision/".length()).split("/");
+        return path.length == 3 ? path[0] + "/" + path[1] : null;
+    }
+
     public static Deployment primary(String id, String taskDefinition, int running, int desired,
             DeploymentRolloutState state) {
         return deployment(id, "PRIMARY", taskDefinition, running, desired, state, null);

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import software.amazon.awssdk.services.ecs.model.ContinueServiceDeploymentResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeServiceDeploymentsResponse;
+import software.amazon.awssdk.services.ecs.model.DescribeServiceRevisionsResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeTasksResponse;
@@ -55,6 +56,9 @@ public interface EcsPort {
     /** DescribeServiceDeployments of up to 20 ARNs. */
     DescribeServiceDeploymentsResponse describeServiceDeployments(List<String> arns, Deadline deadline);
 
+    /** DescribeServiceRevisions of up to 20 service revision ARNs: what each revision runs, images included. */
+    DescribeServiceRevisionsResponse describeServiceRevisions(List<String> arns, Deadline deadline);
+
     /** StopServiceDeployment with stop type ROLLBACK: ECS rolls the deployment back. */
     StopServiceDeploymentResponse stopWithRollback(String serviceDeploymentArn, Deadline deadline);
 
@@ -87,6 +91,9 @@ public interface EcsPort {
 
     /** Waits for the turn of a service-deployment call (List or Describe), as {@link #describeTurn} does. */
     boolean serviceDeploymentTurn(Deadline deadline) throws InterruptedException;
+
+    /** Waits for the turn of a DescribeServiceRevisions call, as {@link #describeTurn} does. */
+    boolean serviceRevisionTurn(Deadline deadline) throws InterruptedException;
 
     /** Waits for the turn of a DescribeTaskDefinition call, as {@link #describeTurn} does. */
     boolean taskDefinitionTurn(Deadline deadline) throws InterruptedException;

@@ -16,6 +16,8 @@ import software.amazon.awssdk.services.ecs.model.ContinueServiceDeploymentRespon
 import software.amazon.awssdk.services.ecs.model.DeploymentLifecycleHookAction;
 import software.amazon.awssdk.services.ecs.model.DescribeServiceDeploymentsRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeServiceDeploymentsResponse;
+import software.amazon.awssdk.services.ecs.model.DescribeServiceRevisionsRequest;
+import software.amazon.awssdk.services.ecs.model.DescribeServiceRevisionsResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionRequest;
@@ -51,6 +53,11 @@ public final class SyncEcs implements EcsPort {
     /** The service-deployment calls, which ECS throttles in a bucket of their own. */
     private final CallPacer deployments;
     /**
+     * DescribeServiceRevisions calls, which ECS throttles like the service-deployment calls (a burst of 50, then 20 a
+     * second), in a bucket of their own.
+     */
+    private final CallPacer revisions;
+    /**
      * DescribeTaskDefinition calls, which ECS throttles with the other task definition reads, apart from
      * DescribeServices: paced at the same rate, in a budget of their own.
      */
@@ -78,6 +85,7 @@ public final class SyncEcs implements EcsPort {
         this.ecs = CallThreads.wrap(settings.ecs());
         this.describes = CallPacer.perSecond(settings.clock(), settings.describeServicesPerSecond());
         this.deployments = CallPacer.perSecond(settings.clock(), settings.describeServicesPerSecond());
+        this.revisions = CallPacer.perSecond(settings.clock(), settings.describeServicesPerSecond());
         this.taskDefinitions = CallPacer.perSecond(settings.clock(), settings.describeServicesPerSecond());
         this.updates = CallPacer.perSecond(settings.clock(), settings.updateServicePerSecond(),
                 RolloutSettings.UPDATE_SERVICE_BURST);
@@ -132,6 +140,12 @@ public final class SyncEcs implements EcsPort {
     }
 
     @Override
+    public DescribeServiceRevisionsResponse describeServiceRevisions(List<String> arns, Deadline deadline) {
+        return ecs.describeServiceRevisions(bound(DescribeServiceRevisionsRequest.builder()
+                .serviceRevisionArns(arns), deadline).build());
+    }
+
+    @Override
     public StopServiceDeploymentResponse stopWithRollback(String serviceDeploymentArn, Deadline deadline) {
         return ecs.stopServiceDeployment(bound(StopServiceDeploymentRequest.builder()
                 .serviceDeploymentArn(serviceDeploymentArn).stopType(StopServiceDeploymentStopType.ROLLBACK),
@@ -181,6 +195,11 @@ public final class SyncEcs implements EcsPort {
     @Override
     public boolean serviceDeploymentTurn(Deadline deadline) throws InterruptedException {
         return deployments.acquire(deadline.remainingNanos());
+    }
+
+    @Override
+    public boolean serviceRevisionTurn(Deadline deadline) throws InterruptedException {
+        return revisions.acquire(deadline.remainingNanos());
     }
 
     @Override

@@ -48,6 +48,31 @@ public final class EcsIds {
     }
 
     /**
+     * The service revision the DescribeServices deployment {@code ecs-svc/N} of a service runs,
+     * {@code arn:PARTITION:ecs:REGION:ACCOUNT:service-revision/CLUSTER/SERVICE/N}, built from the service's ARN (and
+     * its cluster's, for a service ARN of the old form that names no cluster); {@code null} when the answer or the id
+     * does not say enough.
+     */
+    public static String revisionArn(Service answer, String deploymentId) {
+        if (answer == null || answer.serviceArn() == null || deploymentId == null) {
+            return null;
+        }
+        String n = lastSegment(deploymentId);
+        String arn = answer.serviceArn();
+        int resource = arn.indexOf(":service/");
+        if (n.isEmpty() || !n.chars().allMatch(Character::isDigit) || resource < 0) {
+            return null;
+        }
+        String[] path = arn.substring(resource + ":service/".length()).split("/");
+        String cluster = path.length == 2 ? path[0] : lastSegment(answer.clusterArn());
+        String service = path[path.length - 1];
+        if (path.length > 2 || cluster == null || cluster.isEmpty() || service.isEmpty()) {
+            return null;
+        }
+        return arn.substring(0, resource) + ":service-revision/" + cluster + "/" + service + "/" + n;
+    }
+
+    /**
      * Whether a service deployment's target revision ({@code .../service-revision/cluster/service/N}) is the one the
      * DescribeServices deployment {@code ecs-svc/N} runs: the one link between the two APIs that ECS keeps.
      */

@@ -9,6 +9,8 @@ public final class EcsLimits {
     public static final int SERVICES_PER_DESCRIBE = 10;
     /** Service deployments one DescribeServiceDeployments call takes. */
     public static final int SERVICE_DEPLOYMENTS_PER_DESCRIBE = 20;
+    /** Service revisions one DescribeServiceRevisions call takes. */
+    public static final int SERVICE_REVISIONS_PER_DESCRIBE = 20;
     /**
      * How far ECS's clock may run behind ours when a deployment's {@code createdAt} is compared with when we sent the
      * update that started it.

@@ -1,5 +1,6 @@
 package io.github.ecsrollout.internal.report;
 
+import io.github.ecsrollout.ContainerImage;
 import io.github.ecsrollout.ServiceState;
 import io.github.ecsrollout.ServiceState.RollbackAction;
 import io.github.ecsrollout.ServiceState.Verdict;
@@ -270,6 +271,18 @@ public final class RolloutJson {
             }
             s.stoppedTasksUnavailableReason()
                     .ifPresent(r -> field(o, "stoppedTasksUnavailable", capped(r, MAX_TEXT)));
+            if (!s.images().isEmpty()) {
+                o.append(",\"images\":[");
+                for (int i = 0; i < s.images().size(); i++) {
+                    ContainerImage image = s.images().get(i);
+                    o.append(i == 0 ? "{\"containerName\":" : ",{\"containerName\":");
+                    Json.string(o, capped(image.containerName(), MAX_TEXT));
+                    field(o, "image", capped(image.image(), MAX_TEXT));
+                    image.digest().ifPresent(d -> field(o, "digest", capped(d, MAX_TEXT)));
+                    o.append('}');
+                }
+                o.append(']');
+            }
             field(o, "rollbackAction", s.rollbackAction().name());
             if (actedOn(s.rollbackAction())) {
                 o.append(",\"rollbackConfirmed\":").append(confirmed.contains(s.service()));

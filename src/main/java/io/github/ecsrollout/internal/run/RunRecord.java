@@ -55,6 +55,11 @@ final class RunRecord {
     final Duration watchBudget;
     final Notifier notifier;
     final DeploymentLookup lookup;
+    /**
+     * Whether the services' deployments are this rollout's own (not an {@code awaitStable}, which reads nothing but
+     * its polls): their service deployments are looked up, and the images their new revisions run read at success.
+     */
+    final boolean ownDeployments;
     final List<TrackedService> services = new ArrayList<>();
     final List<TrackedService> updated = new ArrayList<>();
     /** Services whose update was sent but whose answer was lost: ECS may have applied it. */
@@ -93,6 +98,7 @@ final class RunRecord {
                 && !toRolloutDeadline.isZero() && toRolloutDeadline.toNanos() <= own.remainingNanos();
         this.deadline = deadlineIsTheRollouts ? Deadline.after(clock, startNanos, toRolloutDeadline) : own;
         this.notifier = Notifier.forRollout(settings.listener(), settings.delay(), clock);
+        this.ownDeployments = deployments;
         this.lookup = deployments ? new DeploymentLookup(ecs, deadline) : DeploymentLookup.none();
     }
 

@@ -30,6 +30,7 @@ final class Waiting {
         if (!outcome.succeeded()) {
             throw failure(run, outcome);
         }
+        RevisionImages.read(run);
         RolloutResult result = new RolloutResult(run.states(), run.maxPolls, run.elapsed());
         run.notifier.succeeded(result);
         return result;
@@ -57,6 +58,7 @@ final class Waiting {
         }
         RolloutResult result = null;
         if (run.services.stream().allMatch(t -> t.verdict() == Verdict.STABLE)) {
+            RevisionImages.read(run);
             result = new RolloutResult(run.states(), run.maxPolls, run.elapsed());
             run.notifier.succeeded(result);
         }

@@ -1,5 +1,6 @@
 package io.github.ecsrollout.internal.state;
 
+import io.github.ecsrollout.ContainerImage;
 import io.github.ecsrollout.ServiceState;
 import io.github.ecsrollout.ServiceState.RollbackAction;
 import io.github.ecsrollout.ServiceState.Verdict;
@@ -62,6 +63,8 @@ public final class TrackedService {
     private List<Task> stoppedTasks = List.of();
     private String stoppedTasksUnavailableReason;
     private RollbackAction rollbackAction = RollbackAction.NONE;
+    /** The images its new service revision runs, read once the rollout succeeded. */
+    private List<ContainerImage> images = List.of();
 
     private TrackedService(ServiceId id, String restoring, String serviceDeploymentArn, Instant eventsCutoff) {
         this.id = Objects.requireNonNull(id, "id");
@@ -217,6 +220,11 @@ public final class TrackedService {
         this.stoppedTasksUnavailableReason = unavailableReason;
     }
 
+    /** Records the images its new service revision runs, with the digests ECS resolved. */
+    public synchronized void images(List<ContainerImage> images) {
+        this.images = List.copyOf(images);
+    }
+
     public synchronized void rollbackAction(RollbackAction action) {
         rollbackAction = action;
     }
@@ -260,6 +268,7 @@ public final class TrackedService {
                 .rollbackAction(rollbackAction)
                 .requestedTaskDefinition(update.requestedTaskDefinition)
                 .previousTaskDefinition(update.previousTaskDefinition)
+                .images(images)
                 .build();
     }
 
