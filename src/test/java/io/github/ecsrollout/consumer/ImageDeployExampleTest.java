@@ -8,22 +8,16 @@ import io.github.ecsrollout.RolloutCheckpoint;
 import io.github.ecsrollout.RolloutResult;
 import io.github.ecsrollout.ServiceRollout;
 import io.github.ecsrollout.testing.FakeEcs;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 
-/** docs/images.md's examples, verbatim, run on FakeEcs; and the check that the page prints them as they are here. */
+/** docs/images.md's examples, verbatim, run on FakeEcs (DocsTest checks that the page prints them as they are here). */
 class ImageDeployExampleTest {
 
     @Test
@@ -66,29 +60,5 @@ class ImageDeployExampleTest {
         RegisterTaskDefinitionRequest registered = ecs.calls(RegisterTaskDefinitionRequest.class).get(0);
         assertEquals("repo/web:2.0", registered.containerDefinitions().get(0).image());
         assertEquals(ecs.taskDefinitionArn("web:8"), ecs.updates().get(0).taskDefinition());
-    }
-
-    @Test
-    void thePagePrintsTheseExamplesAsTheyAre() throws IOException {
-        String page = Files.readString(Path.of("docs/images.md"));
-        String source = Files.readString(Path.of("src/test/java/io/github/ecsrollout/consumer/"
-                + "ImageDeployExampleTest.java"));
-        Matcher block = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(page);
-        List<String> blocks = new ArrayList<>();
-        while (block.find()) {
-            blocks.add(block.group(1));
-        }
-        assertEquals(3, blocks.size(), "the java blocks of docs/images.md");
-        String flatSource = dedentedLines(source);
-        for (String b : blocks) {
-            assertTrue(flatSource.contains(dedentedLines(b)), "docs/images.md prints what this test does not:\n" + b);
-        }
-    }
-
-    /** Each line with its leading spaces removed: the page and the source indent the same code differently. */
-    private static String dedentedLines(String text) {
-        StringBuilder out = new StringBuilder();
-        text.lines().map(String::strip).filter(l -> !l.isEmpty()).forEach(l -> out.append(l).append('\n'));
-        return out.toString();
     }
 }
