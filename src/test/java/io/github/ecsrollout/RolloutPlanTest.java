@@ -1,6 +1,7 @@
 package io.github.ecsrollout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -140,6 +141,28 @@ class RolloutPlanTest {
         assertTrue(api.hasChanges());
         assertTrue(plan.toString().contains("- prod/web: containerDefinitions[web].environment.LOG_LEVEL: info -> "
                 + "debug\n"), plan.toString());
+    }
+
+    @Test
+    void aValueWithLineBreaksStaysOnItsOwnLineOfThePlan() {
+        ecs.service("prod", "web").taskDefinition("web:1");
+        TaskDefinition now = containers("web", "repo/web:1");
+        ecs.taskDefinition("web:1", now);
+        ecs.taskDefinition("web:2", now.toBuilder().containerDefinitions(now.containerDefinitions().get(0).toBuilder()
+                .environment(KeyValuePair.builder().name("CA").value("-----BEGIN\nMIIB\r\n- prod/api: cpu: 1 -> 2"
+                        + "\u2028end").build()).build()).build());
+
+        RolloutPlan plan = rollout().build().plan(
+                UpdateServiceRequest.builder().cluster("prod").service("web").taskDefinition("web:2").build());
+
+        List<String> lines = Arrays.asList(plan.toString().split("\n", -1));
+        assertTrue(lines.contains("- prod/web: containerDefinitions[web].environment.CA: (none) -> -----BEGIN\\nMIIB"
+                + "\\r\\n- prod/api: cpu: 1 -> 2\\u2028end"), plan.toString());
+        assertEquals(List.of(), lines.stream().filter(l -> l.startsWith("- prod/api")).toList(), plan.toString());
+        assertFalse(plan.toString().contains("\u2028"), plan.toString());
+        // the JSON keeps the value as it is
+        assertEquals("containerDefinitions[web].environment.CA: (none) -> -----BEGIN\nMIIB\r\n- prod/api: cpu: 1 -> 2"
+                + "\u2028end", plan.services().get(0).differences().get(0));
     }
 
     @Test
