@@ -9,6 +9,7 @@ import io.github.ecsrollout.RolloutPlan.ImageChange;
 import io.github.ecsrollout.RolloutPlan.Problem;
 import io.github.ecsrollout.RolloutPlan.ServicePlan;
 import io.github.ecsrollout.internal.model.Json;
+import io.github.ecsrollout.support.CapturedLog;
 import io.github.ecsrollout.testing.FakeEcs;
 import io.github.ecsrollout.testing.VirtualClock;
 import java.time.Duration;
@@ -294,6 +295,21 @@ class RolloutPlanTest {
 
         assertEquals(RolloutNotStableException.Reason.API_ERROR, e.reason());
         assertOnlyReads();
+    }
+
+    @Test
+    void aPlanThatCannotReadEcsLogsNoRolloutFailure() {
+        ecs.service("prod", "web");
+
+        try (CapturedLog log = CapturedLog.open()) {
+            assertThrows(RolloutNotStableException.class, () -> rollout().build()
+                    .plan(UpdateServiceRequest.builder().cluster("prdo").service("web").taskDefinition("web:2").build()));
+            assertThrows(RolloutNotStableException.class, () -> rollout().build()
+                    .planImages(List.of(ImageUpdate.of("prdo", "web", "repo/web:2"))));
+
+            // the exception is the caller's to report: a dry run must not set off an alert on "Rollout failed"
+            assertEquals(List.of(), log.lines().stream().filter(l -> l.contains("Rollout failed")).toList());
+        }
     }
 
     @Test
