@@ -1,5 +1,7 @@
 package io.github.ecsrollout;
 
+import java.io.InvalidObjectException;
+import java.io.ObjectStreamException;
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -90,6 +92,27 @@ public final class ImageUpdate implements Serializable {
             throw new IllegalArgumentException("image is blank for service " + checkedService);
         }
         return new ImageUpdate(cluster, checkedService, Map.of(), image);
+    }
+
+    /**
+     * A deserialized update is checked as {@code of} checks one: a stream that lacks the service, names both or
+     * neither of an image and containers, or holds a blank or mutable part cannot make an update that registers an
+     * unchanged copy or changes under the rollout.
+     */
+    private Object readResolve() throws ObjectStreamException {
+        try {
+            if (image != null && (imagesByContainer == null || imagesByContainer.isEmpty())) {
+                return of(cluster, service, image);
+            }
+            if (image != null) {
+                throw new IllegalArgumentException("both an image and images by container");
+            }
+            return of(cluster, service, imagesByContainer);
+        } catch (RuntimeException e) {
+            InvalidObjectException invalid = new InvalidObjectException("not a valid ImageUpdate: " + e.getMessage());
+            invalid.initCause(e);
+            throw invalid;
+        }
     }
 
     private static String service(String cluster, String service) {

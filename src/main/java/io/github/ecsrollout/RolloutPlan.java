@@ -168,7 +168,7 @@ public final class RolloutPlan {
             }
             if (!other.isEmpty()) {
                 out.append("\nOther changes:\n");
-                other.forEach(line -> out.append("- ").append(line).append('\n'));
+                other.forEach(line -> out.append("- ").append(oneLine(line)).append('\n'));
             }
         }
         if (!problems.isEmpty()) {
@@ -276,7 +276,28 @@ public final class RolloutPlan {
     }
 
     private static String cell(String value) {
-        return value == null ? "" : value.replace("|", "\\|").replace("\r", " ").replace("\n", " ");
+        return value == null ? "" : oneLine(value.replace("|", "\\|"));
+    }
+
+    /**
+     * The text on one line: each line break a value holds (an environment variable with a certificate, a multi-line
+     * command) written as its escape ({@code \n}), so that one change stays one line of the plan and a value cannot
+     * make up lines of its own.
+     */
+    private static String oneLine(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\n': out.append("\\n"); break;
+                case '\r': out.append("\\r"); break;
+                case '\u0085': out.append("\\u0085"); break;
+                case '\u2028': out.append("\\u2028"); break;
+                case '\u2029': out.append("\\u2029"); break;
+                default: out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     /**

@@ -237,6 +237,27 @@ class ImageDeployTest {
     }
 
     @Test
+    void theTimeoutWhilePacingRegistrationsNamesTheRevisionsRegisteredBeforeIt() {
+        VirtualClock clock = VirtualClock.create();
+        FakeEcs fake = FakeEcs.builder().clock(clock).build();
+        List<ImageUpdate> updates = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            fake.service("prod", "s" + i).taskDefinition("s" + i + ":1");
+            updates.add(ImageUpdate.of("prod", "s" + i, "repo/s:2"));
+        }
+        ServiceRollout rollout = ServiceRollout.builder().ecsClient(fake).clock(clock).delay(Duration.ZERO)
+                .timeout(Duration.ofMillis(2500)).build();
+
+        RolloutNotStableException e = assertThrows(RolloutNotStableException.class, () -> rollout.startImages(updates));
+
+        // 15 at once, then 1 a second: 17 registered before the deadline, s17 was waiting for its turn
+        assertEquals(Reason.TIMED_OUT, e.reason());
+        assertEquals(17, fake.calls(RegisterTaskDefinitionRequest.class).size());
+        assertEquals(List.of(), fake.updates());
+        assertTrue(e.getMessage().contains("left registered: [" + fake.taskDefinitionArn("s0:2")), e.getMessage());
+    }
+
+    @Test
     void badInputIsRefusedBeforeAnyCall() {
         ServiceRollout rollout = rollout();
         assertEquals("updates", assertThrows(NullPointerException.class, () -> rollout.rollOutImages(null))

@@ -65,4 +65,37 @@ class ImageUpdateTest {
         assertTrue(!ImageUpdate.of("prod", "api", "a").equals(ImageUpdate.of("prod", "api", Map.of("web", "a"))));
         assertTrue(!ImageUpdate.of("prod", "api", "a").equals(ImageUpdate.of("test", "api", "a")));
     }
+
+    @Test
+    void aDeserializedUpdateIsCheckedAsOfChecksOne() throws Exception {
+        ImageUpdate good = ImageUpdate.of("prod", "api", Map.of("web", "repo/web:2"));
+        assertEquals(good, roundTrip(good));
+
+        ImageUpdate neither = ImageUpdate.of("prod", "api", Map.of("web", "repo/web:2"));
+        set(neither, "imagesByContainer", Map.of());
+        assertThrows(java.io.InvalidObjectException.class, () -> roundTrip(neither));
+        ImageUpdate noService = ImageUpdate.of("prod", "api", "repo/web:2");
+        set(noService, "service", null);
+        assertThrows(java.io.InvalidObjectException.class, () -> roundTrip(noService));
+        ImageUpdate mutable = ImageUpdate.of("prod", "api", Map.of("web", "repo/web:2"));
+        set(mutable, "imagesByContainer", new java.util.HashMap<>(Map.of("web", "repo/web:2")));
+        assertThrows(UnsupportedOperationException.class, () -> roundTrip(mutable).imagesByContainer().put("x", "y"));
+    }
+
+    private static void set(ImageUpdate update, String field, Object value) throws Exception {
+        java.lang.reflect.Field f = ImageUpdate.class.getDeclaredField(field);
+        f.setAccessible(true);
+        f.set(update, value);
+    }
+
+    private static ImageUpdate roundTrip(ImageUpdate update) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(update);
+        }
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            return (ImageUpdate) in.readObject();
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package io.github.ecsrollout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import io.github.ecsrollout.RolloutPlan.ImageChange;
 import io.github.ecsrollout.RolloutPlan.Problem;
 import io.github.ecsrollout.RolloutPlan.ServicePlan;
 import io.github.ecsrollout.internal.model.Json;
+import io.github.ecsrollout.support.CapturedLog;
 import io.github.ecsrollout.testing.FakeEcs;
 import io.github.ecsrollout.testing.VirtualClock;
 import java.time.Duration;
@@ -143,6 +145,28 @@ class RolloutPlanTest {
     }
 
     @Test
+    void aValueWithLineBreaksStaysOnItsOwnLineOfThePlan() {
+        ecs.service("prod", "web").taskDefinition("web:1");
+        TaskDefinition now = containers("web", "repo/web:1");
+        ecs.taskDefinition("web:1", now);
+        ecs.taskDefinition("web:2", now.toBuilder().containerDefinitions(now.containerDefinitions().get(0).toBuilder()
+                .environment(KeyValuePair.builder().name("CA").value("-----BEGIN\nMIIB\r\n- prod/api: cpu: 1 -> 2"
+                        + "\u2028end").build()).build()).build());
+
+        RolloutPlan plan = rollout().build().plan(
+                UpdateServiceRequest.builder().cluster("prod").service("web").taskDefinition("web:2").build());
+
+        List<String> lines = Arrays.asList(plan.toString().split("\n", -1));
+        assertTrue(lines.contains("- prod/web: containerDefinitions[web].environment.CA: (none) -> -----BEGIN\\nMIIB"
+                + "\\r\\n- prod/api: cpu: 1 -> 2\\u2028end"), plan.toString());
+        assertEquals(List.of(), lines.stream().filter(l -> l.startsWith("- prod/api")).toList(), plan.toString());
+        assertFalse(plan.toString().contains("\u2028"), plan.toString());
+        // the JSON keeps the value as it is
+        assertEquals("containerDefinitions[web].environment.CA: (none) -> -----BEGIN\nMIIB\r\n- prod/api: cpu: 1 -> 2"
+                + "\u2028end", plan.services().get(0).differences().get(0));
+    }
+
+    @Test
     void everyProblemTheReadsFindIsInThePlanNotThrown() {
         ecs.service("prod", "web");
         ecs.service("prod", "old").inactive();
@@ -271,6 +295,21 @@ class RolloutPlanTest {
 
         assertEquals(RolloutNotStableException.Reason.API_ERROR, e.reason());
         assertOnlyReads();
+    }
+
+    @Test
+    void aPlanThatCannotReadEcsLogsNoRolloutFailure() {
+        ecs.service("prod", "web");
+
+        try (CapturedLog log = CapturedLog.open()) {
+            assertThrows(RolloutNotStableException.class, () -> rollout().build()
+                    .plan(UpdateServiceRequest.builder().cluster("prdo").service("web").taskDefinition("web:2").build()));
+            assertThrows(RolloutNotStableException.class, () -> rollout().build()
+                    .planImages(List.of(ImageUpdate.of("prdo", "web", "repo/web:2"))));
+
+            // the exception is the caller's to report: a dry run must not set off an alert on "Rollout failed"
+            assertEquals(List.of(), log.lines().stream().filter(l -> l.contains("Rollout failed")).toList());
+        }
     }
 
     @Test

@@ -29,6 +29,14 @@ final class Conclusion {
 
     /** Diagnoses, rolls back as the settings say, tells the listener, and returns the exception to throw. */
     static RolloutNotStableException of(RunRecord run, RunFailure failed) {
+        return of(run, failed, true);
+    }
+
+    /**
+     * As {@link #of(RunRecord, RunFailure)}; {@code tell} false for a plan, whose failure is its caller's alone to
+     * report: no WARN line, no listener.
+     */
+    static RolloutNotStableException of(RunRecord run, RunFailure failed, boolean tell) {
         Reason reason = failed.reason;
         // A call that takes up a checkpoint ends only itself unless a verdict or the rollout's deadline ends the
         // rollout: nothing is rolled back then, and the exception carries the checkpoint to go on from.
@@ -81,6 +89,9 @@ final class Conclusion {
         }
         if (outcome != null) {
             outcome.refusals().forEach(failure::addSuppressed);
+        }
+        if (!tell) {
+            return failure;
         }
         if (ends) {
             run.notifier.failed(failure);

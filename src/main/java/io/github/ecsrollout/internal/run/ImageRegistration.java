@@ -82,7 +82,7 @@ final class ImageRegistration {
 
     /** The task definition with its tags; a failure names the services that run it. */
     private Described describe(String taskDefinition, List<String> services) {
-        awaitTurn(true);
+        awaitTurn();
         DescribeTaskDefinitionResponse answer;
         try {
             answer = run.ecs.describeTaskDefinitionWithTags(taskDefinition, run.deadline);
@@ -111,7 +111,7 @@ final class ImageRegistration {
      */
     private String register(Registration r, List<ImageUpdate> updates, List<String> registered) {
         List<String> services = r.updates().stream().map(i -> updates.get(i).service()).toList();
-        awaitTurn(false);
+        awaitRegisterTurn(r, services, registered);
         RegisterTaskDefinitionResponse answer;
         try {
             answer = run.ecs.registerTaskDefinition(r.request(), run.deadline);
@@ -160,17 +160,38 @@ final class ImageRegistration {
                 + Listing.names(registered);
     }
 
-    /** Waits for the turn of a DescribeTaskDefinition ({@code describe}) or a RegisterTaskDefinition call. */
-    private void awaitTurn(boolean describe) {
+    /** Waits for the turn of a DescribeTaskDefinition call. */
+    private void awaitTurn() {
         boolean turn;
         try {
-            turn = describe ? run.ecs.taskDefinitionTurn(run.deadline) : run.ecs.registerTurn(run.deadline);
+            turn = run.ecs.taskDefinitionTurn(run.deadline);
         } catch (InterruptedException e) {
             throw ReadFailures.interrupted(e, READING);
         }
         if (!turn) {
-            throw ReadFailures.noTurn(run, describe ? "DescribeTaskDefinition calls that read " + READING
-                    : "RegisterTaskDefinition calls (ECS allows 1 a second after a burst)");
+            throw ReadFailures.noTurn(run, "DescribeTaskDefinition calls that read " + READING);
+        }
+    }
+
+    /**
+     * Waits for the turn of a RegisterTaskDefinition call. Running out of time or being interrupted here comes after
+     * the registrations before it, so its failure names them (and the services left waiting), as a refused
+     * registration's does: they stay registered, unused.
+     */
+    private void awaitRegisterTurn(Registration r, List<String> services, List<String> registered) {
+        boolean turn;
+        String what = "registering a copy of " + r.from() + " for " + Listing.names(services);
+        String after = registeredWords(registered) + "; nothing was updated";
+        try {
+            turn = run.ecs.registerTurn(run.deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RunFailure(Reason.INTERRUPTED, "interrupted while waiting to start " + what + after, e);
+        }
+        if (!turn) {
+            throw new RunFailure(Reason.TIMED_OUT, "the timeout of " + run.settings.timeout() + " passed while pacing "
+                    + "the RegisterTaskDefinition calls (ECS allows 1 a second after a burst), before " + what
+                    + after, null);
         }
     }
 }

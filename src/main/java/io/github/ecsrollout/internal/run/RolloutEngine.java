@@ -58,12 +58,13 @@ public final class RolloutEngine {
 
     /** Plans a rollout of these requests, writing nothing; input already validated. */
     public RolloutPlan plan(List<UpdateServiceRequest> requests) {
-        return call(new RunRecord(settings.forPlan(), ecs, false, false), run -> new Planner(run).plan(requests));
+        return planCall(new RunRecord(settings.forPlan(), ecs, false, false), run -> new Planner(run).plan(requests));
     }
 
     /** Plans moving these services to new images, writing nothing; input already validated. */
     public RolloutPlan planImages(List<ImageUpdate> updates) {
-        return call(new RunRecord(settings.forPlan(), ecs, false, false), run -> new Planner(run).planImages(updates));
+        return planCall(new RunRecord(settings.forPlan(), ecs, false, false),
+                run -> new Planner(run).planImages(updates));
     }
 
     /** One round of observation of a rollout a checkpoint carries. */
@@ -100,6 +101,20 @@ public final class RolloutEngine {
         RolloutSettings following = settings.following(restored.succeedAtStage(), restored.rollbackOnFailure());
         Duration bound = Durations.min(budget, following.forwardTimeout());
         return RunRecord.restored(following, ecs, restored, bound, budget);
+    }
+
+    /**
+     * Runs a plan: a failure to read is thrown to the caller alone, without the "Rollout failed" WARN line a rollout's
+     * failure logs, since no rollout took place (an alert on that line must not fire for a dry run).
+     */
+    private static <T> T planCall(RunRecord run, Function<RunRecord, T> call) {
+        try {
+            return call.apply(run);
+        } catch (RunFailure failed) {
+            throw Conclusion.of(run, failed, false);
+        } finally {
+            run.notifier.finish(run.deadline, run.settings.delay());
+        }
     }
 
     /**
