@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.services.ecs.model.Deployment;
 import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionResponse;
 import software.amazon.awssdk.services.ecs.model.Service;
@@ -54,8 +53,7 @@ final class ImageRegistration {
         Map<String, List<String>> servicesOf = new LinkedHashMap<>();
         for (int i = 0; i < updates.size(); i++) {
             Service service = before.get(run.services.get(i));
-            String taskDefinition = DeploymentRules.primary(service.deployments()).map(Deployment::taskDefinition)
-                    .orElse(service.taskDefinition());
+            String taskDefinition = DeploymentRules.runningTaskDefinition(service);
             current.add(taskDefinition);
             servicesOf.computeIfAbsent(taskDefinition, k -> new ArrayList<>()).add(updates.get(i).service());
         }

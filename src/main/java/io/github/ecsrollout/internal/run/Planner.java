@@ -13,6 +13,7 @@ import io.github.ecsrollout.internal.model.RolloutSettings;
 import io.github.ecsrollout.internal.model.TaskDefinitionDiff;
 import io.github.ecsrollout.internal.report.Headlines;
 import io.github.ecsrollout.internal.state.TrackedService;
+import io.github.ecsrollout.internal.verdict.DeploymentRules;
 import io.github.ecsrollout.internal.verdict.Reasons;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,8 +76,8 @@ final class Planner {
         }
         for (TrackedService t : run.services) {
             Service s = found.read().get(t);
-            if (s != null && s.taskDefinition() != null) {
-                toRead.add(s.taskDefinition());
+            if (s != null && DeploymentRules.runningTaskDefinition(s) != null) {
+                toRead.add(DeploymentRules.runningTaskDefinition(s));
             }
         }
         TaskDefinitionCheck.Reading reading = new TaskDefinitionCheck(run).read(toRead);
@@ -126,14 +127,15 @@ final class Planner {
     /** The target is the request's task definition, or the current one when it names none. */
     private Outcome planRequest(TrackedService t, Service s, UpdateServiceRequest request,
             TaskDefinitionCheck.Reading reading) {
+        String running = DeploymentRules.runningTaskDefinition(s);
         String requested = request.taskDefinition();
         if (requested != null && reading.unusable().containsKey(requested)) {
             return new Outcome(t, null, problem(t, Problem.Kind.TASK_DEFINITION_UNUSABLE, "task definition "
                     + requested + " cannot be deployed: " + reading.unusable().get(requested)));
         }
-        TaskDefinition current = reading.described().get(s.taskDefinition());
+        TaskDefinition current = reading.described().get(running);
         if (current == null) {
-            return new Outcome(t, null, unreadable(t, s.taskDefinition(), reading));
+            return new Outcome(t, null, unreadable(t, running, reading));
         }
         TaskDefinition target = requested == null ? current : reading.described().get(requested);
         if (target == null) {
@@ -142,26 +144,27 @@ final class Planner {
         DeploymentEstimate estimate = DeploymentEstimate.of(request.deploymentConfiguration(),
                 s.deploymentConfiguration(), run.settings.succeedAtStage());
         String targetArn = target.taskDefinitionArn() != null ? target.taskDefinitionArn()
-                : requested != null ? requested : s.taskDefinition();
-        return new Outcome(t, new Draft(s.taskDefinition(), Optional.of(targetArn), images(current, target),
+                : requested != null ? requested : running;
+        return new Outcome(t, new Draft(running, Optional.of(targetArn), images(current, target),
                 TaskDefinitionDiff.lines(current, target), RequestChanges.lines(s, request), estimate), null);
     }
 
     /** The target is the current task definition with the images replaced: a revision to register. */
     private Outcome planImages(TrackedService t, Service s, ImageUpdate update, TaskDefinitionCheck.Reading reading) {
-        TaskDefinition current = reading.described().get(s.taskDefinition());
+        String running = DeploymentRules.runningTaskDefinition(s);
+        TaskDefinition current = reading.described().get(running);
         if (current == null) {
-            return new Outcome(t, null, unreadable(t, s.taskDefinition(), reading));
+            return new Outcome(t, null, unreadable(t, running, reading));
         }
         TaskDefinition target;
         try {
-            target = ImagePlan.withImages(current, ImagePlan.imagesFor(update, s.taskDefinition(), current));
+            target = ImagePlan.withImages(current, ImagePlan.imagesFor(update, running, current));
         } catch (IllegalArgumentException e) {
             return new Outcome(t, null, problem(t, Problem.Kind.UNKNOWN_CONTAINER, "the update " + e.getMessage()));
         }
         DeploymentEstimate estimate = DeploymentEstimate.of(null, s.deploymentConfiguration(),
                 run.settings.succeedAtStage());
-        return new Outcome(t, new Draft(s.taskDefinition(), Optional.empty(), images(current, target),
+        return new Outcome(t, new Draft(running, Optional.empty(), images(current, target),
                 TaskDefinitionDiff.lines(current, target), List.of(), estimate), null);
     }
 

@@ -105,8 +105,7 @@ final class ServicesBeforeUpdate {
         }
         read.put(t, answer);
         if (run.settings.rollbackOnFailure()) {
-            t.previousTaskDefinition(DeploymentRules.primary(answer.deployments())
-                    .map(d -> d.taskDefinition()).orElse(answer.taskDefinition()));
+            t.previousTaskDefinition(DeploymentRules.runningTaskDefinition(answer));
         }
     }
 

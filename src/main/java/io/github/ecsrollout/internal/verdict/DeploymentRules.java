@@ -34,6 +34,14 @@ public final class DeploymentRules {
         return deployments.stream().filter(d -> "PRIMARY".equals(d.status())).findFirst();
     }
 
+    /**
+     * The task definition a service runs now, the one a rollback puts back and an image deploy copies: its PRIMARY
+     * deployment's, else the one the service names.
+     */
+    public static String runningTaskDefinition(Service service) {
+        return primary(service.deployments()).map(Deployment::taskDefinition).orElse(service.taskDefinition());
+    }
+
     /** The PRIMARY deployment's id, or {@code null}. */
     public static String primaryId(Service service) {
         return service == null ? null : primary(service.deployments()).map(Deployment::id).orElse(null);
