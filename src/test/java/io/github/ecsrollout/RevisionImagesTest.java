@@ -184,6 +184,7 @@ class RevisionImagesTest {
             List<String> warns = log.lines("WARN", "ServiceRollout");
             assertEquals(1, warns.size(), warns.toString());
             assertTrue(warns.get(0).contains("AccessDeniedException"), warns.get(0));
+            assertTrue(warns.get(0).contains("Grant ecs:DescribeServiceRevisions"), warns.get(0));
             // No second batch after a denial.
             assertEquals(1, denied.calls(DescribeServiceRevisionsRequest.class).size());
         }
@@ -274,6 +275,7 @@ class RevisionImagesTest {
             List<String> warns = log.lines("WARN", "ServiceRollout");
             assertEquals(1, warns.size(), warns.toString());
             assertTrue(warns.get(0).contains("ThrottlingException"), warns.get(0));
+            assertTrue(!warns.get(0).contains("Grant"), "a throttle is not a missing permission: " + warns.get(0));
             assertEquals(1, ecs.calls(DescribeServiceRevisionsRequest.class).size(), "no call after the first fails");
         }
     }

@@ -54,6 +54,7 @@ final class RevisionImages {
         List<String> arns = new ArrayList<>(byRevision.keySet());
         List<String> notFound = new ArrayList<>();
         String why = null;
+        boolean denied = false;
         for (int i = 0; i < arns.size() && why == null; i += EcsLimits.SERVICE_REVISIONS_PER_DESCRIBE) {
             List<String> batch = arns.subList(i, Math.min(arns.size(), i + EcsLimits.SERVICE_REVISIONS_PER_DESCRIBE));
             DescribeServiceRevisionsResponse answer;
@@ -77,6 +78,7 @@ final class RevisionImages {
                     break;
                 }
                 why = kind == EcsErrors.Kind.INTERRUPTED ? "interrupted" : EcsErrors.words(e);
+                denied = EcsErrors.unavailable(e) != null;
                 break;
             }
             if (answer == null) {
@@ -87,8 +89,8 @@ final class RevisionImages {
             take(answer, byRevision, notFound);
         }
         if (why != null) {
-            Logs.ROLLOUT.warn("The images the new service revisions run cannot be read ({}): images() are empty. Grant "
-                    + "ecs:DescribeServiceRevisions to see the digests each service runs.", why);
+            Logs.ROLLOUT.warn("The images the new service revisions run cannot be read ({}): images() are empty{}", why,
+                    denied ? ". Grant ecs:DescribeServiceRevisions to see the digests each service runs." : "");
         } else if (!notFound.isEmpty()) {
             Logs.ROLLOUT.warn("ECS has no service revision for {} service(s) ({}): their images() are empty",
                     notFound.size(), Listing.names(notFound));
