@@ -39,7 +39,9 @@ public final class RegistrationCopy {
 
     /**
      * A registration request builder holding every field of {@code described} that a registration accepts, a list or
-     * map ECS did not return left absent (not made empty), and {@code tags} when there are any.
+     * map ECS did not return left absent (not made empty), and {@code tags} when there are any, but those whose key
+     * starts with {@code aws:} (in any case): AWS reserves that prefix for the tags it sets itself (CloudFormation's
+     * {@code aws:cloudformation:*}), and ECS refuses a registration that names one.
      *
      * @param described the task definition as DescribeTaskDefinition returned it
      * @param tags its tags (DescribeTaskDefinition with {@code include TAGS}); empty for none
@@ -56,8 +58,10 @@ public final class RegistrationCopy {
                 invoke(f.setter(), request, value);
             }
         }
-        if (!tags.isEmpty()) {
-            request.tags(tags);
+        List<Tag> ours = tags.stream().filter(t -> t.key() == null || !t.key().regionMatches(true, 0, "aws:", 0, 4))
+                .toList();
+        if (!ours.isEmpty()) {
+            request.tags(ours);
         }
         return request;
     }

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
+import software.amazon.awssdk.services.ecs.model.Tag;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 
 /** The reflective copy of a task definition into a registration: every field it accepts, nothing read-only. */
@@ -50,5 +51,19 @@ class RegistrationCopyTest {
         assertFalse(copied.hasTags());
         assertEquals(RegisterTaskDefinitionRequest.builder().family("web")
                 .containerDefinitions(described.containerDefinitions()).build(), copied);
+    }
+
+    @Test
+    void tagsAwsSetsItselfAreLeftOutForEcsRefusesThem() {
+        TaskDefinition described = TaskDefinition.builder().family("web")
+                .containerDefinitions(ContainerDefinition.builder().name("app").image("a:1").build()).build();
+        List<Tag> tags = List.of(Tag.builder().key("team").value("payments").build(),
+                Tag.builder().key("aws:cloudformation:stack-name").value("prod").build(),
+                Tag.builder().key("AWS:Other").value("x").build(),
+                Tag.builder().key("awsome").value("kept").build());
+
+        assertEquals(List.of("team", "awsome"), RegistrationCopy.of(described, tags).build().tags().stream()
+                .map(Tag::key).toList());
+        assertFalse(RegistrationCopy.of(described, tags.subList(1, 3)).build().hasTags(), "only AWS's: none sent");
     }
 }
