@@ -98,6 +98,9 @@ public final class ImageUpdate implements Serializable {
      * A deserialized update is checked as {@code of} checks one: a stream that lacks the service, names both or
      * neither of an image and containers, or holds a blank or mutable part cannot make an update that registers an
      * unchanged copy or changes under the rollout.
+     *
+     * @return the update as {@code of} makes it
+     * @throws ObjectStreamException ({@code InvalidObjectException}) when {@code of} would refuse the parts
      */
     private Object readResolve() throws ObjectStreamException {
         try {

@@ -80,7 +80,7 @@ final class ImageRegistration {
 
     /** The task definition with its tags; a failure names the services that run it. */
     private Described describe(String taskDefinition, List<String> services) {
-        awaitTurn();
+        TaskDefinitionCheck.awaitTurn(run, READING);
         DescribeTaskDefinitionResponse answer;
         try {
             answer = run.ecs.describeTaskDefinitionWithTags(taskDefinition, run.deadline);
@@ -157,20 +157,6 @@ final class ImageRegistration {
         return registered.isEmpty() ? "" : "; registered before it, and left registered: "
                 + Listing.names(registered);
     }
-
-    /** Waits for the turn of a DescribeTaskDefinition call. */
-    private void awaitTurn() {
-        boolean turn;
-        try {
-            turn = run.ecs.taskDefinitionTurn(run.deadline);
-        } catch (InterruptedException e) {
-            throw ReadFailures.interrupted(e, READING);
-        }
-        if (!turn) {
-            throw ReadFailures.noTurn(run, "DescribeTaskDefinition calls that read " + READING);
-        }
-    }
-
     /**
      * Waits for the turn of a RegisterTaskDefinition call. Running out of time or being interrupted here comes after
      * the registrations before it, so its failure names them (and the services left waiting), as a refused

@@ -83,7 +83,7 @@ final class TaskDefinitionCheck {
         RuntimeException firstRefusal = null;
         String denied = null;
         for (String taskDefinition : new LinkedHashSet<>(taskDefinitions)) {
-            awaitTurn();
+            awaitTurn(run, READING);
             DescribeTaskDefinitionResponse answer;
             try {
                 answer = run.ecs.describeTaskDefinition(taskDefinition, run.deadline);
@@ -112,15 +112,21 @@ final class TaskDefinitionCheck {
         return new Reading(described, unusable, firstRefusal, denied);
     }
 
-    private void awaitTurn() {
+    /**
+     * Waits for the turn of a DescribeTaskDefinition call.
+     *
+     * @param reading what the calls read, for the message of a failure ({@code the task definitions before any update})
+     * @throws RunFailure when the deadline comes first, or the thread is interrupted
+     */
+    static void awaitTurn(RunRecord run, String reading) {
         boolean turn;
         try {
             turn = run.ecs.taskDefinitionTurn(run.deadline);
         } catch (InterruptedException e) {
-            throw ReadFailures.interrupted(e, READING);
+            throw ReadFailures.interrupted(e, reading);
         }
         if (!turn) {
-            throw ReadFailures.noTurn(run, "DescribeTaskDefinition calls that read " + READING);
+            throw ReadFailures.noTurn(run, "DescribeTaskDefinition calls that read " + reading);
         }
     }
 
