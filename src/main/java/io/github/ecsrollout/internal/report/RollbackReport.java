@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * What a rollback did, told three ways: one INFO line (per action, the services restored and what each was restored
@@ -28,6 +29,9 @@ public final class RollbackReport {
     public record Step(String how, String why, String serviceDeployment, String hook, String taskDefinition,
             boolean named) {
     }
+
+    /** The request id the SDK puts in an error's message: a different one in each call's. */
+    private static final Pattern REQUEST_ID = Pattern.compile("Request ID: [^,)\\s]+");
 
     private final int acted;
     private final List<String> restored;
@@ -167,15 +171,25 @@ public final class RollbackReport {
         return String.join(", ", shown);
     }
 
-    /** The services by key, keys in the order they first come; services without a key are left out. */
+    /**
+     * The services by key, keys in the order they first come; services without a key are left out. Keys that differ
+     * only in the SDK's request ids ({@code Request ID: 2a92...}, one per call through the real client) are one
+     * group: twenty-two stops refused with the same ECS error are one why, not twenty-two. Such a group's key names
+     * no request id ({@code Request ID: ...}); each one is in the exception's suppressed errors.
+     */
     private static Map<String, List<String>> group(List<String> services, Function<String, String> key) {
         Map<String, List<String>> groups = new LinkedHashMap<>();
+        Map<String, String> shown = new LinkedHashMap<>();
         for (String s : services) {
             String k = key.apply(s);
             if (k != null) {
-                groups.computeIfAbsent(k, x -> new ArrayList<>()).add(s);
+                String same = REQUEST_ID.matcher(k).replaceAll("Request ID: ...");
+                groups.computeIfAbsent(same, x -> new ArrayList<>()).add(s);
+                shown.merge(same, k, (was, now) -> was.equals(now) ? was : same);
             }
         }
-        return groups;
+        Map<String, List<String>> byShown = new LinkedHashMap<>();
+        groups.forEach((same, members) -> byShown.put(shown.get(same), members));
+        return byShown;
     }
 }

@@ -83,4 +83,44 @@ class RollbackReportTest {
         assertEquals("rollback: restored []; left alone: web (superseded by another deployment, not ours to undo)",
                 report.messageLines());
     }
+
+    /**
+     * Through the real SDK each refused call's message has its own request id: 22 stops refused with the same ECS
+     * error are one group in the message and one in the WARN line, not 22 (the message of a 23-service failure grew
+     * past 6,000 characters).
+     */
+    @Test
+    void whysThatDifferOnlyInTheirRequestIdAreOneGroup() {
+        Map<String, Step> steps = new LinkedHashMap<>();
+        Map<String, String> notRestored = new LinkedHashMap<>();
+        List<String> services = IntStream.range(0, 22).mapToObj(i -> "svc-" + i).toList();
+        for (String s : services) {
+            String error = "ServerException: Service Unavailable. (Service: Ecs, Status Code: 500, Request ID: "
+                    + java.util.UUID.nameUUIDFromBytes(s.getBytes()) + ") (SDK Attempt Count: 4)";
+            steps.put(s, update(s, "ECS refused to stop it (" + error + ")"));
+            notRestored.put(s, "restore rejected: " + error);
+        }
+        RollbackReport report = RollbackReport.of(22, List.of(), notRestored, Map.of(), steps);
+
+        String sameWhy = "ServerException: Service Unavailable. (Service: Ecs, Status Code: 500, Request ID: ...) "
+                + "(SDK Attempt Count: 4)";
+        assertEquals("Rollback finished: NOT restored 22 of 22 services: " + Listing.names(services)
+                + " (restore rejected: " + sameWhy + ")", report.warnLine());
+        assertEquals(1, report.messageLines().split("UpdateService back", -1).length - 1, report.messageLines());
+        assertTrue(report.messageLines().contains("UpdateService back (ECS refused to stop it (" + sameWhy + ")): "
+                + "svc-0 to svc-0:41, svc-1 to svc-1:41, "), report.messageLines());
+    }
+
+    @Test
+    void aWhyOfOneRequestKeepsItsRequestId() {
+        Map<String, Step> steps = new LinkedHashMap<>();
+        steps.put("a", update("a", "ECS refused to stop it (Request ID: 1234)"));
+        steps.put("b", update("b", "ECS refused to stop it (Request ID: 1234)"));
+        RollbackReport report = RollbackReport.of(2, List.of(), Map.of("a", "restore rejected (Request ID: 77)"),
+                Map.of(), steps);
+
+        assertTrue(report.warnLine().endsWith("a (restore rejected (Request ID: 77))"), report.warnLine());
+        assertTrue(report.messageLines().contains("UpdateService back (ECS refused to stop it (Request ID: 1234)): a "),
+                report.messageLines());
+    }
 }
