@@ -8,11 +8,14 @@ import io.github.ecsrollout.internal.verdict.EcsWords;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.ecs.model.Container;
 import software.amazon.awssdk.services.ecs.model.Task;
@@ -40,7 +43,7 @@ public final class Messages {
      */
     public static String failure(Reason reason, String headline, List<ServiceState> states, List<String> unstableNames,
             List<String> updated, int attempts, Duration elapsed, String tail) {
-        List<ServiceState> unstable = states.stream().filter(s -> unstableNames.contains(s.service())).toList();
+        List<ServiceState> unstable = matching(unstableNames, states, s -> !s.isStable());
         Set<String> clusters = new LinkedHashSet<>();
         states.forEach(s -> clusters.add(s.cluster()));
         StringBuilder sb = new StringBuilder()
@@ -135,14 +138,40 @@ public final class Messages {
      */
     public static String briefs(List<String> names, List<ServiceState> states) {
         List<String> parts = new ArrayList<>();
-        for (String name : names.subList(0, Math.min(names.size(), BRIEFED))) {
-            parts.add(states.stream().filter(s -> s.service().equals(name)).findFirst().map(Messages::brief)
-                    .orElse(name));
+        List<String> briefed = names.subList(0, Math.min(names.size(), BRIEFED));
+        List<ServiceState> found = matching(briefed, states, s -> s.verdict().isTerminal() || !s.isStable());
+        for (String name : briefed) {
+            parts.add(found.stream().filter(s -> s.service().equals(name)).findFirst().map(s -> {
+                found.remove(s);
+                return brief(s);
+            }).orElse(name));
         }
         if (names.size() > BRIEFED) {
             parts.add("and " + (names.size() - BRIEFED) + " more");
         }
         return String.join(", ", parts);
+    }
+
+    /**
+     * The states the names stand for, in the states' order: a name is a service's spelling alone, and two clusters may
+     * each have a service of that name, so each name takes one state of its spelling (a name given twice, two), the
+     * one {@code preferred} picks first: the failed {@code web} of one cluster, not the stable {@code web} of another.
+     */
+    private static List<ServiceState> matching(List<String> names, List<ServiceState> states,
+            Predicate<ServiceState> preferred) {
+        Map<String, Integer> wanted = new LinkedHashMap<>();
+        names.forEach(n -> wanted.merge(n, 1, Integer::sum));
+        Set<ServiceState> picked = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (boolean firstPass : new boolean[] {true, false}) {
+            for (ServiceState s : states) {
+                Integer left = wanted.get(s.service());
+                if (left != null && left > 0 && !picked.contains(s) && (!firstPass || preferred.test(s))) {
+                    picked.add(s);
+                    wanted.put(s.service(), left - 1);
+                }
+            }
+        }
+        return new ArrayList<>(states.stream().filter(picked::contains).toList());
     }
 
     /** One failed service for a WARN line: its name, ECS's words verbatim and its first stopped task. */
