@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.ecsrollout.RolloutNotStableException.Reason;
+import io.github.ecsrollout.internal.report.Messages;
 import io.github.ecsrollout.support.CapturedLog;
 import io.github.ecsrollout.support.OperatorLines;
 import io.github.ecsrollout.testing.FakeEcs;
@@ -80,5 +81,41 @@ class FailureInAFewLinesTest {
         assertTrue(message.contains("UpdateService back (its service deployment is STOPPED): svc-b3 to svc-b3:41"),
                 message);
         assertTrue(!message.contains("task-definition/"), "task definitions as family:revision: " + message);
+    }
+    /** 23 services, each scripted alike, with a 20-minute timeout and rollbackOnFailure. */
+    private RolloutNotStableException rollOutAll(java.util.function.Consumer<io.github.ecsrollout.testing.FakeService>
+            script) {
+        List<UpdateServiceRequest> requests = new ArrayList<>();
+        for (int i = 0; i < 23; i++) {
+            String service = "service-with-a-longer-name-" + i;
+            script.accept(ecs.service("prod", service).taskDefinition(service + ":41"));
+            requests.add(UpdateServiceRequest.builder().cluster("prod").service(service)
+                    .taskDefinition(service + ":42").build());
+        }
+        ServiceRollout rollout = ServiceRollout.builder().ecsClient(ecs).clock(clock).timeout(Duration.ofMinutes(20))
+                .rollbackOnFailure(true).build();
+        return assertThrows(RolloutNotStableException.class, () -> rollout.rollOut(requests));
+    }
+
+    @Test
+    void twentyThreeServicesTimingOutStillMakeAShortMessage() {
+        RolloutNotStableException e = rollOutAll(io.github.ecsrollout.testing.FakeService::neverStable);
+
+        assertEquals(Reason.TIMED_OUT, e.reason(), e.getMessage());
+        assertEquals(23, e.unstableServices().size());
+        assertTrue(e.getMessage().length() < 2_000, e.getMessage().length() + " characters: " + e.getMessage());
+        assertTrue(e.getMessage().contains("\n  and IN_PROGRESS ("), "the rest named by verdict: " + e.getMessage());
+        assertTrue(e.getMessage().lines().filter(l -> l.startsWith("  service-with-a-longer-name-")).count() <= 5,
+                e.getMessage());
+    }
+
+    @Test
+    void twentyThreeCircuitBreakersAtOnceStillMakeAShortMessage() {
+        RolloutNotStableException e = rollOutAll(s -> s.circuitBreakerTripsAfter(2));
+
+        assertEquals(Reason.DEPLOYMENT_FAILED, e.reason(), e.getMessage());
+        assertTrue(e.failedServices().size() > Messages.BRIEFED, e.getMessage());
+        assertTrue(e.getMessage().length() < 2_000, e.getMessage().length() + " characters: " + e.getMessage());
+        assertTrue(e.getMessage().contains("\n  and DEPLOYMENT_FAILED ("), e.getMessage());
     }
 }

@@ -12,13 +12,18 @@ public final class Listing {
     private Listing() {
     }
 
-    /** {@code [a, b, ... and 5 more]}. */
+    /** {@code [a, b, ... and 5 more]}: at most {@value #MAX_LISTED} named. */
     public static String names(List<String> names) {
-        if (names.size() <= MAX_LISTED) {
+        return names(names, MAX_LISTED);
+    }
+
+    /** {@code [a, b, ... and 5 more]}: at most {@code max} named. */
+    public static String names(List<String> names, int max) {
+        if (names.size() <= max) {
             return names.toString();
         }
-        List<String> first = new ArrayList<>(names.subList(0, MAX_LISTED));
-        first.add("... and " + (names.size() - MAX_LISTED) + " more");
+        List<String> first = new ArrayList<>(names.subList(0, max));
+        first.add("... and " + (names.size() - max) + " more");
         return first.toString();
     }
 }

@@ -27,10 +27,14 @@ import software.amazon.awssdk.services.ecs.model.Task;
  */
 public final class Messages {
 
-    /** Past this many unstable services the message says how many more there are instead of listing them. */
-    static final int MAX_LISTED = Listing.MAX_LISTED;
     /** Past this many failed services the WARN line says how many more there are instead of telling them. */
     public static final int BRIEFED = 5;
+    /**
+     * A message tells a service in a line of its own (ECS's words, stopped tasks) while it is shorter than this, and
+     * for at most {@value #BRIEFED} services; the others are named by verdict, {@value #BRIEFED} names at most (all of
+     * them are in the exception's getters).
+     */
+    static final int FULL_LINES_UP_TO = 1_000;
 
     private Messages() {
     }
@@ -59,21 +63,27 @@ public final class Messages {
                 && reason != Reason.TASK_DEFINITION_UNUSABLE && unstable.stream().anyMatch(s -> s.verdict().isTerminal());
         List<ServiceState> told = someFailed ? unstable.stream().filter(s -> s.verdict().isTerminal()).toList()
                 : unstable;
-        int listed = 0;
+        // A line each for the first few, while the message is short; the rest by verdict, names only (their detail is
+        // in serviceStates()), so that a failure of many services still reads in a glance.
+        Map<Verdict, List<String>> namedOnly = new LinkedHashMap<>();
+        int full = 0;
         for (ServiceState s : told) {
-            if (listed++ == MAX_LISTED) {
-                sb.append("\n  ... and ").append(told.size() - MAX_LISTED).append(" more");
-                break;
+            if (full < BRIEFED && sb.length() < FULL_LINES_UP_TO) {
+                sb.append("\n  ").append(serviceLine(s));
+                full++;
+            } else {
+                namedOnly.computeIfAbsent(s.verdict(), v -> new ArrayList<>()).add(s.service());
             }
-            sb.append("\n  ").append(serviceLine(s));
         }
+        namedOnly.forEach((verdict, names) -> sb.append("\n  and ").append(verdict).append(" (")
+                .append(names.size()).append("): ").append(Listing.names(names, BRIEFED)));
         if (someFailed) {
             Map<Verdict, List<String>> others = new LinkedHashMap<>();
             // A STABLE one is here only by sharing its name with a failed one of another cluster.
             unstable.stream().filter(s -> !s.verdict().isTerminal() && s.verdict() != Verdict.STABLE).forEach(s -> others
                     .computeIfAbsent(s.verdict(), v -> new ArrayList<>()).add(s.service()));
             others.forEach((verdict, names) -> sb.append("\n  also ").append(verdict).append(" (")
-                    .append(names.size()).append("): ").append(Listing.names(names)));
+                    .append(names.size()).append("): ").append(Listing.names(names, BRIEFED)));
         }
         if (tail != null) {
             sb.append("\n  ").append(tail);

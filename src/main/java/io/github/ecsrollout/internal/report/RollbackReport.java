@@ -90,7 +90,8 @@ public final class RollbackReport {
         String separator = ": ";
         for (Map.Entry<String, List<String>> e : byAction.entrySet()) {
             sb.append(separator).append(e.getKey()).append(" (").append(e.getValue().size()).append("): ")
-                    .append(items(e.getValue(), s -> s + " to " + arns.shorten(steps.get(s).taskDefinition())));
+                    .append(items(e.getValue(), s -> s + " to " + arns.shorten(steps.get(s).taskDefinition()),
+                            Listing.MAX_LISTED));
             separator = "; ";
         }
         if (!leftAlone.isEmpty()) {
@@ -113,7 +114,9 @@ public final class RollbackReport {
      * {@code rollback actions:} grouped by action and why.
      */
     public String messageLines() {
-        StringBuilder sb = new StringBuilder("rollback: restored ").append(Listing.names(restored));
+        // Every one of many restored: the count says it (the names are in rolledBackServices()).
+        StringBuilder sb = new StringBuilder("rollback: restored ").append(restored.size() == acted
+                && acted > Messages.BRIEFED ? "all " + acted : Listing.names(restored));
         if (!notRestored.isEmpty()) {
             sb.append("; NOT restored: ").append(byWhy(notRestored));
         }
@@ -128,7 +131,8 @@ public final class RollbackReport {
             });
             String separator = "";
             for (Map.Entry<String, List<String>> e : byActionAndWhy.entrySet()) {
-                sb.append(separator).append(e.getKey()).append(": ").append(items(e.getValue(), this::item));
+                sb.append(separator).append(e.getKey()).append(": ")
+                        .append(items(e.getValue(), this::item, Messages.BRIEFED));
                 separator = "; ";
             }
         }
@@ -159,14 +163,17 @@ public final class RollbackReport {
         return String.join("; ", parts);
     }
 
-    /** The services with the text given to each, at most {@link Listing#MAX_LISTED}, then how many more. */
-    private static String items(List<String> services, Function<String, String> text) {
+    /**
+     * The services with the text given to each, at most {@code max} (the log line's {@link Listing#MAX_LISTED}, the
+     * message's {@link Messages#BRIEFED}: the rest are in the exception's getters), then how many more.
+     */
+    private static String items(List<String> services, Function<String, String> text, int max) {
         List<String> shown = new ArrayList<>();
-        for (String s : services.subList(0, Math.min(services.size(), Listing.MAX_LISTED))) {
+        for (String s : services.subList(0, Math.min(services.size(), max))) {
             shown.add(text.apply(s));
         }
-        if (services.size() > Listing.MAX_LISTED) {
-            shown.add("... and " + (services.size() - Listing.MAX_LISTED) + " more");
+        if (services.size() > max) {
+            shown.add("... and " + (services.size() - max) + " more");
         }
         return String.join(", ", shown);
     }
