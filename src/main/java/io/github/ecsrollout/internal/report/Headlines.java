@@ -45,4 +45,10 @@ public final class Headlines {
                         + " deployment controller, whose task sets the stable condition cannot see";
         }
     }
+
+    /** A message's first line ({@code REASON: headline (counts)}): the rest is the exception's to tell. */
+    public static String firstLine(String message) {
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
 }

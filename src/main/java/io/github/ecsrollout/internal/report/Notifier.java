@@ -155,7 +155,7 @@ public final class Notifier {
     public void failed(RolloutNotStableException failure) {
         if (main.isWarnEnabled()) {
             List<String> names = failure.failedServices();
-            main.warn("{} failed: {}{}", label, firstLine(failure),
+            main.warn("{} failed: {}{}", label, Headlines.firstLine(String.valueOf(failure.getMessage())),
                     names.isEmpty() ? "" : "; failed: " + Messages.briefs(names, failure.serviceStates()));
         }
         tell("onRolloutFailed", l -> l.onRolloutFailed(failure));
@@ -168,15 +168,8 @@ public final class Notifier {
     public void callEnded(RolloutNotStableException failure) {
         if (main.isWarnEnabled()) {
             main.warn("This call ended before the rollout did, which goes on from its checkpoint: {}",
-                    firstLine(failure));
+                    Headlines.firstLine(String.valueOf(failure.getMessage())));
         }
-    }
-
-    /** The first line of a failure's message: the rest is the exception's to tell. */
-    private static String firstLine(RolloutNotStableException failure) {
-        String message = String.valueOf(failure.getMessage());
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 
     /** A rollback starts: DEBUG, since its end says in one line what it did. */

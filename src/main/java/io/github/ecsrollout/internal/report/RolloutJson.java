@@ -1,25 +1,16 @@
 package io.github.ecsrollout.internal.report;
 
-import io.github.ecsrollout.ContainerImage;
 import io.github.ecsrollout.ServiceState;
-import io.github.ecsrollout.ServiceState.RollbackAction;
-import io.github.ecsrollout.ServiceState.Verdict;
-import io.github.ecsrollout.internal.model.EcsIds;
 import io.github.ecsrollout.internal.model.Json;
-import io.github.ecsrollout.internal.verdict.EcsWords;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.services.ecs.model.Container;
-import software.amazon.awssdk.services.ecs.model.ServiceEvent;
-import software.amazon.awssdk.services.ecs.model.Task;
 
 /**
  * Writes a rollout's outcome as one JSON object for pipelines (a Step Functions {@code Cause}, a CI annotation, a chat
@@ -38,9 +29,6 @@ public final class RolloutJson {
 
     /** The most characters of the message's first line, and of a cause's message. */
     static final int MAX_MESSAGE = 1_000;
-
-    /** The most characters of each free text a service carries (ECS's words, an event, a stopped reason). */
-    static final int MAX_TEXT = 500;
 
     /**
      * The most characters each of the long lists (unstable, rolled back, updated services) takes, so that none of
@@ -69,7 +57,7 @@ public final class RolloutJson {
     public static String success(List<ServiceState> services, int attempts, Duration elapsed) {
         Set<String> confirmed = new LinkedHashSet<>();
         // A successful rollBack(checkpoint) confirmed every service it acted on.
-        services.stream().filter(s -> actedOn(s.rollbackAction())).forEach(s -> confirmed.add(s.service()));
+        services.stream().filter(s -> ServiceJson.actedOn(s.rollbackAction())).forEach(s -> confirmed.add(s.service()));
         return new Writer(services, confirmed).write("SUCCESS", null, null, null, null, false, attempts,
                 elapsed);
     }
@@ -90,10 +78,6 @@ public final class RolloutJson {
             Lists lists, boolean checkpoint, int attempts, Duration elapsed) {
         return new Writer(services, new LinkedHashSet<>(lists.rolledBack()))
                 .write("FAILURE", reason, message, cause, lists, checkpoint, attempts, elapsed);
-    }
-
-    private static boolean actedOn(RollbackAction action) {
-        return action != RollbackAction.NONE && action != RollbackAction.LEFT_ALONE;
     }
 
     /** One writing: the pieces, their priorities, and what did not fit. */
@@ -129,10 +113,10 @@ public final class RolloutJson {
             names.keySet().forEach(k -> kept.put(k, new ArrayList<>()));
             kept.put("services", new ArrayList<>());
             StringBuilder head = new StringBuilder("{\"version\":").append(VERSION);
-            field(head, "outcome", outcome);
+            ServiceJson.field(head, "outcome", outcome);
             if (reason != null) {
-                field(head, "reason", reason);
-                field(head, "message", capped(firstLine(message), MAX_MESSAGE));
+                ServiceJson.field(head, "reason", reason);
+                ServiceJson.field(head, "message", ServiceJson.capped(message == null ? "" : Headlines.firstLine(message), MAX_MESSAGE));
             }
             head.append(",\"serviceCount\":").append(services.size())
                     .append(",\"attempts\":").append(attempts)
@@ -164,7 +148,8 @@ public final class RolloutJson {
                     rest.add(i);
                 }
             }
-            List<Integer> detailed = new ArrayList<>();
+            // Each service's object, written once: by its place in the caller's order.
+            Map<Integer, String> detailed = new TreeMap<>();
             addNames(names, "clusters", MAX_CHARS);
             addDetails(first, detailed);
             addNames(names, "failedServices", MAX_CHARS);
@@ -179,13 +164,11 @@ public final class RolloutJson {
             if (left > 0) {
                 omitted.put("services", left);
             }
-            detailed.sort(Comparator.naturalOrder());
 
             StringBuilder out = head;
             for (Map.Entry<String, List<String>> e : kept.entrySet()) {
                 out.append(",\"").append(e.getKey()).append("\":[");
-                List<String> entries = e.getKey().equals("services")
-                        ? detailed.stream().map(i -> detail(services.get(i))).toList() : e.getValue();
+                List<String> entries = e.getKey().equals("services") ? List.copyOf(detailed.values()) : e.getValue();
                 out.append(String.join(",", entries)).append(']');
             }
             out.append(",\"truncated\":").append(!omitted.isEmpty());
@@ -207,7 +190,7 @@ public final class RolloutJson {
             List<String> into = kept.get(field);
             int taken = 0;
             for (String name : all) {
-                String encoded = encoded(name);
+                String encoded = ServiceJson.encoded(name);
                 if (used + encoded.length() + 1 > MAX_CHARS || taken + encoded.length() + 1 > max) {
                     break;
                 }
@@ -221,112 +204,17 @@ public final class RolloutJson {
         }
 
         /** Keeps the details of a group's first services while they fit. */
-        private void addDetails(List<Integer> group, List<Integer> detailed) {
+        private void addDetails(List<Integer> group, Map<Integer, String> detailed) {
             for (int i : group) {
-                int size = detail(services.get(i)).length() + 1;
-                if (used + size > MAX_CHARS) {
+                ServiceState s = services.get(i);
+                String detail = ServiceJson.of(s, confirmed.contains(s.service()));
+                if (used + detail.length() + 1 > MAX_CHARS) {
                     return;
                 }
-                used += size;
-                detailed.add(i);
+                used += detail.length() + 1;
+                detailed.put(i, detail);
             }
         }
-
-        /** One service's object: see {@code RolloutResult.toJson()} for its fields. */
-        private String detail(ServiceState s) {
-            StringBuilder o = new StringBuilder("{\"cluster\":");
-            Json.string(o, s.cluster());
-            field(o, "service", s.service());
-            field(o, "verdict", s.verdict().name());
-            s.requestedTaskDefinition().ifPresent(td -> field(o, "requestedTaskDefinition", td));
-            s.previousTaskDefinition().ifPresent(td -> field(o, "previousTaskDefinition", td));
-            s.taskDefinition().ifPresent(td -> field(o, "taskDefinition", td));
-            s.expectedDeploymentId().ifPresent(id -> field(o, "deploymentId", id));
-            if (s.lastObserved().isPresent()) {
-                o.append(",\"runningCount\":").append(s.runningCount())
-                        .append(",\"desiredCount\":").append(s.desiredCount())
-                        .append(",\"pendingCount\":").append(s.pendingCount());
-            }
-            s.rolloutState().ifPresent(r -> field(o, "rolloutState", r));
-            s.rolloutStateReason().ifPresent(r -> field(o, "rolloutStateReason", capped(r, MAX_TEXT)));
-            s.serviceDeployment().map(d -> d.statusAsString())
-                    .ifPresent(status -> field(o, "serviceDeploymentStatus", status));
-            if (s.verdict() != Verdict.STABLE && s.lastObserved().isPresent()) {
-                String words = EcsWords.of(s.lastObserved().get(), s.serviceDeployment().orElse(null),
-                        s.expectedDeploymentId().orElse(null));
-                if (words != null) {
-                    field(o, "ecsWords", capped(words, MAX_TEXT));
-                }
-            }
-            latestProblem(s.events()).ifPresent(e -> {
-                o.append(",\"latestProblemEvent\":{\"message\":");
-                Json.string(o, capped(e.message(), MAX_TEXT));
-                if (e.createdAt() != null) {
-                    field(o, "createdAt", e.createdAt().toString());
-                }
-                o.append('}');
-            });
-            if (!s.stoppedTasks().isEmpty()) {
-                o.append(",\"stoppedTask\":").append(stoppedTask(s.stoppedTasks().get(0)));
-            }
-            s.stoppedTasksUnavailableReason()
-                    .ifPresent(r -> field(o, "stoppedTasksUnavailable", capped(r, MAX_TEXT)));
-            if (!s.images().isEmpty()) {
-                o.append(",\"images\":[");
-                for (int i = 0; i < s.images().size(); i++) {
-                    ContainerImage image = s.images().get(i);
-                    o.append(i == 0 ? "{\"containerName\":" : ",{\"containerName\":");
-                    Json.string(o, capped(image.containerName(), MAX_TEXT));
-                    field(o, "image", capped(image.image(), MAX_TEXT));
-                    image.digest().ifPresent(d -> field(o, "digest", capped(d, MAX_TEXT)));
-                    o.append('}');
-                }
-                o.append(']');
-            }
-            field(o, "rollbackAction", s.rollbackAction().name());
-            if (actedOn(s.rollbackAction())) {
-                o.append(",\"rollbackConfirmed\":").append(confirmed.contains(s.service()));
-            }
-            return o.append('}').toString();
-        }
-    }
-
-    /** The newest event seen during the rollout that reports a problem. */
-    private static Optional<ServiceEvent> latestProblem(List<ServiceEvent> oldestFirst) {
-        for (int i = oldestFirst.size() - 1; i >= 0; i--) {
-            ServiceEvent e = oldestFirst.get(i);
-            if (e.message() != null && EcsWords.isProblem(e.message())) {
-                return Optional.of(e);
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** The task's id, reasons and the container that explains it best: the first with an exit code other than 0. */
-    private static String stoppedTask(Task t) {
-        StringBuilder o = new StringBuilder("{\"taskId\":");
-        Json.string(o, t.taskArn() == null ? null : EcsIds.lastSegment(t.taskArn()));
-        if (t.stoppedReason() != null) {
-            field(o, "stoppedReason", capped(t.stoppedReason(), MAX_TEXT));
-        }
-        if (t.stopCode() != null) {
-            field(o, "stopCode", t.stopCodeAsString());
-        }
-        Optional<Container> c = t.containers().stream()
-                .filter(x -> x.exitCode() != null && x.exitCode() != 0).findFirst()
-                .or(() -> t.containers().stream().filter(x -> x.reason() != null).findFirst());
-        c.ifPresent(x -> {
-            if (x.name() != null) {
-                field(o, "container", x.name());
-            }
-            if (x.exitCode() != null) {
-                o.append(",\"exitCode\":").append(x.exitCode().intValue());
-            }
-            if (x.reason() != null) {
-                field(o, "containerReason", capped(x.reason(), MAX_TEXT));
-            }
-        });
-        return o.append('}').toString();
     }
 
     /** The cause's type, ECS's error code when it is an ECS error, and its message: no request, no credentials. */
@@ -335,52 +223,12 @@ public final class RolloutJson {
         Json.string(o, cause.getClass().getSimpleName());
         if (cause instanceof AwsServiceException aws && aws.awsErrorDetails() != null
                 && aws.awsErrorDetails().errorCode() != null) {
-            field(o, "errorCode", aws.awsErrorDetails().errorCode());
+            ServiceJson.field(o, "errorCode", aws.awsErrorDetails().errorCode());
         }
         if (cause.getMessage() != null) {
-            field(o, "message", capped(cause.getMessage(), MAX_MESSAGE));
+            ServiceJson.field(o, "message", ServiceJson.capped(cause.getMessage(), MAX_MESSAGE));
         }
         return o.append('}').toString();
     }
 
-    private static void field(StringBuilder o, String name, String value) {
-        o.append(",\"").append(name).append("\":");
-        Json.string(o, value);
-    }
-
-    private static String encoded(String value) {
-        StringBuilder o = new StringBuilder();
-        Json.string(o, value);
-        return o.toString();
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
-    }
-
-    /**
-     * The text, cut so that its JSON string (quotes aside) takes at most {@code max} characters, ending in
-     * {@code ...} when cut, never between the two halves of a surrogate pair.
-     */
-    static String capped(String text, int max) {
-        if (encoded(text).length() - 2 <= max) {
-            return text;
-        }
-        int budget = max - 3;
-        int end = 0;
-        while (end < text.length()) {
-            int cp = text.codePointAt(end);
-            int width = encoded(new String(Character.toChars(cp))).length() - 2;
-            if (width > budget) {
-                break;
-            }
-            budget -= width;
-            end += Character.charCount(cp);
-        }
-        return text.substring(0, end) + "...";
-    }
 }
