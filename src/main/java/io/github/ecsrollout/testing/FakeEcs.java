@@ -438,7 +438,7 @@ public final class FakeEcs implements EcsClient {
             throw serviceNotFound();
         }
         s.received(request);
-        failIfScripted(s, request);
+        s.faults.throwNext(request);
         if (request.taskDefinition() != null) {
             account.taskDefinitions.requireUsable(request.taskDefinition());
         }
@@ -551,7 +551,7 @@ public final class FakeEcs implements EcsClient {
             if (only == null) {
                 throw serviceNotFound();
             }
-            failIfScripted(only, request);
+            only.faults.throwNext(request);
         }
         String desired = request.desiredStatusAsString() == null ? "RUNNING" : request.desiredStatusAsString();
         List<String> arns = new ArrayList<>();
@@ -622,7 +622,7 @@ public final class FakeEcs implements EcsClient {
         if (s == null) {
             throw serviceNotFound();
         }
-        failIfScripted(s, request);
+        s.faults.throwNext(request);
         Instant after = request.createdAt() == null ? null : request.createdAt().after();
         Instant before = request.createdAt() == null ? null : request.createdAt().before();
         List<ServiceDeploymentBrief> briefs = s.serviceDeploymentsNewestFirst().stream()
@@ -723,7 +723,7 @@ public final class FakeEcs implements EcsClient {
         if (s == null || s.serviceDeployment(request.serviceDeploymentArn()) == null) {
             throw serviceDeploymentNotFound();
         }
-        failIfScripted(s, request);
+        s.faults.throwNext(request);
         s.stop(request);
         return StopServiceDeploymentResponse.builder().serviceDeploymentArn(request.serviceDeploymentArn()).build();
     }
@@ -747,7 +747,7 @@ public final class FakeEcs implements EcsClient {
         if (s == null || s.serviceDeployment(request.serviceDeploymentArn()) == null) {
             throw serviceDeploymentNotFound();
         }
-        failIfScripted(s, request);
+        s.faults.throwNext(request);
         s.resume(request);
         return ContinueServiceDeploymentResponse.builder().serviceDeploymentArn(request.serviceDeploymentArn())
                 .build();
@@ -809,15 +809,7 @@ public final class FakeEcs implements EcsClient {
                     "User: arn:aws:sts::" + accountId + ":assumed-role/fake/session is not authorized to perform: ecs:"
                             + operation + " on resource: *");
         }
-        RuntimeException scripted = faults.take(request);
-        if (scripted != null) {
-            throw scripted;
-        }
-    }
-
-    /** Throws the next error scripted for this operation on service {@code s}, if any. */
-    private static void failIfScripted(FakeService s, EcsRequest request) {
-        failIfScripted(s == null ? List.of() : List.of(s), request);
+        faults.throwNext(request);
     }
 
     /**
@@ -826,8 +818,8 @@ public final class FakeEcs implements EcsClient {
      */
     private static void failIfScripted(List<FakeService> named, EcsRequest request) {
         for (FakeService s : named) {
-            if (s != null && s.faults.pending(request)) {
-                throw s.faults.take(request);
+            if (s != null) {
+                s.faults.throwNext(request);
             }
         }
     }
