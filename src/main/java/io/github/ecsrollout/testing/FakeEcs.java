@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -648,24 +649,13 @@ public final class FakeEcs implements EcsClient {
     public synchronized DescribeServiceDeploymentsResponse describeServiceDeployments(
             DescribeServiceDeploymentsRequest request) {
         record(request);
-        if (request.serviceDeploymentArns().isEmpty()) {
-            throw FakeErrors.invalidParameter("serviceDeploymentArns cannot be empty.");
-        }
-        if (request.serviceDeploymentArns().size() > MAX_SERVICE_DEPLOYMENTS) {
-            throw FakeErrors.invalidParameter("serviceDeploymentArns can have at most 20 items.");
-        }
+        checkArns(request.serviceDeploymentArns(), "serviceDeploymentArns", MAX_SERVICE_DEPLOYMENTS);
         failIfScripted(request.serviceDeploymentArns().stream().map(this::owner).toList(), request);
-        List<ServiceDeployment> found = new ArrayList<>();
         List<Failure> failures = new ArrayList<>();
-        for (String arn : request.serviceDeploymentArns()) {
+        List<ServiceDeployment> found = describeEach(request.serviceDeploymentArns(), arn -> {
             FakeService owner = owner(arn);
-            ServiceDeployment sd = owner == null ? null : owner.serviceDeployment(arn);
-            if (sd == null) {
-                failures.add(missing(arn));
-            } else {
-                found.add(sd);
-            }
-        }
+            return owner == null ? null : owner.serviceDeployment(arn);
+        }, failures);
         return DescribeServiceDeploymentsResponse.builder().serviceDeployments(found).failures(failures).build();
     }
 
@@ -685,22 +675,10 @@ public final class FakeEcs implements EcsClient {
     public synchronized DescribeServiceRevisionsResponse describeServiceRevisions(
             DescribeServiceRevisionsRequest request) {
         record(request);
-        if (request.serviceRevisionArns().isEmpty()) {
-            throw FakeErrors.invalidParameter("serviceRevisionArns cannot be empty.");
-        }
-        if (request.serviceRevisionArns().size() > MAX_SERVICE_REVISIONS) {
-            throw FakeErrors.invalidParameter("serviceRevisionArns can have at most 20 items.");
-        }
-        List<ServiceRevision> found = new ArrayList<>();
+        checkArns(request.serviceRevisionArns(), "serviceRevisionArns", MAX_SERVICE_REVISIONS);
         List<Failure> failures = new ArrayList<>();
-        for (String arn : request.serviceRevisionArns()) {
-            ServiceRevision revision = account.serviceRevisions.find(arn);
-            if (revision == null) {
-                failures.add(missing(arn));
-            } else {
-                found.add(revision);
-            }
-        }
+        List<ServiceRevision> found = describeEach(request.serviceRevisionArns(), account.serviceRevisions::find,
+                failures);
         return DescribeServiceRevisionsResponse.builder().serviceRevisions(found).failures(failures).build();
     }
 
@@ -873,6 +851,30 @@ public final class FakeEcs implements EcsClient {
         String[] parts = arn.split(":", 6);
         boolean ours = parts.length == 6 && parts[3].equals(region.id()) && parts[4].equals(accountId);
         return ours ? parts[5] : null;
+    }
+
+    /** ECS's limits on the ARNs of a Describe call: at least one, at most {@code max}. */
+    private static void checkArns(List<String> arns, String member, int max) {
+        if (arns.isEmpty()) {
+            throw FakeErrors.invalidParameter(member + " cannot be empty.");
+        }
+        if (arns.size() > max) {
+            throw FakeErrors.invalidParameter(member + " can have at most " + max + " items.");
+        }
+    }
+
+    /** What {@code lookup} finds for each ARN, in order; a failure with reason MISSING for each it does not. */
+    private static <T> List<T> describeEach(List<String> arns, Function<String, T> lookup, List<Failure> failures) {
+        List<T> found = new ArrayList<>();
+        for (String arn : arns) {
+            T item = lookup.apply(arn);
+            if (item == null) {
+                failures.add(missing(arn));
+            } else {
+                found.add(item);
+            }
+        }
+        return found;
     }
 
     private static Failure missing(String arn) {
