@@ -11,10 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -438,7 +437,7 @@ public final class FakeEcs implements EcsClient {
             throw serviceNotFound();
         }
         s.received(request);
-        failIfScripted(s, request);
+        s.faults.throwNext(request);
         if (request.taskDefinition() != null) {
             account.taskDefinitions.requireUsable(request.taskDefinition());
         }
@@ -551,7 +550,7 @@ public final class FakeEcs implements EcsClient {
             if (only == null) {
                 throw serviceNotFound();
             }
-            failIfScripted(only, request);
+            only.faults.throwNext(request);
         }
         String desired = request.desiredStatusAsString() == null ? "RUNNING" : request.desiredStatusAsString();
         List<String> arns = new ArrayList<>();
@@ -622,7 +621,7 @@ public final class FakeEcs implements EcsClient {
         if (s == null) {
             throw serviceNotFound();
         }
-        failIfScripted(s, request);
+        s.faults.throwNext(request);
         Instant after = request.createdAt() == null ? null : request.createdAt().after();
         Instant before = request.createdAt() == null ? null : request.createdAt().before();
         List<ServiceDeploymentBrief> briefs = s.serviceDeploymentsNewestFirst().stream()
@@ -648,24 +647,13 @@ public final class FakeEcs implements EcsClient {
     public synchronized DescribeServiceDeploymentsResponse describeServiceDeployments(
             DescribeServiceDeploymentsRequest request) {
         record(request);
-        if (request.serviceDeploymentArns().isEmpty()) {
-            throw FakeErrors.invalidParameter("serviceDeploymentArns cannot be empty.");
-        }
-        if (request.serviceDeploymentArns().size() > MAX_SERVICE_DEPLOYMENTS) {
-            throw FakeErrors.invalidParameter("serviceDeploymentArns can have at most 20 items.");
-        }
+        checkArns(request.serviceDeploymentArns(), "serviceDeploymentArns", MAX_SERVICE_DEPLOYMENTS);
         failIfScripted(request.serviceDeploymentArns().stream().map(this::owner).toList(), request);
-        List<ServiceDeployment> found = new ArrayList<>();
         List<Failure> failures = new ArrayList<>();
-        for (String arn : request.serviceDeploymentArns()) {
+        List<ServiceDeployment> found = describeEach(request.serviceDeploymentArns(), arn -> {
             FakeService owner = owner(arn);
-            ServiceDeployment sd = owner == null ? null : owner.serviceDeployment(arn);
-            if (sd == null) {
-                failures.add(missing(arn));
-            } else {
-                found.add(sd);
-            }
-        }
+            return owner == null ? null : owner.serviceDeployment(arn);
+        }, failures);
         return DescribeServiceDeploymentsResponse.builder().serviceDeployments(found).failures(failures).build();
     }
 
@@ -685,22 +673,10 @@ public final class FakeEcs implements EcsClient {
     public synchronized DescribeServiceRevisionsResponse describeServiceRevisions(
             DescribeServiceRevisionsRequest request) {
         record(request);
-        if (request.serviceRevisionArns().isEmpty()) {
-            throw FakeErrors.invalidParameter("serviceRevisionArns cannot be empty.");
-        }
-        if (request.serviceRevisionArns().size() > MAX_SERVICE_REVISIONS) {
-            throw FakeErrors.invalidParameter("serviceRevisionArns can have at most 20 items.");
-        }
-        List<ServiceRevision> found = new ArrayList<>();
+        checkArns(request.serviceRevisionArns(), "serviceRevisionArns", MAX_SERVICE_REVISIONS);
         List<Failure> failures = new ArrayList<>();
-        for (String arn : request.serviceRevisionArns()) {
-            ServiceRevision revision = account.serviceRevisions.find(arn);
-            if (revision == null) {
-                failures.add(missing(arn));
-            } else {
-                found.add(revision);
-            }
-        }
+        List<ServiceRevision> found = describeEach(request.serviceRevisionArns(), account.serviceRevisions::find,
+                failures);
         return DescribeServiceRevisionsResponse.builder().serviceRevisions(found).failures(failures).build();
     }
 
@@ -723,7 +699,7 @@ public final class FakeEcs implements EcsClient {
         if (s == null || s.serviceDeployment(request.serviceDeploymentArn()) == null) {
             throw serviceDeploymentNotFound();
         }
-        failIfScripted(s, request);
+        s.faults.throwNext(request);
         s.stop(request);
         return StopServiceDeploymentResponse.builder().serviceDeploymentArn(request.serviceDeploymentArn()).build();
     }
@@ -747,7 +723,7 @@ public final class FakeEcs implements EcsClient {
         if (s == null || s.serviceDeployment(request.serviceDeploymentArn()) == null) {
             throw serviceDeploymentNotFound();
         }
-        failIfScripted(s, request);
+        s.faults.throwNext(request);
         s.resume(request);
         return ContinueServiceDeploymentResponse.builder().serviceDeploymentArn(request.serviceDeploymentArn())
                 .build();
@@ -809,15 +785,7 @@ public final class FakeEcs implements EcsClient {
                     "User: arn:aws:sts::" + accountId + ":assumed-role/fake/session is not authorized to perform: ecs:"
                             + operation + " on resource: *");
         }
-        RuntimeException scripted = faults.take(request);
-        if (scripted != null) {
-            throw scripted;
-        }
-    }
-
-    /** Throws the next error scripted for this operation on service {@code s}, if any. */
-    private static void failIfScripted(FakeService s, EcsRequest request) {
-        failIfScripted(s == null ? List.of() : List.of(s), request);
+        faults.throwNext(request);
     }
 
     /**
@@ -826,8 +794,8 @@ public final class FakeEcs implements EcsClient {
      */
     private static void failIfScripted(List<FakeService> named, EcsRequest request) {
         for (FakeService s : named) {
-            if (s != null && s.faults.pending(request)) {
-                throw s.faults.take(request);
+            if (s != null) {
+                s.faults.throwNext(request);
             }
         }
     }
@@ -881,6 +849,30 @@ public final class FakeEcs implements EcsClient {
         String[] parts = arn.split(":", 6);
         boolean ours = parts.length == 6 && parts[3].equals(region.id()) && parts[4].equals(accountId);
         return ours ? parts[5] : null;
+    }
+
+    /** ECS's limits on the ARNs of a Describe call: at least one, at most {@code max}. */
+    private static void checkArns(List<String> arns, String member, int max) {
+        if (arns.isEmpty()) {
+            throw FakeErrors.invalidParameter(member + " cannot be empty.");
+        }
+        if (arns.size() > max) {
+            throw FakeErrors.invalidParameter(member + " can have at most " + max + " items.");
+        }
+    }
+
+    /** What {@code lookup} finds for each ARN, in order; a failure with reason MISSING for each it does not. */
+    private static <T> List<T> describeEach(List<String> arns, Function<String, T> lookup, List<Failure> failures) {
+        List<T> found = new ArrayList<>();
+        for (String arn : arns) {
+            T item = lookup.apply(arn);
+            if (item == null) {
+                failures.add(missing(arn));
+            } else {
+                found.add(item);
+            }
+        }
+        return found;
     }
 
     private static Failure missing(String arn) {

@@ -59,15 +59,12 @@ final class FakeFaults {
         }
     }
 
-    /** The error this call of {@code request}'s operation throws, used up; or {@code null}. */
-    RuntimeException take(EcsRequest request) {
+    /** Throws the error scripted next for {@code request}'s operation, used up; returns when there is none. */
+    void throwNext(EcsRequest request) {
         Deque<RuntimeException> queue = next.get(request.getClass());
-        return queue == null ? null : queue.pollFirst();
-    }
-
-    /** Whether a call of {@code request}'s operation would throw now (nothing is used up). */
-    boolean pending(EcsRequest request) {
-        Deque<RuntimeException> queue = next.get(request.getClass());
-        return queue != null && !queue.isEmpty();
+        RuntimeException error = queue == null ? null : queue.pollFirst();
+        if (error != null) {
+            throw error;
+        }
     }
 }

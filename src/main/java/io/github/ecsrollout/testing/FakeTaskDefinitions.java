@@ -129,11 +129,8 @@ final class FakeTaskDefinitions {
             }
         }
         String family = request.family();
-        int revision = latestRevisions.getOrDefault(family, 0) + 1;
-        latestRevisions.put(family, revision);
-        Ref ref = new Ref(family, revision);
-        missing.remove(ref.key());
-        statuses.remove(ref.key());
+        Ref ref = new Ref(family, latestRevisions.getOrDefault(family, 0) + 1);
+        status(ref.key(), TaskDefinitionStatus.ACTIVE); // now the family's latest revision, there and ACTIVE
         TaskDefinition.Builder td = FakeRegistrations.taskDefinitionOf(request)
                 .registeredAt(now).registeredBy(registeredBy);
         td.compatibilitiesWithStrings(request.hasRequiresCompatibilities() && !request.requiresCompatibilities()
@@ -153,14 +150,7 @@ final class FakeTaskDefinitions {
             throw new IllegalArgumentException("definition must name its revision: a taskDefinitionArn, or a family "
                     + "and a revision");
         }
-        missing.remove(ref.key());
-        latestRevisions.merge(ref.family(), ref.revision(), Math::max);
-        TaskDefinitionStatus status = definition.status();
-        if (status == null || status == TaskDefinitionStatus.ACTIVE) {
-            statuses.remove(ref.key());
-        } else {
-            status(ref.key(), status);
-        }
+        status(ref.key(), definition.status() == null ? TaskDefinitionStatus.ACTIVE : definition.status());
         contents.put(ref.key(), definition);
         tags.put(ref.key(), List.copyOf(definitionTags));
     }
@@ -194,11 +184,7 @@ final class FakeTaskDefinitions {
     /** See {@link FakeEcs#taskDefinition(String, TaskDefinition)}: {@link #put} under the name given, tags kept. */
     void content(String taskDefinition, TaskDefinition content) {
         Objects.requireNonNull(content, "content");
-        Ref ref = parse(taskDefinition);
-        if (ref.revision() == null) {
-            throw new IllegalArgumentException("taskDefinition must name a revision (family:revision or an ARN): \""
-                    + taskDefinition + "\"");
-        }
+        Ref ref = revision(taskDefinition);
         put(content.toBuilder().taskDefinitionArn(null).family(ref.family()).revision(ref.revision())
                 .status(statuses.getOrDefault(ref.key(), TaskDefinitionStatus.ACTIVE)).build(),
                 tags.getOrDefault(ref.key(), List.of()));
@@ -213,11 +199,7 @@ final class FakeTaskDefinitions {
     /** See {@link FakeEcs#taskDefinitionStatus(String, TaskDefinitionStatus)}. */
     void status(String taskDefinition, TaskDefinitionStatus status) {
         Objects.requireNonNull(status, "status");
-        Ref ref = parse(taskDefinition);
-        if (ref.revision() == null) {
-            throw new IllegalArgumentException("taskDefinition must name a revision (family:revision or an ARN): \""
-                    + taskDefinition + "\"");
-        }
+        Ref ref = revision(taskDefinition);
         if (status == TaskDefinitionStatus.UNKNOWN_TO_SDK_VERSION) {
             throw new IllegalArgumentException("status must be ACTIVE, INACTIVE or DELETE_IN_PROGRESS");
         }
@@ -228,6 +210,16 @@ final class FakeTaskDefinitions {
         } else {
             statuses.put(ref.key(), status);
         }
+    }
+
+    /** A reference that names one revision ({@code family:revision} or an ARN), taken apart. */
+    private static Ref revision(String taskDefinition) {
+        Ref ref = parse(taskDefinition);
+        if (ref.revision() == null) {
+            throw new IllegalArgumentException("taskDefinition must name a revision (family:revision or an ARN): \""
+                    + taskDefinition + "\"");
+        }
+        return ref;
     }
 
     /** The family's highest revision that exists and is ACTIVE, or {@code null} when none does. */

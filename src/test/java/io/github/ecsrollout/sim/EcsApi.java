@@ -72,7 +72,7 @@ final class EcsApi {
         });
     }
 
-        private JsonNode updateService(JsonNode request) {
+    private JsonNode updateService(JsonNode request) {
         EcsModel.Cluster cluster = model.cluster(text(request, "cluster"));
         String name = text(request, "service");
         if (name == null || name.isEmpty()) {

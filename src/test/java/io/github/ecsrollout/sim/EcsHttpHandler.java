@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -26,6 +27,8 @@ final class EcsHttpHandler implements HttpHandler {
 
     /** Plain decimals (1693489983.922), never BigDecimal's 1.693489983922E+9, unless asked for. */
     private static final JsonMapper JSON = JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
+    /** The ARN kinds whose resource part starts with the cluster's name. */
+    private static final List<String> CLUSTER_ARN_MARKERS = List.of(":service-deployment/", ":service-revision/");
 
     private final EcsApi api;
     private final EcsModel model;
@@ -78,18 +81,25 @@ final class EcsHttpHandler implements HttpHandler {
         }
     }
 
-    /** The cluster a request is about: its {@code cluster}, else the one its service-deployment ARN names. */
+    /**
+     * The cluster a request is about: its {@code cluster}, else the one its service-deployment or service-revision
+     * ARN names.
+     */
     private static String cluster(JsonNode request) {
+        if (request.has("cluster")) {
+            return request.path("cluster").asText("default");
+        }
         String arn = request.has("serviceDeploymentArn") ? request.get("serviceDeploymentArn").asText()
                 : request.has("serviceRevisionArns") ? request.path("serviceRevisionArns").path(0).asText(null)
                 : request.path("serviceDeploymentArns").path(0).asText(null);
-        for (String marker : new String[] {":service-deployment/", ":service-revision/"}) {
-            if (!request.has("cluster") && arn != null && arn.contains(marker)) {
-                String rest = arn.substring(arn.indexOf(marker) + marker.length());
+        for (String marker : CLUSTER_ARN_MARKERS) {
+            int at = arn == null ? -1 : arn.indexOf(marker);
+            if (at >= 0) {
+                String rest = arn.substring(at + marker.length());
                 return rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;
             }
         }
-        return request.path("cluster").asText("default");
+        return "default";
     }
 
     private void serve(HttpExchange exchange, SimStats.Entry call, String operation, String target, JsonNode request)

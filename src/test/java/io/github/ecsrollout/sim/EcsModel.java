@@ -158,17 +158,12 @@ final class EcsModel {
      * unless a test made it missing or not ACTIVE: then ECS's ClientException.
      */
     synchronized String resolveTaskDefinition(String ref) {
-        Matcher m = taskDefinition(ref);
-        String family = m.group(1);
-        Integer revision = revision(m);
-        if (revision == null || isMissing(family, revision)) {
-            throw new EcsError("ClientException", "TaskDefinition not found.");
-        }
-        if (taskDefinitionStatus.containsKey(family + ":" + revision)) {
+        TaskDefinitionView td = existing(ref, "TaskDefinition not found.");
+        if (!td.status().equals("ACTIVE")) {
             throw new EcsError("ClientException", "TaskDefinition is inactive.");
         }
-        latestRevision.merge(family, revision, Math::max);
-        return arn("task-definition/" + family + ":" + revision);
+        latestRevision.merge(td.family(), td.revision(), Math::max);
+        return td.arn();
     }
 
     /**
@@ -178,11 +173,16 @@ final class EcsModel {
      * @return the ARN, family, revision and status
      */
     synchronized TaskDefinitionView describeTaskDefinition(String ref) {
+        return existing(ref, "Unable to describe task definition.");
+    }
+
+    /** The revision a reference names, or its family's latest ACTIVE one; ClientException {@code notFound} if none. */
+    private TaskDefinitionView existing(String ref, String notFound) {
         Matcher m = taskDefinition(ref);
         String family = m.group(1);
         Integer revision = revision(m);
         if (revision == null || isMissing(family, revision)) {
-            throw new EcsError("ClientException", "Unable to describe task definition.");
+            throw new EcsError("ClientException", notFound);
         }
         return new TaskDefinitionView(arn("task-definition/" + family + ":" + revision), family, revision,
                 taskDefinitionStatus.getOrDefault(family + ":" + revision, "ACTIVE"),
@@ -216,9 +216,7 @@ final class EcsModel {
     /** RegisterTaskDefinition's revision: the one after the highest seen of the family, remembered. */
     synchronized int nextRevision(String family) {
         int revision = latestRevision.getOrDefault(family, 0) + 1;
-        latestRevision.put(family, revision);
-        missingTaskDefinitions.remove(family + ":" + revision);
-        taskDefinitionStatus.remove(family + ":" + revision);
+        taskDefinitionStatus(family, revision, "ACTIVE"); // now the family's latest revision, there and ACTIVE
         return revision;
     }
 

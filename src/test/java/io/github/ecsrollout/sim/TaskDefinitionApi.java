@@ -41,7 +41,7 @@ final class TaskDefinitionApi {
         }
         EcsModel.TaskDefinitionView td = model.describeTaskDefinition(ref);
         String key = td.family() + ":" + td.revision();
-        ObjectNode definition = documents.containsKey(key) ? documents.get(key).deepCopy() : defaultDocument(td);
+        ObjectNode definition = document(td).deepCopy();
         definition.put("status", td.status());
         ObjectNode response = NODES.objectNode();
         response.set("taskDefinition", definition);
@@ -102,10 +102,13 @@ final class TaskDefinitionApi {
 
     /** The container definitions of a task definition (as DescribeTaskDefinition shows them), copied. */
     JsonNode containerDefinitions(String taskDefinition) {
-        EcsModel.TaskDefinitionView td = model.describeTaskDefinition(taskDefinition);
-        String key = td.family() + ":" + td.revision();
-        ObjectNode definition = documents.containsKey(key) ? documents.get(key) : defaultDocument(td);
-        return definition.path("containerDefinitions").deepCopy();
+        return document(model.describeTaskDefinition(taskDefinition)).path("containerDefinitions").deepCopy();
+    }
+
+    /** The document registered for a revision (not a copy), else the one of a revision nobody registered. */
+    private ObjectNode document(EcsModel.TaskDefinitionView td) {
+        ObjectNode registered = documents.get(td.family() + ":" + td.revision());
+        return registered != null ? registered : defaultDocument(td);
     }
 
     /** The RegisterTaskDefinition requests received, as sent. */
