@@ -233,9 +233,8 @@ public final class ModelDiff {
                     break;
                 }
             }
-            if (asString.contains(name) && !m.getName().equals(name)) {
-                found.put(name, m);
-            } else if (!asString.contains(name)) {
+            // Once a property has its AsString accessor, that one stands for it, whichever of the two comes first.
+            if (!asString.contains(name) || !m.getName().equals(name)) {
                 found.put(name, m);
             }
         }

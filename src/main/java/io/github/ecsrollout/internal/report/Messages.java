@@ -65,30 +65,37 @@ public final class Messages {
                 : unstable;
         // A line each for the first few, while the message is short; the rest by verdict, names only (their detail is
         // in serviceStates()), so that a failure of many services still reads in a glance.
-        Map<Verdict, List<String>> namedOnly = new LinkedHashMap<>();
+        List<ServiceState> namedOnly = new ArrayList<>();
         int full = 0;
         for (ServiceState s : told) {
             if (full < BRIEFED && sb.length() < FULL_LINES_UP_TO) {
                 sb.append("\n  ").append(serviceLine(s));
                 full++;
             } else {
-                namedOnly.computeIfAbsent(s.verdict(), v -> new ArrayList<>()).add(s.service());
+                namedOnly.add(s);
             }
         }
-        namedOnly.forEach((verdict, names) -> sb.append("\n  and ").append(verdict).append(" (")
-                .append(names.size()).append("): ").append(Listing.names(names, BRIEFED)));
+        namedByVerdict(sb, "and", namedOnly);
         if (someFailed) {
-            Map<Verdict, List<String>> others = new LinkedHashMap<>();
             // A STABLE one is here only by sharing its name with a failed one of another cluster.
-            unstable.stream().filter(s -> !s.verdict().isTerminal() && s.verdict() != Verdict.STABLE).forEach(s -> others
-                    .computeIfAbsent(s.verdict(), v -> new ArrayList<>()).add(s.service()));
-            others.forEach((verdict, names) -> sb.append("\n  also ").append(verdict).append(" (")
-                    .append(names.size()).append("): ").append(Listing.names(names, BRIEFED)));
+            namedByVerdict(sb, "also", unstable.stream()
+                    .filter(s -> !s.verdict().isTerminal() && s.verdict() != Verdict.STABLE).toList());
         }
         if (tail != null) {
             sb.append("\n  ").append(tail);
         }
         return sb.toString();
+    }
+
+    /**
+     * A line {@code WORD VERDICT (n): [names]} for each verdict of these services, verdicts in the order they first
+     * come, {@value #BRIEFED} names at most.
+     */
+    private static void namedByVerdict(StringBuilder sb, String word, List<ServiceState> states) {
+        Map<Verdict, List<String>> byVerdict = new LinkedHashMap<>();
+        states.forEach(s -> byVerdict.computeIfAbsent(s.verdict(), v -> new ArrayList<>()).add(s.service()));
+        byVerdict.forEach((verdict, names) -> sb.append("\n  ").append(word).append(' ').append(verdict).append(" (")
+                .append(names.size()).append("): ").append(Listing.names(names, BRIEFED)));
     }
 
     /** A service's line in a message: its state, ECS's words, its stopped tasks grouped by why. */

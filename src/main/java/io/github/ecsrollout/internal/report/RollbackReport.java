@@ -90,8 +90,8 @@ public final class RollbackReport {
         String separator = ": ";
         for (Map.Entry<String, List<String>> e : byAction.entrySet()) {
             sb.append(separator).append(e.getKey()).append(" (").append(e.getValue().size()).append("): ")
-                    .append(items(e.getValue(), s -> s + " to " + arns.shorten(steps.get(s).taskDefinition()),
-                            Listing.MAX_LISTED));
+                    .append(Listing.items(e.getValue(),
+                            s -> s + " to " + arns.shorten(steps.get(s).taskDefinition()), Listing.MAX_LISTED));
             separator = "; ";
         }
         if (!leftAlone.isEmpty()) {
@@ -132,7 +132,7 @@ public final class RollbackReport {
             String separator = "";
             for (Map.Entry<String, List<String>> e : byActionAndWhy.entrySet()) {
                 sb.append(separator).append(e.getKey()).append(": ")
-                        .append(items(e.getValue(), this::item, Messages.BRIEFED));
+                        .append(Listing.items(e.getValue(), this::item, Messages.BRIEFED));
                 separator = "; ";
             }
         }
@@ -161,21 +161,6 @@ public final class RollbackReport {
         group(List.copyOf(whys.keySet()), whys::get).forEach((why, services) -> parts.add(
                 (services.size() == 1 ? services.get(0) : Listing.names(services)) + " (" + why + ")"));
         return String.join("; ", parts);
-    }
-
-    /**
-     * The services with the text given to each, at most {@code max} (the log line's {@link Listing#MAX_LISTED}, the
-     * message's {@link Messages#BRIEFED}: the rest are in the exception's getters), then how many more.
-     */
-    private static String items(List<String> services, Function<String, String> text, int max) {
-        List<String> shown = new ArrayList<>();
-        for (String s : services.subList(0, Math.min(services.size(), max))) {
-            shown.add(text.apply(s));
-        }
-        if (services.size() > max) {
-            shown.add("... and " + (services.size() - max) + " more");
-        }
-        return String.join(", ", shown);
     }
 
     /**

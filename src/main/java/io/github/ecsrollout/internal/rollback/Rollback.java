@@ -80,8 +80,7 @@ public final class Rollback {
                 plan.leftAlone(), actions.paths());
         notifier.rollbackFinished(report);
         RuntimeException error = actions.error() != null ? actions.error() : wait.error();
-        return new RollbackOutcome(List.copyOf(wait.restored()), actions.notRestored(), plan.leftAlone(), report,
-                error, actions.refusals());
+        return new RollbackOutcome(report, error, actions.refusals());
     }
 
     /**

@@ -5,18 +5,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a rollback achieved: the services confirmed back, those not (and why), those left alone, what was done for
- * each, the rollback's own failure and ECS's refusals of a stop or continue.
+ * What a rollback achieved: its report (the services confirmed back, those not and why, those left alone, what was
+ * done for each), the rollback's own failure and ECS's refusals of a stop or continue.
  *
- * @param restored the services confirmed back, in the rollout's order
- * @param notRestored the services not confirmed back, with why
- * @param leftAlone the services another deployment superseded, with why
  * @param report what was done for each service, as the log and the message tell it
  * @param error the rollback's own failure (its wait, a rejected restore), or {@code null}
  * @param refusals ECS's refusals of a stop or continue, each followed by a restore
  */
-public record RollbackOutcome(List<String> restored, Map<String, String> notRestored, Map<String, String> leftAlone,
-        RollbackReport report, RuntimeException error, List<RuntimeException> refusals) {
+public record RollbackOutcome(RollbackReport report, RuntimeException error, List<RuntimeException> refusals) {
+
+    /** The services confirmed back, in the rollout's order. */
+    public List<String> restored() {
+        return report.restored();
+    }
+
+    /** The services not confirmed back, with why. */
+    public Map<String, String> notRestored() {
+        return report.notRestored();
+    }
 
     /** Lines for the failure's message. */
     public String summary() {

@@ -125,9 +125,8 @@ final class WatchRun {
             List<Chunk> group = due.get(g);
             long remaining = deadline.remainingNanos();
             // A turn that fell on the deadline itself is still taken, as any turn before it; a poll not yet waiting
-            // for its turn at the deadline is not sent.
-            boolean waited = group.stream().allMatch(c -> c.awaitingTurn);
-            if (remaining < 0 || (remaining == 0 && !waited)) {
+            // for its turn at the deadline is not sent. (Only at the deadline are the group's chunks looked at.)
+            if (remaining < 0 || (remaining == 0 && !group.stream().allMatch(c -> c.awaitingTurn))) {
                 // The deadline came before the poll could go out: each chunk's wait ends at it.
                 WatchOutcome failure = timeOut(group);
                 if (failure != null) {
@@ -136,10 +135,10 @@ final class WatchRun {
                 continue;
             }
             long wait = ecs.takeDescribeTurn();
-            if (wait > 0 && remaining == 0) {
-                return timeOut(group);
-            }
             if (wait > 0) {
+                if (remaining == 0) {
+                    return timeOut(group);
+                }
                 // Every chunk due waits for its turn, its poll counted once; a turn after the deadline is refused at
                 // the deadline.
                 due.subList(g, due.size()).forEach(waiting -> waiting.forEach(c -> {
