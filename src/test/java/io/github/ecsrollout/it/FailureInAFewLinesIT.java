@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.ecsrollout.RolloutNotStableException;
 import io.github.ecsrollout.RolloutNotStableException.Reason;
 import io.github.ecsrollout.sim.ServiceScript;
+import io.github.ecsrollout.sim.SimulatedEcs;
 import io.github.ecsrollout.sim.ServiceSpec;
 import io.github.ecsrollout.support.CapturedLog;
 import io.github.ecsrollout.support.OperatorLines;
@@ -31,11 +32,14 @@ class FailureInAFewLinesIT extends ItBase {
     /** The library's loggers, at INFO for the test whatever ItBase sets. */
     private static final List<String> LOGGERS = List.of(ROOT, ROOT + ".services", ROOT + ".progress",
             ROOT + ".events", ROOT + ".polls", ROOT + ".rollback", ROOT + ".listener");
-    private static final String FAILED = "svc-13";
+    static final String FAILED = "svc-13";
     private static final String CRASH = "Essential container in task exited";
 
-    @Test
-    void aCircuitBreakerInTwentyThreeServicesReadsInAFewLines() {
+    /**
+     * Creates svc-01 to svc-23 in cluster prod, two tasks each: {@link #FAILED}'s new tasks crash (exit code 137) until
+     * the circuit breaker fails its deployment, the others are stable after 2 s; the rollback of FAILED is stable.
+     */
+    static List<String> oneOfTwentyThreeCrashes(SimulatedEcs sim) {
         List<String> services = names("svc", 23);
         for (String s : services) {
             sim.createService(ServiceSpec.of("prod", s).desiredCount(2).script(s.equals(FAILED)
@@ -43,6 +47,12 @@ class FailureInAFewLinesIT extends ItBase {
                     : ServiceScript.stableAfter(Duration.ofSeconds(2))));
         }
         sim.afterUpdateOf("prod", FAILED, ServiceScript.stableAfter(Duration.ofMillis(100)));
+        return services;
+    }
+
+    @Test
+    void aCircuitBreakerInTwentyThreeServicesReadsInAFewLines() {
+        List<String> services = oneOfTwentyThreeCrashes(sim);
         sim.stopRollbackTakes(Duration.ofMillis(200));
 
         Map<String, Integer> levels = new LinkedHashMap<>();
