@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 
 import io.github.ecsrollout.RolloutNotStableException.Reason;
 import io.github.ecsrollout.testing.FakeEcs;
@@ -25,6 +27,7 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.AccessDeniedException;
 import software.amazon.awssdk.services.ecs.model.ClientException;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.DeregisterTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.DescribeTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.Tag;
@@ -165,6 +168,32 @@ class ImageDeployTest {
         assertEquals(List.of(), ecs.updates());
         assertTrue(e.getMessage().contains("left registered: [" + ecs.taskDefinitionArn("a:2") + "]"),
                 e.getMessage());
+    }
+
+    @Test
+    void revisionsRegisteredBeforeARefusedRegistrationStayRegistered() {
+        // docs/images.md: "the revisions registered before it stay registered, unused"; README: "nothing is ever
+        // deregistered", not even the copies a failed deploy leaves behind.
+        ecs.service("prod", "a").taskDefinition("a:1");
+        ecs.service("prod", "b").taskDefinition("b:1");
+        EcsClient client = mock(EcsClient.class, AdditionalAnswers.delegatesTo(ecs));
+        AtomicInteger registrations = new AtomicInteger();
+        doAnswer(call -> {
+            if (registrations.incrementAndGet() == 2) {
+                throw ClientException.builder().message("Fargate requires task definition to have execution role")
+                        .build();
+            }
+            return ecs.registerTaskDefinition(call.getArgument(0, RegisterTaskDefinitionRequest.class));
+        }).when(client).registerTaskDefinition(any(RegisterTaskDefinitionRequest.class));
+        doAnswer(call -> null).when(client).deregisterTaskDefinition(any(DeregisterTaskDefinitionRequest.class));
+        ServiceRollout rollout = ServiceRollout.builder().ecsClient(client).delay(Duration.ZERO).build();
+
+        assertThrows(RolloutNotStableException.class, () -> rollout.rollOutImages(
+                List.of(ImageUpdate.of("prod", "a", "repo/a:2"), ImageUpdate.of("prod", "b", "repo/b:2"))));
+
+        verify(client, never()).deregisterTaskDefinition(any(DeregisterTaskDefinitionRequest.class));
+        assertEquals("repo/a:2", ecs.describeTaskDefinition(DescribeTaskDefinitionRequest.builder()
+                .taskDefinition("a:2").build()).taskDefinition().containerDefinitions().get(0).image());
     }
 
     @Test

@@ -28,6 +28,7 @@ import org.mockito.AdditionalAnswers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.DescribeServiceRevisionsResponse;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesRequest;
@@ -319,6 +320,30 @@ class RevisionImagesTest {
 
             assertTrue(result.service("web").orElseThrow().images().isEmpty());
             assertTrue(log.lines("WARN", "ServiceRollout").isEmpty(), log.lines().toString());
+        }
+    }
+
+    @Test
+    void anInterruptWhileReadingTheImagesStillEndsInASuccess() {
+        // docs/images.md: images() stays empty when the call fails; "in every case the rollout still succeeds".
+        EcsClient client = mock(EcsClient.class, AdditionalAnswers.delegatesTo(ecs));
+        doAnswer(call -> {
+            Thread.currentThread().interrupt();
+            throw AbortedException.builder().message("Thread was interrupted").build();
+        }).when(client).describeServiceRevisions(any(DescribeServiceRevisionsRequest.class));
+        ecs.service("prod", "web");
+        try (CapturedLog log = CapturedLog.open()) {
+            RolloutResult result = ServiceRollout.builder().ecsClient(client).delay(Duration.ZERO).build()
+                    .rollOut("prod", "web", "web:2");
+
+            assertTrue(result.service("web").orElseThrow().isStable());
+            assertTrue(result.service("web").orElseThrow().images().isEmpty());
+            List<String> warns = log.lines("WARN", "ServiceRollout");
+            assertEquals(1, warns.size(), warns.toString());
+            assertTrue(warns.get(0).contains("interrupted") && warns.get(0).contains("images() are empty"),
+                    warns.get(0));
+        } finally {
+            Thread.interrupted();
         }
     }
 

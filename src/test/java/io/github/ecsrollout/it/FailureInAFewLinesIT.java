@@ -6,17 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.ecsrollout.RolloutNotStableException;
 import io.github.ecsrollout.RolloutNotStableException.Reason;
 import io.github.ecsrollout.sim.ServiceScript;
+import io.github.ecsrollout.sim.SimulatedEcs;
 import io.github.ecsrollout.sim.ServiceSpec;
 import io.github.ecsrollout.support.CapturedLog;
 import io.github.ecsrollout.support.OperatorLines;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.slf4j.simple.SimpleLoggerLevels;
 
 /**
  * A 23-service rollout with {@code rollbackOnFailure} that fails on one circuit breaker (its tasks crash with exit
@@ -27,15 +25,14 @@ import org.slf4j.simple.SimpleLoggerLevels;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FailureInAFewLinesIT extends ItBase {
 
-    private static final String ROOT = "io.github.ecsrollout.ServiceRollout";
-    /** The library's loggers, at INFO for the test whatever ItBase sets. */
-    private static final List<String> LOGGERS = List.of(ROOT, ROOT + ".services", ROOT + ".progress",
-            ROOT + ".events", ROOT + ".polls", ROOT + ".rollback", ROOT + ".listener");
     private static final String FAILED = "svc-13";
     private static final String CRASH = "Essential container in task exited";
 
-    @Test
-    void aCircuitBreakerInTwentyThreeServicesReadsInAFewLines() {
+    /**
+     * Creates svc-01 to svc-23 in cluster prod, two tasks each: {@link #FAILED}'s new tasks crash (exit code 137) until
+     * the circuit breaker fails its deployment, the others are stable after 2 s; the rollback of FAILED is stable.
+     */
+    static List<String> oneOfTwentyThreeCrashes(SimulatedEcs sim) {
         List<String> services = names("svc", 23);
         for (String s : services) {
             sim.createService(ServiceSpec.of("prod", s).desiredCount(2).script(s.equals(FAILED)
@@ -43,10 +40,14 @@ class FailureInAFewLinesIT extends ItBase {
                     : ServiceScript.stableAfter(Duration.ofSeconds(2))));
         }
         sim.afterUpdateOf("prod", FAILED, ServiceScript.stableAfter(Duration.ofMillis(100)));
+        return services;
+    }
+
+    @Test
+    void aCircuitBreakerInTwentyThreeServicesReadsInAFewLines() {
+        List<String> services = oneOfTwentyThreeCrashes(sim);
         sim.stopRollbackTakes(Duration.ofMillis(200));
 
-        Map<String, Integer> levels = new LinkedHashMap<>();
-        LOGGERS.forEach(name -> levels.put(name, SimpleLoggerLevels.set(name, "info")));
         try (CapturedLog log = CapturedLog.open()) {
             RolloutNotStableException e = failure(() -> rollout().timeout(Duration.ofMinutes(20))
                     .rollbackOnFailure(true).build().rollOut(toRevision("prod", services, 2)));
@@ -61,8 +62,6 @@ class FailureInAFewLinesIT extends ItBase {
             assertEquals(1, rollback.size(), "the rollback is one INFO line: " + rollback);
             assertTrue(rollback.get(0).contains("Rollback finished: restored 23 of 23 services: "), rollback.get(0));
             assertTrue(rollback.get(0).contains(FAILED + " to " + FAILED + ":1"), rollback.get(0));
-        } finally {
-            levels.forEach(SimpleLoggerLevels::restore);
         }
     }
 }

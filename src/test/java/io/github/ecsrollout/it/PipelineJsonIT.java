@@ -1,10 +1,9 @@
 package io.github.ecsrollout.it;
 
+import static io.github.ecsrollout.it.StateMachine.lambda;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
-import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ecsrollout.RolloutCheckpoint;
@@ -16,17 +15,13 @@ import io.github.ecsrollout.ServiceRollout;
 import io.github.ecsrollout.ServiceState;
 import io.github.ecsrollout.it.StateMachine.Execution;
 import io.github.ecsrollout.sim.ServiceScript;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -145,25 +140,10 @@ class PipelineJsonIT extends ItBase {
         return new Checked(false, false, START.start(requests), null);
     }
 
-    /** A deployed function, cold: payloads through the Lambda Java runtime's own serialization. */
-    private <I, O> UnaryOperator<JsonNode> lambda(Class<I> input, Class<O> output, Function<I, O> handler) {
-        return payload -> {
-            START = rollout().delay(Duration.ofSeconds(15)).timeout(Duration.ofHours(2)).rollbackOnFailure(true)
-                    .build();
-            ROLLOUT = rollout().delay(Duration.ofSeconds(15)).timeout(Duration.ofMinutes(10)).build();
-            try {
-                I in = serializer(input).fromJson(new ByteArrayInputStream(JSON.writeValueAsBytes(payload)));
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                serializer(output).toJson(handler.apply(in), out);
-                return JSON.readTree(out.toByteArray());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        };
-    }
-
-    private static <T> PojoSerializer<T> serializer(Class<T> type) {
-        return JacksonFactory.getInstance().getSerializer(type);
+    /** A deployed function, cold: its own START and ROLLOUT, as a fresh Lambda runtime would build them. */
+    private void coldStart() {
+        START = rollout().delay(Duration.ofSeconds(15)).timeout(Duration.ofHours(2)).rollbackOnFailure(true).build();
+        ROLLOUT = rollout().delay(Duration.ofSeconds(15)).timeout(Duration.ofMinutes(10)).build();
     }
 
     @Test
@@ -174,8 +154,8 @@ class PipelineJsonIT extends ItBase {
                 : ServiceScript.stableAfter(Duration.ofMinutes(2))));
         sim.afterUpdateOf("prod", "api-01", ServiceScript.stableAfter(Duration.ofMinutes(1)));
         StateMachine machine = new StateMachine(MACHINE, clock::advance)
-                .function("start-rollout", lambda(StartInput.class, Checked.class, this::start))
-                .function("check-rollout", lambda(Checked.class, Checked.class, this::check));
+                .function("start-rollout", lambda(StartInput.class, Checked.class, this::coldStart, this::start))
+                .function("check-rollout", lambda(Checked.class, Checked.class, this::coldStart, this::check));
 
         Execution execution = machine.run(JSON.valueToTree(new StartInput("prod", services, "api:42")));
 

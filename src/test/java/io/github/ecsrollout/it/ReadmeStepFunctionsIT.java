@@ -1,10 +1,9 @@
 package io.github.ecsrollout.it;
 
+import static io.github.ecsrollout.it.StateMachine.lambda;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
-import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ecsrollout.RolloutCheckpoint;
@@ -15,8 +14,6 @@ import io.github.ecsrollout.it.StateMachine.Execution;
 import io.github.ecsrollout.it.StateMachine.TaskError;
 import io.github.ecsrollout.sim.ServiceScript;
 import io.github.ecsrollout.support.DefaultRegion;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -105,36 +101,17 @@ class ReadmeStepFunctionsIT extends ItBase {
 
     // ---- the functions, deployed -----------------------------------------------------------------------------
 
-    /** A deployed function: its payload deserialized and its answer serialized as the Lambda Java runtime does. */
-    private <I, O> UnaryOperator<JsonNode> lambda(Class<I> input, Class<O> output, Function<I, O> handler) {
-        return payload -> {
-            coldStart();
-            try {
-                I in = serializer(input).fromJson(new ByteArrayInputStream(JSON.writeValueAsBytes(payload)));
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                serializer(output).toJson(handler.apply(in), out);
-                return JSON.readTree(out.toByteArray());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        };
-    }
-
-    private static <T> PojoSerializer<T> serializer(Class<T> type) {
-        return JacksonFactory.getInstance().getSerializer(type);
-    }
-
     /** The page's state machine, with the three functions deployed as it names them. */
     private StateMachine stateMachine(UnaryOperator<JsonNode> check, UnaryOperator<JsonNode> rollBack) {
         return new StateMachine(printedStateMachine(), clock::advance)
-                .function("start-rollout", lambda(StartInput.class, Step.class, this::start))
+                .function("start-rollout", lambda(StartInput.class, Step.class, this::coldStart, this::start))
                 .function("check-rollout", check)
                 .function("roll-back-rollout", rollBack);
     }
 
     private StateMachine stateMachine() {
-        return stateMachine(lambda(Step.class, Step.class, this::check),
-                lambda(Step.class, Step.class, this::rollBack));
+        return stateMachine(lambda(Step.class, Step.class, this::coldStart, this::check),
+                lambda(Step.class, Step.class, this::coldStart, this::rollBack));
     }
 
     private static JsonNode input(List<String> services, String taskDefinition) {
@@ -209,7 +186,7 @@ class ReadmeStepFunctionsIT extends ItBase {
         List<String> services = names("api", 4);
         services.forEach(s -> sim.createService("prod", s, ServiceScript.blueGreen(Duration.ofSeconds(30), 60)));
         sim.stopRollbackTakes(Duration.ofMinutes(2));
-        UnaryOperator<JsonNode> check = lambda(Step.class, Step.class, this::check);
+        UnaryOperator<JsonNode> check = lambda(Step.class, Step.class, this::coldStart, this::check);
         AtomicInteger checks = new AtomicInteger();
         UnaryOperator<JsonNode> broken = payload -> {
             if (checks.incrementAndGet() > 10) {   // a bad deployment of the function itself, five minutes in
@@ -217,7 +194,7 @@ class ReadmeStepFunctionsIT extends ItBase {
             }
             return check.apply(payload);
         };
-        UnaryOperator<JsonNode> rollBack = lambda(Step.class, Step.class, this::rollBack);
+        UnaryOperator<JsonNode> rollBack = lambda(Step.class, Step.class, this::coldStart, this::rollBack);
         AtomicInteger rollBacks = new AtomicInteger();
         UnaryOperator<JsonNode> answerLostOnce = payload -> {
             JsonNode out = rollBack.apply(payload);

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.ecsrollout.RolloutNotStableException;
 import io.github.ecsrollout.RolloutNotStableException.Reason;
-import io.github.ecsrollout.sim.ServiceScript;
-import io.github.ecsrollout.sim.ServiceSpec;
 import io.github.ecsrollout.support.OperatorLines;
 import java.time.Duration;
 import java.util.List;
@@ -22,17 +20,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RefusedStopsInAFewLinesIT extends ItBase {
 
-    private static final String FAILED = "svc-13";
-
     @Test
     void stopsRefusedWithTheSameErrorAreOneGroupThoughEachHasItsRequestId() {
-        List<String> services = names("svc", 23);
-        for (String s : services) {
-            sim.createService(ServiceSpec.of("prod", s).desiredCount(2).script(s.equals(FAILED)
-                    ? ServiceScript.crashLoop("Essential container in task exited", 137, Duration.ofMillis(240))
-                    : ServiceScript.stableAfter(Duration.ofSeconds(2))));
-        }
-        sim.afterUpdateOf("prod", FAILED, ServiceScript.stableAfter(Duration.ofMillis(100)));
+        List<String> services = FailureInAFewLinesIT.oneOfTwentyThreeCrashes(sim);
         sim.faults().always("StopServiceDeployment").serverError();
 
         RolloutNotStableException e = failure(() -> rollout().timeout(Duration.ofMinutes(20))

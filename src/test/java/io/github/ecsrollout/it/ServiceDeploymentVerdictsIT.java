@@ -18,9 +18,7 @@ import io.github.ecsrollout.sim.Faults;
 import io.github.ecsrollout.sim.ServiceScript;
 import io.github.ecsrollout.sim.ServiceSpec;
 import io.github.ecsrollout.sim.SimStats;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.github.ecsrollout.support.CapturedLog;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -410,21 +408,17 @@ class ServiceDeploymentVerdictsIT extends ItBase {
                 .script(ServiceScript.rollingWithAlarms(Duration.ofMinutes(1), 3, "p99-latency"))));
         sim.faults().denyServiceDeployments();
         Heard heard = new Heard();
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        PrintStream out = System.out;
         RolloutResult result;
-        // slf4j-simple writes to System.out (simplelogger.properties) and looks it up on every line.
-        System.setOut(new PrintStream(log, true, StandardCharsets.UTF_8));
-        try {
+        List<String> log;
+        try (CapturedLog captured = CapturedLog.open()) {
             result = ecsPaced().listener(heard).build().rollOut(toRevision("prod", services, 2));
-        } finally {
-            System.setOut(out);
+            log = captured.lines();
         }
 
         assertTrue(result.services().stream().allMatch(s -> s.isStable() && s.serviceDeployment().isEmpty()));
-        long warnings = log.toString(StandardCharsets.UTF_8).lines()
+        long warnings = log.stream()
                 .filter(l -> l.contains("WARN") && l.contains("ecs:DescribeServiceDeployments")).count();
-        assertEquals(1, warnings, log.toString(StandardCharsets.UTF_8));
+        assertEquals(1, warnings, String.join("\n", log));
         int denied = Faults.SERVICE_DEPLOYMENT_OPERATIONS.stream().mapToInt(op -> sim.stats().count(op)).sum();
         assertTrue(denied >= 1 && denied <= 2, "asked once per chunk at most, then never again: " + denied);
         assertTrue(heard.saw(s -> s.verdict() == Verdict.IN_PROGRESS && stableByTheWaitersRuleButInProgress(s)),

@@ -1,8 +1,12 @@
 package io.github.ecsrollout.it;
 
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -12,6 +16,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -23,6 +28,30 @@ import java.util.function.UnaryOperator;
  * time through the given consumer, so the machine runs on the tests' virtual clock.
  */
 final class StateMachine {
+
+    /**
+     * A deployed function, cold on each call ({@code coldStart} runs first): its payload deserialized and its answer
+     * serialized as the Lambda Java runtime does.
+     */
+    static <I, O> UnaryOperator<JsonNode> lambda(Class<I> input, Class<O> output, Runnable coldStart,
+            Function<I, O> handler) {
+        ObjectMapper json = new ObjectMapper();
+        return payload -> {
+            coldStart.run();
+            try {
+                I in = serializer(input).fromJson(new ByteArrayInputStream(json.writeValueAsBytes(payload)));
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                serializer(output).toJson(handler.apply(in), out);
+                return json.readTree(out.toByteArray());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+    }
+
+    private static <T> PojoSerializer<T> serializer(Class<T> type) {
+        return JacksonFactory.getInstance().getSerializer(type);
+    }
 
     /** A failure a function reports under a name of its own, such as {@code Lambda.ServiceException}. */
     static final class TaskError extends RuntimeException {
