@@ -3,6 +3,10 @@ package io.github.ecsrollout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 
 import io.github.ecsrollout.RolloutNotStableException.Reason;
 import io.github.ecsrollout.support.EveryField;
@@ -13,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.mockito.AdditionalAnswers;
+import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.DeregisterTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
@@ -52,8 +58,10 @@ class ImageDeployAcceptanceTest {
             updates.add(ImageUpdate.of("prod", name, "repo/app:2.0"));
         }
         ecs.service("prod", "svc-17").circuitBreakerRollsBackAfter(2);
-        ServiceRollout rollout = ServiceRollout.builder().ecsClient(ecs).clock(clock).delay(Duration.ofSeconds(15))
-                .timeout(Duration.ofMinutes(30)).rollbackOnFailure(true).build();
+        // The fake answers no DeregisterTaskDefinition: a spy on it is what can see one sent.
+        EcsClient client = mock(EcsClient.class, AdditionalAnswers.delegatesTo(ecs));
+        ServiceRollout rollout = ServiceRollout.builder().ecsClient(client).clock(clock)
+                .delay(Duration.ofSeconds(15)).timeout(Duration.ofMinutes(30)).rollbackOnFailure(true).build();
 
         RolloutNotStableException e = assertThrows(RolloutNotStableException.class,
                 () -> rollout.rollOutImages(updates));
@@ -74,5 +82,6 @@ class ImageDeployAcceptanceTest {
         List<String> restores = ecs.updates().stream().skip(25).map(UpdateServiceRequest::taskDefinition).toList();
         assertTrue(previous.containsAll(restores), restores.toString());
         assertEquals(List.of(), ecs.calls(DeregisterTaskDefinitionRequest.class));
+        verify(client, never()).deregisterTaskDefinition(any(DeregisterTaskDefinitionRequest.class));
     }
 }
