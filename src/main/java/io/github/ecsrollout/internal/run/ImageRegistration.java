@@ -38,6 +38,13 @@ final class ImageRegistration {
         this.run = run;
     }
 
+    /** One request per update naming only its service, as a rollout's services are read and tracked before any copy. */
+    static List<UpdateServiceRequest> serviceRequests(List<ImageUpdate> updates) {
+        return updates.stream()
+                .map(u -> UpdateServiceRequest.builder().cluster(u.cluster()).service(u.service()).build())
+                .toList();
+    }
+
     /**
      * Registers the new revisions.
      *

@@ -46,9 +46,7 @@ final class Planner {
 
     /** The plan of moving these services to new images, a revision of each current task definition registered. */
     RolloutPlan planImages(List<ImageUpdate> updates) {
-        List<UpdateServiceRequest> requests = updates.stream().map(u -> UpdateServiceRequest.builder()
-                .cluster(u.cluster()).service(u.service()).build()).toList();
-        return plan(requests, updates, "updates");
+        return plan(ImageRegistration.serviceRequests(updates), updates, "updates");
     }
 
     /** One service's plan, or the problem that stops it. */
