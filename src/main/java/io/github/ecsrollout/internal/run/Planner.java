@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.ecs.model.Service;
@@ -74,8 +73,9 @@ final class Planner {
         }
         for (TrackedService t : run.services) {
             Service s = found.read().get(t);
-            if (s != null && DeploymentRules.runningTaskDefinition(s) != null) {
-                toRead.add(DeploymentRules.runningTaskDefinition(s));
+            String running = s == null ? null : DeploymentRules.runningTaskDefinition(s);
+            if (running != null) {
+                toRead.add(running);
             }
         }
         TaskDefinitionCheck.Reading reading = new TaskDefinitionCheck(run).read(toRead);
