@@ -450,21 +450,7 @@ public final class ServiceRollout implements AutoCloseable {
      * @throws IllegalArgumentException when an update breaks ECS's rules, or names a service twice
      */
     public RolloutPlan planImages(Collection<ImageUpdate> updates) {
-        Objects.requireNonNull(updates, "updates");
-        if (updates.isEmpty()) {
-            throw new IllegalArgumentException("updates must not be empty");
-        }
-        List<ImageUpdate> list = new ArrayList<>(updates.size());
-        int i = 0;
-        for (ImageUpdate u : updates) {
-            Objects.requireNonNull(u, "updates[" + i + "]");
-            if (u.cluster() != null) {
-                names.cluster(u.cluster(), "updates[" + i + "].cluster");
-            }
-            names.service(u.service(), u.cluster(), "updates[" + i + "].service");
-            list.add(u);
-            i++;
-        }
+        List<ImageUpdate> list = checkedImages(updates);
         ensureOpen();
         return engine.planImages(list);
     }

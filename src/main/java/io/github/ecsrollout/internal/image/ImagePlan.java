@@ -3,7 +3,6 @@ package io.github.ecsrollout.internal.image;
 import io.github.ecsrollout.ImageUpdate;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,12 +53,9 @@ public final class ImagePlan {
      *     none while its task definition has other than one container
      */
     public static ImagePlan of(List<ImageUpdate> updates, List<String> current, Map<String, Described> described) {
-        Map<List<Object>, Integer> byChange = new HashMap<>();
-        List<String> froms = new ArrayList<>();
-        List<Map<String, String>> imagesOf = new ArrayList<>();
-        List<List<Integer>> served = new ArrayList<>();
+        // Each distinct change, in the order of the first update it serves, with the updates it serves.
+        Map<Change, List<Integer>> served = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
-        int[] registrationOf = new int[updates.size()];
         for (int i = 0; i < updates.size(); i++) {
             ImageUpdate u = updates.get(i);
             String from = current.get(i);
@@ -70,30 +66,27 @@ public final class ImagePlan {
                 problems.add("updates[" + i + "] (" + u.service() + ") " + e.getMessage());
                 continue;
             }
-            List<Object> key = List.of(from, images);
-            Integer index = byChange.get(key);
-            if (index == null) {
-                index = froms.size();
-                byChange.put(key, index);
-                froms.add(from);
-                imagesOf.add(images);
-                served.add(new ArrayList<>());
-            }
-            served.get(index).add(i);
-            registrationOf[i] = index;
+            served.computeIfAbsent(new Change(from, images), k -> new ArrayList<>()).add(i);
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems) + "; nothing was registered or updated");
         }
         List<Registration> registrations = new ArrayList<>();
-        for (int r = 0; r < froms.size(); r++) {
-            Described d = described.get(froms.get(r));
-            Map<String, String> images = imagesOf.get(r);
+        int[] registrationOf = new int[updates.size()];
+        served.forEach((change, indexes) -> {
+            indexes.forEach(i -> registrationOf[i] = registrations.size());
+            Described d = described.get(change.from());
             RegisterTaskDefinitionRequest request = RegistrationCopy.of(d.taskDefinition(), d.tags())
-                    .containerDefinitions(withImages(d.taskDefinition(), images).containerDefinitions()).build();
-            registrations.add(new Registration(froms.get(r), Collections.unmodifiableMap(images), request, List.copyOf(served.get(r))));
-        }
+                    .containerDefinitions(withImages(d.taskDefinition(), change.images()).containerDefinitions())
+                    .build();
+            registrations.add(new Registration(change.from(), Collections.unmodifiableMap(change.images()), request,
+                    List.copyOf(indexes)));
+        });
         return new ImagePlan(List.copyOf(registrations), registrationOf);
+    }
+
+    /** A task definition and the images an update changes in it: the same pair is registered once. */
+    private record Change(String from, Map<String, String> images) {
     }
 
     /**

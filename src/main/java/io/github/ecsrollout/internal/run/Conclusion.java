@@ -27,14 +27,10 @@ final class Conclusion {
     private Conclusion() {
     }
 
-    /** Diagnoses, rolls back as the settings say, tells the listener, and returns the exception to throw. */
-    static RolloutNotStableException of(RunRecord run, RunFailure failed) {
-        return of(run, failed, true);
-    }
-
     /**
-     * As {@link #of(RunRecord, RunFailure)}; {@code tell} false for a plan, whose failure is its caller's alone to
-     * report: no WARN line, no listener.
+     * Diagnoses, rolls back as the settings say, tells the listener, and returns the exception to throw.
+     *
+     * @param tell false for a plan, whose failure is its caller's alone to report: no WARN line, no listener
      */
     static RolloutNotStableException of(RunRecord run, RunFailure failed, boolean tell) {
         Reason reason = failed.reason;

@@ -78,9 +78,7 @@ final class ForwardRollout {
      * the new revisions: the UpdateService requests that name them.
      */
     private List<UpdateServiceRequest> registerImages(List<ImageUpdate> updates, boolean waits) {
-        List<UpdateServiceRequest> named = updates.stream()
-                .map(u -> UpdateServiceRequest.builder().cluster(u.cluster()).service(u.service()).build())
-                .toList();
+        List<UpdateServiceRequest> named = ImageRegistration.serviceRequests(updates);
         UpdateSender.addServices(run, named, "updates");
         run.notifier.started(ids(), true);
         Map<TrackedService, Service> before = new Preflight(run).checkServices(named, waits);

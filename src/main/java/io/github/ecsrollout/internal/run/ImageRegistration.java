@@ -38,6 +38,13 @@ final class ImageRegistration {
         this.run = run;
     }
 
+    /** One request per update naming only its service, as a rollout's services are read and tracked before any copy. */
+    static List<UpdateServiceRequest> serviceRequests(List<ImageUpdate> updates) {
+        return updates.stream()
+                .map(u -> UpdateServiceRequest.builder().cluster(u.cluster()).service(u.service()).build())
+                .toList();
+    }
+
     /**
      * Registers the new revisions.
      *
@@ -121,8 +128,8 @@ final class ImageRegistration {
                 : td.family() != null && td.revision() != null ? td.family() + ":" + td.revision() : null;
         if (arn == null) {
             throw new RunFailure(Reason.API_ERROR, "ECS registered a copy of " + r.from() + " for "
-                    + Listing.names(services) + " without saying which revision" + registeredWords(registered)
-                    + "; nothing was updated", null, services);
+                    + Listing.names(services) + " without saying which revision" + leftRegistered(registered), null,
+                    services);
         }
         Logs.SERVICES.debug("Registered {} for {}: a copy of {} with images {}", shortName(arn),
                 Listing.names(services), shortName(r.from()), r.images());
@@ -133,8 +140,8 @@ final class ImageRegistration {
             RuntimeException e) {
         EcsErrors.Kind kind = EcsErrors.kind(e, run.deadline);
         EcsErrors.settleInterruptFlag(kind);
-        String what = "registering a copy of " + r.from() + " for " + Listing.names(services);
-        String after = registeredWords(registered) + "; nothing was updated";
+        String what = registering(r, services);
+        String after = leftRegistered(registered);
         if (kind == EcsErrors.Kind.CUT_SHORT) {
             return new RunFailure(Reason.TIMED_OUT, "the timeout of " + run.settings.timeout() + " passed while "
                     + what + " (ECS may or may not have registered it)" + after, e, services);
@@ -153,10 +160,16 @@ final class ImageRegistration {
         return slash < 0 ? taskDefinition : taskDefinition.substring(slash + ":task-definition/".length());
     }
 
-    private static String registeredWords(List<String> registered) {
-        return registered.isEmpty() ? "" : "; registered before it, and left registered: "
-                + Listing.names(registered);
+    private static String registering(Registration r, List<String> services) {
+        return "registering a copy of " + r.from() + " for " + Listing.names(services);
     }
+
+    /** How a failure's message ends: the revisions registered before it, left registered, and nothing updated. */
+    private static String leftRegistered(List<String> registered) {
+        return (registered.isEmpty() ? "" : "; registered before it, and left registered: "
+                + Listing.names(registered)) + "; nothing was updated";
+    }
+
     /**
      * Waits for the turn of a RegisterTaskDefinition call. Running out of time or being interrupted here comes after
      * the registrations before it, so its failure names them (and the services left waiting), as a refused
@@ -164,8 +177,8 @@ final class ImageRegistration {
      */
     private void awaitRegisterTurn(Registration r, List<String> services, List<String> registered) {
         boolean turn;
-        String what = "registering a copy of " + r.from() + " for " + Listing.names(services);
-        String after = registeredWords(registered) + "; nothing was updated";
+        String what = registering(r, services);
+        String after = leftRegistered(registered);
         try {
             turn = run.ecs.registerTurn(run.deadline);
         } catch (InterruptedException e) {

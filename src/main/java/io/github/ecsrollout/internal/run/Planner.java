@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.ecs.model.Service;
@@ -46,9 +45,7 @@ final class Planner {
 
     /** The plan of moving these services to new images, a revision of each current task definition registered. */
     RolloutPlan planImages(List<ImageUpdate> updates) {
-        List<UpdateServiceRequest> requests = updates.stream().map(u -> UpdateServiceRequest.builder()
-                .cluster(u.cluster()).service(u.service()).build()).toList();
-        return plan(requests, updates, "updates");
+        return plan(ImageRegistration.serviceRequests(updates), updates, "updates");
     }
 
     /** One service's plan, or the problem that stops it. */
@@ -76,8 +73,9 @@ final class Planner {
         }
         for (TrackedService t : run.services) {
             Service s = found.read().get(t);
-            if (s != null && DeploymentRules.runningTaskDefinition(s) != null) {
-                toRead.add(DeploymentRules.runningTaskDefinition(s));
+            String running = s == null ? null : DeploymentRules.runningTaskDefinition(s);
+            if (running != null) {
+                toRead.add(running);
             }
         }
         TaskDefinitionCheck.Reading reading = new TaskDefinitionCheck(run).read(toRead);

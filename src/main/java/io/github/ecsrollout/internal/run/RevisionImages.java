@@ -60,8 +60,7 @@ final class RevisionImages {
             DescribeServiceRevisionsResponse answer;
             try {
                 if (!run.ecs.serviceRevisionTurn(run.deadline)) {
-                    Logs.ROLLOUT.debug("Not reading the images of {} service revision(s): the time ran out",
-                            arns.size() - i);
+                    timeRanOut(arns.size() - i);
                     break;
                 }
                 answer = run.ecs.describeServiceRevisions(batch, run.deadline);
@@ -73,8 +72,7 @@ final class RevisionImages {
                 EcsErrors.Kind kind = EcsErrors.kind(e, run.deadline);
                 EcsErrors.settleInterruptFlag(kind);
                 if (kind == EcsErrors.Kind.CUT_SHORT) {
-                    Logs.ROLLOUT.debug("Not reading the images of {} service revision(s): the time ran out",
-                            arns.size() - i);
+                    timeRanOut(arns.size() - i);
                     break;
                 }
                 why = kind == EcsErrors.Kind.INTERRUPTED ? "interrupted" : EcsErrors.words(e);
@@ -95,6 +93,11 @@ final class RevisionImages {
             Logs.ROLLOUT.warn("ECS has no service revision for {} service(s) ({}): their images() are empty",
                     notFound.size(), Listing.names(notFound));
         }
+    }
+
+    /** Past the timeout the images stay empty, said at DEBUG as rollOut's Javadoc promises: nothing was refused. */
+    private static void timeRanOut(int unread) {
+        Logs.ROLLOUT.debug("Not reading the images of {} service revision(s): the time ran out", unread);
     }
 
     /** Records what one answer describes; adds what it could not find to {@code notFound}. */

@@ -104,17 +104,12 @@ public final class RolloutEngine {
     }
 
     /**
-     * Runs a plan: a failure to read is thrown to the caller alone, without the "Rollout failed" WARN line a rollout's
-     * failure logs, since no rollout took place (an alert on that line must not fire for a dry run).
+     * Runs a plan as {@link #call} runs a call, but a failure to read is thrown to the caller alone, without the
+     * "Rollout failed" WARN line a rollout's failure logs, since no rollout took place (an alert on that line must not
+     * fire for a dry run).
      */
     private static <T> T planCall(RunRecord run, Function<RunRecord, T> call) {
-        try {
-            return call.apply(run);
-        } catch (RunFailure failed) {
-            throw Conclusion.of(run, failed, false);
-        } finally {
-            run.notifier.finish(run.deadline, run.settings.delay());
-        }
+        return call(run, call, false);
     }
 
     /**
@@ -122,10 +117,15 @@ public final class RolloutEngine {
      * and its listener calls end with it.
      */
     private static <T> T call(RunRecord run, Function<RunRecord, T> call) {
+        return call(run, call, true);
+    }
+
+    /** @param tell whether a failure is told (WARN line, listener), as a rollout's is; not a plan's */
+    private static <T> T call(RunRecord run, Function<RunRecord, T> call, boolean tell) {
         try {
             return call.apply(run);
         } catch (RunFailure failed) {
-            throw Conclusion.of(run, failed);
+            throw Conclusion.of(run, failed, tell);
         } finally {
             run.notifier.finish(run.deadline, run.settings.delay());
         }

@@ -30,6 +30,11 @@ final class Waiting {
         if (!outcome.succeeded()) {
             throw failure(run, outcome);
         }
+        return succeeded(run);
+    }
+
+    /** Every service stable: reads the images their new revisions run, and tells the listener. */
+    private static RolloutResult succeeded(RunRecord run) {
         RevisionImages.read(run);
         RolloutResult result = new RolloutResult(run.states(), run.maxPolls, run.elapsed());
         run.notifier.succeeded(result);
@@ -56,12 +61,8 @@ final class Waiting {
         if (!outcome.succeeded()) {
             throw failure(run, outcome);
         }
-        RolloutResult result = null;
-        if (run.services.stream().allMatch(t -> t.verdict() == Verdict.STABLE)) {
-            RevisionImages.read(run);
-            result = new RolloutResult(run.states(), run.maxPolls, run.elapsed());
-            run.notifier.succeeded(result);
-        }
+        RolloutResult result = run.services.stream().allMatch(t -> t.verdict() == Verdict.STABLE) ? succeeded(run)
+                : null;
         return new RolloutProgress(result, run.checkpoint(), run.states());
     }
 
